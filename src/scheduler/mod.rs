@@ -1,0 +1,147 @@
+//! The scheduler: one per session. It owns every clock's state, the queue of wake-ups, the
+//! ideal time and the baton.
+//!
+//! # Invariants
+//! - **One ideal time.** `Core::now` (master seconds) only moves forward, and only when the
+//!   scheduler pops a wake-up (or an external action is stamped at "now"). Every clock's beat
+//!   and time derive from it through the tempo histories; nothing here reads the wall clock
+//!   except the real-time driver deciding *when* to deliver.
+//! - **One process at a time.** Whoever holds the baton ([`Baton`]) is the only code acting on
+//!   the clocks: the scheduler thread while it runs a process (processes are stackful
+//!   coroutines multiplexed on the scheduler thread, see [`process`]), the thread that owns the
+//!   master clock's process, or an external thread that roused the session. The `Core` mutex
+//!   is only held for short bookkeeping, never while user code runs.
+//! - **Deterministic order.** Wake-ups at the same ideal time run deeper clocks first, then by
+//!   fork path, then by insertion ([`queue`]); killed processes are unwound in tree order.
+
+pub(crate) mod context;
+pub mod driver;
+mod family;
+pub(crate) mod pool;
+pub(crate) mod process;
+mod queue;
+mod run;
+mod timeline;
+
+pub(crate) use family::{ClockData, ProcState};
+pub use family::SyncPolicy;
+pub(crate) type ProcessBodyFn = family::ProcessBody;
+pub(crate) use run::spawn_scheduler;
+
+use crate::clock::tempo::TempoHistory;
+use driver::{Driver, TimingPolicy};
+use queue::WakeQueue;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+/// Index of a clock in its session (never reused within a session).
+pub(crate) type ClockId = usize;
+
+/// Who may act on the clocks right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Baton {
+    /// Nobody: the scheduler may run the next wake-up, or an external thread may take it.
+    Idle,
+    /// The scheduler thread is running a process (or a done callback).
+    Scheduler,
+    /// The OS thread that runs this clock's process (the master's, usually the main thread).
+    Thread(ClockId),
+    /// A thread outside the clock system, via `rouse_and_hold`.
+    External(std::thread::ThreadId),
+}
+
+/// Everything behind the session's lock.
+pub(crate) struct Core {
+    pub clocks: Vec<ClockData>,
+    pub queue: WakeQueue,
+    pub now: f64,
+    pub baton: Baton,
+    pub external_waiting: usize,
+    pub driver: Box<dyn Driver>,
+    pub fast_forward: bool,
+    pub fast_forward_until: Option<f64>,
+    pub shutdown: bool,
+    /// Killed processes still suspended, to be unwound by the scheduler in this order.
+    pub to_reap: VecDeque<ClockId>,
+    /// Wake-ups processed so far (for benchmarks).
+    pub wakes: u64,
+    /// When set, the master tempo belongs to someone else (a plugin host) and cannot be set.
+    pub tempo_locked: bool,
+    pub tempo_lock_reason: String,
+}
+
+/// A session's shared state: the core and the two places threads wait.
+pub(crate) struct Shared {
+    pub core: Mutex<Core>,
+    /// The scheduler thread waits here.
+    pub scheduler_cv: Condvar,
+    /// Thread processes and external threads wanting the baton wait here.
+    pub thread_cv: Condvar,
+    pub id: u64,
+}
+
+static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Shared {
+    pub fn new(master_beat_length: f64, driver: Box<dyn Driver>) -> Arc<Shared> {
+        let master = ClockData::new_master(TempoHistory::new(master_beat_length));
+        Arc::new(Shared {
+            core: Mutex::new(Core {
+                clocks: vec![master],
+                queue: WakeQueue::default(),
+                now: 0.0,
+                baton: Baton::Thread(0),
+                external_waiting: 0,
+                driver,
+                fast_forward: false,
+                fast_forward_until: None,
+                shutdown: false,
+                to_reap: VecDeque::new(),
+                wakes: 0,
+                tempo_locked: false,
+                tempo_lock_reason: String::new(),
+            }),
+            scheduler_cv: Condvar::new(),
+            thread_cv: Condvar::new(),
+            id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// Locks the core. A panic while holding the lock can only come from a bug in this crate
+    /// (user code never runs under it), so a poisoned lock is still consistent enough to use.
+    pub fn lock(&self) -> MutexGuard<'_, Core> {
+        self.core.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn notify_all(&self) {
+        self.scheduler_cv.notify_all();
+        self.thread_cv.notify_all();
+    }
+}
+
+impl Core {
+    pub fn clock(&self, id: ClockId) -> &ClockData {
+        &self.clocks[id]
+    }
+
+    pub fn clock_mut(&mut self, id: ClockId) -> &mut ClockData {
+        &mut self.clocks[id]
+    }
+
+    /// The timing policy that governs delivering a wake-up of `id` (inherited from the master).
+    pub fn timing_policy(&self, id: ClockId) -> TimingPolicy {
+        self.clocks[id].timing_policy.unwrap_or_else(|| self.clocks[0].timing_policy.unwrap_or_default())
+    }
+
+    /// Next valid wake-up (time, clock), if any.
+    pub fn next_wake(&mut self) -> Option<(f64, ClockId)> {
+        let clocks = &self.clocks;
+        self.queue.peek_valid(|e| clocks[e.clock].wake_version == e.version).map(|e| (e.time, e.clock))
+    }
+
+    /// Next valid wake-up time, if any.
+    pub fn next_wake_time(&mut self) -> Option<f64> {
+        self.next_wake().map(|(t, _)| t)
+    }
+}
