@@ -48,7 +48,9 @@ pub enum Error {
     NotMaster { call: &'static str, clock: String },
 
     /// Fast-forwarding to a beat or time that has already passed.
-    #[error("cannot fast-forward clock '{clock}' to {units} {target}: it is already at {units} {now}")]
+    #[error(
+        "cannot fast-forward clock '{clock}' to {units} {target}: it is already at {units} {now}"
+    )]
     FastForwardToPast {
         clock: String,
         units: &'static str,
@@ -57,7 +59,9 @@ pub enum Error {
     },
 
     /// A fork scheduled at a beat that has already passed.
-    #[error("cannot schedule a fork on clock '{clock}' at beat {target}: it is already at beat {now}")]
+    #[error(
+        "cannot schedule a fork on clock '{clock}' at beat {target}: it is already at beat {now}"
+    )]
     ScheduleInPast {
         clock: String,
         target: f64,

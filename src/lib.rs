@@ -51,7 +51,11 @@ mod error;
 pub mod scheduler;
 pub mod session;
 
-pub use clock::{current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions, MetricPhaseTarget, ProcessResult, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope};
+pub use clock::{
+    current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
+    MetricPhaseTarget, ProcessResult, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions,
+    TempoEnvelope,
+};
 pub use error::{Error, Result};
 pub use scheduler::driver;
 pub use scheduler::driver::TimingPolicy;
@@ -59,7 +63,10 @@ pub use session::Session;
 
 /// Everything a piece needs: `use scamp::prelude::*;`.
 pub mod prelude {
-    pub use crate::clock::{current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions, MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope};
+    pub use crate::clock::{
+        current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
+        MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
+    };
     pub use crate::driver::{Driver, FastForwardDriver, RealTimeDriver, TimingPolicy};
     pub use crate::error::{Error, Result};
     pub use crate::session::Session;

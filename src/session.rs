@@ -41,7 +41,10 @@ impl Session {
         let shared = Shared::new(60.0 / tempo, Box::new(driver));
         let scheduler = spawn_scheduler(Arc::clone(&shared))?;
         context::adopt_thread_process(&shared, 0);
-        Ok(Session { master: Clock::from_parts(shared, 0), scheduler: Some(scheduler) })
+        Ok(Session {
+            master: Clock::from_parts(shared, 0),
+            scheduler: Some(scheduler),
+        })
     }
 
     /// The master clock.
@@ -55,7 +58,11 @@ impl Session {
     pub fn run_as_server(&self) -> Result<&Self> {
         let shared = &self.master.shared;
         if context::caller(shared) != (Caller::Thread { clock: 0 }) {
-            return Err(Error::NotOwnProcess { call: "run_as_server", clock: "MASTER".into(), caller: "a thread that does not run the master's process".into() });
+            return Err(Error::NotOwnProcess {
+                call: "run_as_server",
+                clock: "MASTER".into(),
+                caller: "a thread that does not run the master's process".into(),
+            });
         }
         let mut core = shared.lock();
         core.clock_mut(0).state = ProcState::Forever;

@@ -60,7 +60,11 @@ impl Segment {
         if self.duration <= 0.0 {
             return 0.0;
         }
-        let (l0, delta, d) = (self.start_level, self.end_level - self.start_level, self.duration);
+        let (l0, delta, d) = (
+            self.start_level,
+            self.end_level - self.start_level,
+            self.duration,
+        );
         if self.is_linear() {
             d * (l0 * u + delta * u * u / 2.0)
         } else {
@@ -74,7 +78,8 @@ impl Segment {
 
     /// Integral of the level over `[from, to]` (both clamped to the segment).
     pub fn integrate(&self, from: f64, to: f64) -> f64 {
-        self.integral_to_progress(self.progress(to)) - self.integral_to_progress(self.progress(from))
+        self.integral_to_progress(self.progress(to))
+            - self.integral_to_progress(self.progress(from))
     }
 
     /// Integral over the whole segment.
@@ -143,11 +148,21 @@ impl Segment {
     /// levels and duration; `None` when no curve shape reaches it (it must lie strictly between
     /// `duration * start_level` and `duration * end_level`).
     pub fn curve_shape_for_integral(&self, area: f64) -> Option<f64> {
-        let with_shape = |s: f64| Segment { curve_shape: s, ..*self }.total_integral();
+        let with_shape = |s: f64| {
+            Segment {
+                curve_shape: s,
+                ..*self
+            }
+            .total_integral()
+        };
         let (lo_area, hi_area) = (with_shape(-300.0), with_shape(300.0));
         let (min, max) = (lo_area.min(hi_area), lo_area.max(hi_area));
         if !(area > min && area < max) {
-            return if (area - with_shape(0.0)).abs() < 1e-12 { Some(0.0) } else { None };
+            return if (area - with_shape(0.0)).abs() < 1e-12 {
+                Some(0.0)
+            } else {
+                None
+            };
         }
         let increasing = hi_area > lo_area;
         let (mut lo, mut hi) = (-300.0_f64, 300.0_f64);
@@ -168,7 +183,13 @@ mod tests {
     use super::*;
 
     fn seg(s: f64) -> Segment {
-        Segment { start: 2.0, duration: 4.0, start_level: 1.0, end_level: 0.5, curve_shape: s }
+        Segment {
+            start: 2.0,
+            duration: 4.0,
+            start_level: 1.0,
+            end_level: 0.5,
+            curve_shape: s,
+        }
     }
 
     #[test]
@@ -177,7 +198,9 @@ mod tests {
             let g = seg(s);
             let n = 200_000;
             let h = 4.0 / n as f64;
-            let numeric: f64 = (0..n).map(|i| g.value_at(2.0 + (i as f64 + 0.5) * h) * h).sum();
+            let numeric: f64 = (0..n)
+                .map(|i| g.value_at(2.0 + (i as f64 + 0.5) * h) * h)
+                .sum();
             assert!((numeric - g.total_integral()).abs() < 1e-9, "S={s}");
         }
     }
@@ -199,7 +222,11 @@ mod tests {
     fn curve_shape_for_integral_round_trips() {
         let g = seg(0.0);
         for s in [-7.0, -1.0, 0.5, 4.0] {
-            let area = Segment { curve_shape: s, ..g }.total_integral();
+            let area = Segment {
+                curve_shape: s,
+                ..g
+            }
+            .total_integral();
             let found = g.curve_shape_for_integral(area).unwrap();
             assert!((found - s).abs() < 1e-6, "{found} vs {s}");
         }

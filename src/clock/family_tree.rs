@@ -23,11 +23,23 @@ fn draw(core: &mut Core, id: usize, lead: &str, child_lead: &str, out: &mut Stri
     let beat = core.beat_of(id);
     let tempo = 60.0 / core.beat_length_of(id);
     let name = core.clock(id).name.clone();
-    out.push_str(&format!("{lead}{name} (beat {beat:.3}, tempo {tempo:.2})\n"));
+    out.push_str(&format!(
+        "{lead}{name} (beat {beat:.3}, tempo {tempo:.2})\n"
+    ));
     let children = core.clock(id).children.clone();
     for (i, c) in children.iter().enumerate() {
         let last = i + 1 == children.len();
-        let (l, cl) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
-        draw(core, *c, &format!("{child_lead}{l}"), &format!("{child_lead}{cl}"), out);
+        let (l, cl) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        draw(
+            core,
+            *c,
+            &format!("{child_lead}{l}"),
+            &format!("{child_lead}{cl}"),
+            out,
+        );
     }
 }

@@ -30,17 +30,32 @@ impl MetricPhaseTarget {
     /// Several phases in one cycle: the nearest one wins.
     pub fn with_phases(phases: &[f64], divisor: f64) -> Result<Self> {
         if !(divisor.is_finite() && divisor > 0.0) {
-            return Err(Error::InvalidValue { what: "metric phase divisor", value: divisor, expected: "must be a finite number > 0" });
+            return Err(Error::InvalidValue {
+                what: "metric phase divisor",
+                value: divisor,
+                expected: "must be a finite number > 0",
+            });
         }
         if phases.is_empty() {
-            return Err(Error::InvalidArgument("a metric phase target needs at least one phase".into()));
+            return Err(Error::InvalidArgument(
+                "a metric phase target needs at least one phase".into(),
+            ));
         }
         for &p in phases {
             if !(p >= 0.0 && p < divisor) {
-                return Err(Error::InvalidValue { what: "metric phase", value: p, expected: "must be in [0, divisor)" });
+                return Err(Error::InvalidValue {
+                    what: "metric phase",
+                    value: p,
+                    expected: "must be in [0, divisor)",
+                });
             }
         }
-        Ok(MetricPhaseTarget { phases: phases.to_vec(), divisor, relative: false, min_duration: 0.0 })
+        Ok(MetricPhaseTarget {
+            phases: phases.to_vec(),
+            divisor,
+            relative: false,
+            min_duration: 0.0,
+        })
     }
 
     /// Measure the cycle from the clock's beat at resolution instead of from its beat 0.
@@ -126,7 +141,10 @@ mod tests {
 
     #[test]
     fn min_duration_and_phases() {
-        let t = MetricPhaseTarget::new(0.0, 4.0).unwrap().min_duration(4.0).unwrap();
+        let t = MetricPhaseTarget::new(0.0, 4.0)
+            .unwrap()
+            .min_duration(4.0)
+            .unwrap();
         assert_eq!(t.resolve_from(1.0, 0.0), 8.0);
         assert_eq!(t.resolve_from(0.0, 0.0), 4.0);
         let t = MetricPhaseTarget::with_phases(&[0.5, 2.5], 3.0).unwrap();
@@ -146,6 +164,9 @@ mod tests {
         assert!(MetricPhaseTarget::new(-0.1, 4.0).is_err());
         assert!(MetricPhaseTarget::new(0.0, 0.0).is_err());
         assert!(MetricPhaseTarget::new(f64::NAN, 4.0).is_err());
-        assert!(MetricPhaseTarget::new(0.0, 4.0).unwrap().min_duration(-1.0).is_err());
+        assert!(MetricPhaseTarget::new(0.0, 4.0)
+            .unwrap()
+            .min_duration(-1.0)
+            .is_err());
     }
 }

@@ -25,8 +25,8 @@ use crate::error::{check_duration, check_finite, check_positive, Error, Result};
 use crate::scheduler::context::{self, Caller};
 use crate::scheduler::driver::TimingPolicy;
 use crate::scheduler::process::{self, Killed};
-use crate::scheduler::{pool, ClockId, Core, ProcState, Shared};
 pub use crate::scheduler::SyncPolicy;
+use crate::scheduler::{pool, ClockId, Core, ProcState, Shared};
 use std::fmt;
 use std::sync::Arc;
 
@@ -121,11 +121,14 @@ impl Clock {
     }
 
     pub fn parent(&self) -> Option<Clock> {
-        self.read(|c| c.clock(self.id).parent).map(|p| Clock::from_parts(Arc::clone(&self.shared), p))
+        self.read(|c| c.clock(self.id).parent)
+            .map(|p| Clock::from_parts(Arc::clone(&self.shared), p))
     }
 
     fn handles(&self, ids: Vec<ClockId>) -> Vec<Clock> {
-        ids.into_iter().map(|id| Clock::from_parts(Arc::clone(&self.shared), id)).collect()
+        ids.into_iter()
+            .map(|id| Clock::from_parts(Arc::clone(&self.shared), id))
+            .collect()
     }
 
     /// Direct children still running.
@@ -158,7 +161,9 @@ impl Clock {
     /// Every clock of the family, starting with the master.
     pub fn iterate_all_relatives(&self, include_self: bool) -> impl Iterator<Item = Clock> {
         let me = self.id;
-        self.master().iterate_descendants(true).filter(move |c| include_self || c.id != me)
+        self.master()
+            .iterate_descendants(true)
+            .filter(move |c| include_self || c.id != me)
     }
 
     /// Spawns `process` on a new child clock starting now; it receives that clock.
@@ -188,7 +193,12 @@ impl Clock {
                 }
             })
         });
-        let ForkOptions { name, schedule_at, done_callback, .. } = options;
+        let ForkOptions {
+            name,
+            schedule_at,
+            done_callback,
+            ..
+        } = options;
         let id = self.act(|core| {
             let parent_beat = core.beat_of(self.id);
             let start_beat = match &schedule_at {
@@ -196,7 +206,11 @@ impl Clock {
                 Some(ScheduleAt::Beat(b)) => {
                     check_finite("schedule_at beat", *b)?;
                     if *b < parent_beat - PHASE_EPSILON {
-                        return Err(Error::ScheduleInPast { clock: core.clock(self.id).name.clone(), target: *b, now: parent_beat });
+                        return Err(Error::ScheduleInPast {
+                            clock: core.clock(self.id).name.clone(),
+                            target: *b,
+                            now: parent_beat,
+                        });
                     }
                     b.max(parent_beat)
                 }
@@ -237,7 +251,9 @@ impl Clock {
                     tempo.beat_at_time(t + dt)
                 }
             };
-            core.clock_mut(id).state = ProcState::Waiting { target_beat: target };
+            core.clock_mut(id).state = ProcState::Waiting {
+                target_beat: target,
+            };
             core.schedule_wake(id, target);
             Ok(true)
         })
@@ -314,7 +330,11 @@ impl Clock {
     pub fn set_timing_policy(&self, policy: TimingPolicy) -> Result<()> {
         if let TimingPolicy::Mixed(p) = policy {
             if !(0.0..=1.0).contains(&p) {
-                return Err(Error::InvalidValue { what: "timing policy", value: p, expected: "must be in [0, 1]" });
+                return Err(Error::InvalidValue {
+                    what: "timing policy",
+                    value: p,
+                    expected: "must be in [0, 1]",
+                });
             }
         }
         self.act(|c| {
@@ -342,7 +362,9 @@ impl Clock {
 
     pub fn set_synchronization_policy(&self, policy: SyncPolicy) -> Result<()> {
         if self.is_master() && policy == SyncPolicy::Inherit {
-            return Err(Error::InvalidArgument("the master clock has no parent to inherit a synchronization policy from".into()));
+            return Err(Error::InvalidArgument(
+                "the master clock has no parent to inherit a synchronization policy from".into(),
+            ));
         }
         self.act(|c| {
             c.clock_mut(self.id).sync_policy = policy;
@@ -371,7 +393,10 @@ impl Clock {
         if self.is_master() {
             Ok(())
         } else {
-            Err(Error::NotMaster { call, clock: self.name() })
+            Err(Error::NotMaster {
+                call,
+                clock: self.name(),
+            })
         }
     }
 
@@ -398,7 +423,12 @@ impl Clock {
         check_finite("fast-forward time", t)?;
         self.act(|c| {
             if t < c.now - 1e-9 {
-                return Err(Error::FastForwardToPast { clock: "MASTER".into(), units: "time", target: t, now: c.now });
+                return Err(Error::FastForwardToPast {
+                    clock: "MASTER".into(),
+                    units: "time",
+                    target: t,
+                    now: c.now,
+                });
             }
             c.fast_forward_until = Some(t);
             Ok(())
@@ -412,7 +442,12 @@ impl Clock {
         let t = self.act(|c| {
             let now = c.beat_of(0);
             if b < now - 1e-9 {
-                return Err(Error::FastForwardToPast { clock: "MASTER".into(), units: "beat", target: b, now });
+                return Err(Error::FastForwardToPast {
+                    clock: "MASTER".into(),
+                    units: "beat",
+                    target: b,
+                    now,
+                });
             }
             Ok(c.master_time_at(0, b))
         })?;
@@ -437,7 +472,9 @@ pub fn current_clock() -> Option<Clock> {
 
 /// `wait` on the current clock.
 pub fn wait(dt: f64) -> Result<()> {
-    current_clock().ok_or(Error::NoCurrentClock("wait"))?.wait(dt)
+    current_clock()
+        .ok_or(Error::NoCurrentClock("wait"))?
+        .wait(dt)
 }
 
 /// `fork` on the current clock.
@@ -446,5 +483,7 @@ where
     F: FnOnce(Clock) -> R + Send + 'static,
     R: ProcessResult,
 {
-    current_clock().ok_or(Error::NoCurrentClock("fork"))?.fork(process)
+    current_clock()
+        .ok_or(Error::NoCurrentClock("fork"))?
+        .fork(process)
 }

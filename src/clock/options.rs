@@ -63,7 +63,12 @@ pub struct TargetOptions {
 
 impl Default for TargetOptions {
     fn default() -> Self {
-        TargetOptions { curve_shape: 0.0, metric_phase_target: None, duration_units: DurationUnits::Beats, truncate: true }
+        TargetOptions {
+            curve_shape: 0.0,
+            metric_phase_target: None,
+            duration_units: DurationUnits::Beats,
+            truncate: true,
+        }
     }
 }
 
@@ -101,7 +106,13 @@ pub struct TargetsOptions {
 
 impl Default for TargetsOptions {
     fn default() -> Self {
-        TargetsOptions { curve_shapes: Vec::new(), metric_phase_targets: Vec::new(), duration_units: DurationUnits::Beats, truncate: true, looping: false }
+        TargetsOptions {
+            curve_shapes: Vec::new(),
+            metric_phase_targets: Vec::new(),
+            duration_units: DurationUnits::Beats,
+            truncate: true,
+            looping: false,
+        }
     }
 }
 
@@ -145,7 +156,15 @@ pub struct FunctionOptions {
 
 impl Default for FunctionOptions {
     fn default() -> Self {
-        FunctionOptions { domain_start: 0.0, domain_end: None, duration_units: DurationUnits::Beats, truncate: true, looping: false, extension_increment: 2.0, scanning_step_size: 0.05 }
+        FunctionOptions {
+            domain_start: 0.0,
+            domain_end: None,
+            duration_units: DurationUnits::Beats,
+            truncate: true,
+            looping: false,
+            extension_increment: 2.0,
+            scanning_step_size: 0.05,
+        }
     }
 }
 

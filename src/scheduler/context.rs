@@ -39,7 +39,10 @@ thread_local! {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Caller {
     /// A coroutine process on the scheduler thread (or a done callback, with no yielder).
-    Process { clock: ClockId, yielder: *const Yielder },
+    Process {
+        clock: ClockId,
+        yielder: *const Yielder,
+    },
     /// The OS thread running `clock`'s process, currently holding the baton.
     Thread { clock: ClockId },
     /// An external thread holding the baton through `rouse_and_hold`.
@@ -60,7 +63,10 @@ pub(crate) fn running() -> Option<Running> {
 pub(crate) fn caller(shared: &Shared) -> Caller {
     if let Some(r) = running() {
         if r.session == shared.id {
-            return Caller::Process { clock: r.clock, yielder: r.yielder };
+            return Caller::Process {
+                clock: r.clock,
+                yielder: r.yielder,
+            };
         }
     }
     ROLES.with(|roles| {
@@ -78,7 +84,13 @@ pub(crate) fn caller(shared: &Shared) -> Caller {
 
 /// Records that this thread runs `clock`'s process in `shared`.
 pub(crate) fn adopt_thread_process(shared: &Arc<Shared>, clock: ClockId) {
-    ROLES.with(|r| r.borrow_mut().push((shared.id, Arc::downgrade(shared), Role::ThreadProcess { clock })));
+    ROLES.with(|r| {
+        r.borrow_mut().push((
+            shared.id,
+            Arc::downgrade(shared),
+            Role::ThreadProcess { clock },
+        ))
+    });
 }
 
 /// Forgets every role this thread had in `session`.
@@ -89,8 +101,13 @@ pub(crate) fn forget_session(session: u64) {
 /// A description of the calling thread for error messages.
 pub(crate) fn describe_caller(core: &Core, shared: &Shared) -> String {
     match caller(shared) {
-        Caller::Process { clock, .. } | Caller::Thread { clock } => format!("the process of clock '{}'", core.clock(clock).name),
-        Caller::External | Caller::Outside => format!("thread {:?}", std::thread::current().name().unwrap_or("unnamed")),
+        Caller::Process { clock, .. } | Caller::Thread { clock } => {
+            format!("the process of clock '{}'", core.clock(clock).name)
+        }
+        Caller::External | Caller::Outside => format!(
+            "thread {:?}",
+            std::thread::current().name().unwrap_or("unnamed")
+        ),
     }
 }
 
@@ -106,10 +123,14 @@ pub(crate) fn current_process() -> Option<(Arc<Shared>, ClockId)> {
         return Some((shared, r.clock));
     }
     ROLES.with(|roles| {
-        roles.borrow().iter().rev().find_map(|(_, weak, role)| match role {
-            Role::ThreadProcess { clock } => weak.upgrade().map(|s| (s, *clock)),
-            Role::External { .. } => None,
-        })
+        roles
+            .borrow()
+            .iter()
+            .rev()
+            .find_map(|(_, weak, role)| match role {
+                Role::ThreadProcess { clock } => weak.upgrade().map(|s| (s, *clock)),
+                Role::External { .. } => None,
+            })
     })
 }
 
@@ -132,9 +153,15 @@ pub(crate) fn hold(shared: &Shared) -> Result<Hold<'_>> {
     match caller(shared) {
         Caller::Outside => {
             acquire_external(shared)?;
-            Ok(Hold { shared, acquired: true })
+            Ok(Hold {
+                shared,
+                acquired: true,
+            })
         }
-        _ => Ok(Hold { shared, acquired: false }),
+        _ => Ok(Hold {
+            shared,
+            acquired: false,
+        }),
     }
 }
 
@@ -157,16 +184,24 @@ pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
     core.external_waiting += 1;
     shared.scheduler_cv.notify_all();
     while core.baton != Baton::Idle && !core.shutdown {
-        core = shared.thread_cv.wait(core).unwrap_or_else(|e| e.into_inner());
+        core = shared
+            .thread_cv
+            .wait(core)
+            .unwrap_or_else(|e| e.into_inner());
     }
     core.external_waiting -= 1;
     if core.shutdown {
-        return Err(Error::ClockDead("MASTER (the session has shut down)".into()));
+        return Err(Error::ClockDead(
+            "MASTER (the session has shut down)".into(),
+        ));
     }
     core.baton = Baton::External(std::thread::current().id());
     stamp_external_now(&mut core);
     drop(core);
-    ROLES.with(|r| r.borrow_mut().push((shared.id, Weak::new(), Role::External { depth: 1 })));
+    ROLES.with(|r| {
+        r.borrow_mut()
+            .push((shared.id, Weak::new(), Role::External { depth: 1 }))
+    });
     Ok(())
 }
 
@@ -183,9 +218,9 @@ fn stamp_external_now(core: &mut MutexGuard<'_, Core>) {
 pub(crate) fn release_external(shared: &Shared) -> bool {
     let released = ROLES.with(|r| {
         let mut roles = r.borrow_mut();
-        let Some(pos) = roles.iter().rposition(|(id, _, role)| *id == shared.id && matches!(role, Role::External { .. })) else {
-            return None;
-        };
+        let pos = roles
+            .iter()
+            .rposition(|(id, _, role)| *id == shared.id && matches!(role, Role::External { .. }))?;
         if let Role::External { depth } = &mut roles[pos].2 {
             *depth -= 1;
             if *depth == 0 {

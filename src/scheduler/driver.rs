@@ -99,8 +99,17 @@ impl RealTimeDriver {
 
     /// A driver running `speed` times faster than the wall clock (must be > 0).
     pub fn with_speed(speed: f64) -> Self {
-        let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
-        RealTimeDriver { speed, anchor: None, last_wall: None, last_ideal: 0.0 }
+        let speed = if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            1.0
+        };
+        RealTimeDriver {
+            speed,
+            anchor: None,
+            last_wall: None,
+            last_ideal: 0.0,
+        }
     }
 
     fn wall_of(&self, ideal: f64) -> Instant {
@@ -128,7 +137,11 @@ impl Driver for RealTimeDriver {
         let d = (target - self.last_ideal).max(0.0) / self.speed;
         let absolute = self.wall_of(target);
         let p = policy.coefficient();
-        let latest = if p > 0.0 { last + secs(d / p) } else { absolute.max(last) };
+        let latest = if p > 0.0 {
+            last + secs(d / p)
+        } else {
+            absolute.max(last)
+        };
         let when = latest.min((last + secs(p * d)).max(absolute));
         if Instant::now() >= when {
             Permit::Go
@@ -150,7 +163,9 @@ impl Driver for RealTimeDriver {
     }
 
     fn external_now(&self, now: f64, next: Option<f64>) -> f64 {
-        let Some(last) = self.last_wall else { return now };
+        let Some(last) = self.last_wall else {
+            return now;
+        };
         let elapsed = Instant::now().saturating_duration_since(last).as_secs_f64() * self.speed;
         let t = self.last_ideal + elapsed;
         t.max(now).min(next.unwrap_or(f64::INFINITY).max(now))
@@ -170,7 +185,10 @@ mod tests {
         let mut d = RealTimeDriver::with_speed(1.0);
         d.resync(0.0);
         // Far in the future: must sleep.
-        assert!(matches!(d.permit(0.0, 10.0, TimingPolicy::Absolute), Permit::SleepUntil(_)));
+        assert!(matches!(
+            d.permit(0.0, 10.0, TimingPolicy::Absolute),
+            Permit::SleepUntil(_)
+        ));
         // Already due: go.
         assert_eq!(d.permit(0.0, 0.0, TimingPolicy::Relative), Permit::Go);
     }
@@ -183,11 +201,22 @@ mod tests {
         let start = d.anchor.unwrap().0;
         d.last_wall = Some(start + Duration::from_secs(1));
         d.last_ideal = 0.0;
-        let Permit::SleepUntil(when) = d.permit(0.0, 1.0, TimingPolicy::Mixed(0.5)) else { panic!("must sleep") };
-        let gap = when.duration_since(start + Duration::from_secs(1)).as_secs_f64();
+        let Permit::SleepUntil(when) = d.permit(0.0, 1.0, TimingPolicy::Mixed(0.5)) else {
+            panic!("must sleep")
+        };
+        let gap = when
+            .duration_since(start + Duration::from_secs(1))
+            .as_secs_f64();
         assert!((gap - 0.5).abs() < 1e-6, "p*d = 0.5 s, got {gap}");
-        let Permit::SleepUntil(when) = d.permit(0.0, 1.0, TimingPolicy::Relative) else { panic!("must sleep") };
-        let gap = when.duration_since(start + Duration::from_secs(1)).as_secs_f64();
-        assert!((gap - 1.0).abs() < 1e-6, "relative never catches up, got {gap}");
+        let Permit::SleepUntil(when) = d.permit(0.0, 1.0, TimingPolicy::Relative) else {
+            panic!("must sleep")
+        };
+        let gap = when
+            .duration_since(start + Duration::from_secs(1))
+            .as_secs_f64();
+        assert!(
+            (gap - 1.0).abs() < 1e-6,
+            "relative never catches up, got {gap}"
+        );
     }
 }

@@ -109,13 +109,24 @@ impl ClockData {
     }
 
     pub fn is_suspended(&self) -> bool {
-        matches!(self.state, ProcState::Waiting { .. } | ProcState::WaitingForChildren | ProcState::Forever)
+        matches!(
+            self.state,
+            ProcState::Waiting { .. } | ProcState::WaitingForChildren | ProcState::Forever
+        )
     }
 }
 
 impl Core {
     /// Creates a child clock of `parent` whose beat 0 lies at parent beat `parent_offset`.
-    pub fn add_child(&mut self, parent: ClockId, name: Option<String>, beat_length: f64, parent_offset: f64, start_time: f64, body: ProcessBody) -> ClockId {
+    pub fn add_child(
+        &mut self,
+        parent: ClockId,
+        name: Option<String>,
+        beat_length: f64,
+        parent_offset: f64,
+        start_time: f64,
+        body: ProcessBody,
+    ) -> ClockId {
         let id = self.clocks.len();
         let p = &mut self.clocks[parent];
         let index = p.forks_made;
@@ -142,7 +153,11 @@ impl Core {
     /// Parent, grandparent, ... up to the master (optionally starting with `id` itself).
     pub fn inheritance(&self, id: ClockId, include_self: bool) -> Vec<ClockId> {
         let mut out = Vec::new();
-        let mut cur = if include_self { Some(id) } else { self.clocks[id].parent };
+        let mut cur = if include_self {
+            Some(id)
+        } else {
+            self.clocks[id].parent
+        };
         while let Some(c) = cur {
             out.push(c);
             cur = self.clocks[c].parent;

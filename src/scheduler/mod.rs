@@ -23,8 +23,8 @@ mod queue;
 mod run;
 mod timeline;
 
-pub(crate) use family::{ClockData, ProcState};
 pub use family::SyncPolicy;
+pub(crate) use family::{ClockData, ProcState};
 pub(crate) type ProcessBodyFn = family::ProcessBody;
 pub(crate) use run::spawn_scheduler;
 
@@ -131,13 +131,17 @@ impl Core {
 
     /// The timing policy that governs delivering a wake-up of `id` (inherited from the master).
     pub fn timing_policy(&self, id: ClockId) -> TimingPolicy {
-        self.clocks[id].timing_policy.unwrap_or_else(|| self.clocks[0].timing_policy.unwrap_or_default())
+        self.clocks[id]
+            .timing_policy
+            .unwrap_or_else(|| self.clocks[0].timing_policy.unwrap_or_default())
     }
 
     /// Next valid wake-up (time, clock), if any.
     pub fn next_wake(&mut self) -> Option<(f64, ClockId)> {
         let clocks = &self.clocks;
-        self.queue.peek_valid(|e| clocks[e.clock].wake_version == e.version).map(|e| (e.time, e.clock))
+        self.queue
+            .peek_valid(|e| clocks[e.clock].wake_version == e.version)
+            .map(|e| (e.time, e.clock))
     }
 
     /// Next valid wake-up time, if any.

@@ -39,7 +39,8 @@ impl WorkerPool {
             }
         }
         let (tx, rx) = channel::<Job>();
-        tx.send(job.take().expect("job present")).expect("fresh channel");
+        tx.send(job.take().expect("job present"))
+            .expect("fresh channel");
         let pool = Arc::clone(self);
         std::thread::Builder::new()
             .name("scamp-unsynchronized".into())
@@ -47,13 +48,19 @@ impl WorkerPool {
                 match rx.recv_timeout(IDLE_TIMEOUT) {
                     Ok(job) => {
                         super::process::run_body("unsynchronized fork", job);
-                        pool.idle.lock().unwrap_or_else(|e| e.into_inner()).push(tx.clone());
+                        pool.idle
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(tx.clone());
                     }
                     Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return,
                 }
             })
             .map(|_| ())
-            .map_err(|e| Error::Resource { what: "a worker thread", reason: e.to_string() })
+            .map_err(|e| Error::Resource {
+                what: "a worker thread",
+                reason: e.to_string(),
+            })
     }
 
     #[cfg(test)]
@@ -72,17 +79,24 @@ mod tests {
         let pool = Arc::new(WorkerPool::default());
         let (tx, rx) = channel();
         let t = tx.clone();
-        pool.spawn(Box::new(move || t.send(std::thread::current().id()).unwrap())).unwrap();
+        pool.spawn(Box::new(move || {
+            t.send(std::thread::current().id()).unwrap()
+        }))
+        .unwrap();
         let first = rx.recv().unwrap();
         while pool.idle_workers() == 0 {
             std::thread::yield_now();
         }
-        pool.spawn(Box::new(|| panic!("job failure is reported, not fatal"))).unwrap();
+        pool.spawn(Box::new(|| panic!("job failure is reported, not fatal")))
+            .unwrap();
         while pool.idle_workers() == 0 {
             std::thread::yield_now();
         }
         let t = tx.clone();
-        pool.spawn(Box::new(move || t.send(std::thread::current().id()).unwrap())).unwrap();
+        pool.spawn(Box::new(move || {
+            t.send(std::thread::current().id()).unwrap()
+        }))
+        .unwrap();
         assert_eq!(rx.recv().unwrap(), first, "the idle worker is reused");
     }
 }

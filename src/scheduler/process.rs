@@ -46,14 +46,24 @@ pub(crate) struct StackPool {
 
 impl StackPool {
     pub fn new() -> Self {
-        let kib = std::env::var("SCAMP_PROCESS_STACK_KIB").ok().and_then(|v| v.parse::<usize>().ok()).filter(|&k| k >= 64).unwrap_or(DEFAULT_STACK_KIB);
-        StackPool { free: Vec::new(), size: kib * 1024 }
+        let kib = std::env::var("SCAMP_PROCESS_STACK_KIB")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&k| k >= 64)
+            .unwrap_or(DEFAULT_STACK_KIB);
+        StackPool {
+            free: Vec::new(),
+            size: kib * 1024,
+        }
     }
 
     fn take(&mut self) -> Result<DefaultStack> {
         match self.free.pop() {
             Some(s) => Ok(s),
-            None => DefaultStack::new(self.size).map_err(|e| Error::Resource { what: "a process stack", reason: e.to_string() }),
+            None => DefaultStack::new(self.size).map_err(|e| Error::Resource {
+                what: "a process stack",
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -68,16 +78,19 @@ impl StackPool {
 /// Creates the coroutine for a process body.
 pub(crate) fn make_coroutine(pool: &mut StackPool, body: Box<dyn FnOnce() + Send>) -> Result<Coro> {
     let stack = pool.take()?;
-    Ok(Coroutine::with_stack(stack, move |yielder: &Yielder, first: Resume| {
-        if let Some(mut r) = context::running() {
-            r.yielder = yielder as *const Yielder;
-            context::set_running(Some(r));
-        }
-        if first == Resume::Go {
-            // The body reports its own errors and panics; see `run_body`.
-            body();
-        }
-    }))
+    Ok(Coroutine::with_stack(
+        stack,
+        move |yielder: &Yielder, first: Resume| {
+            if let Some(mut r) = context::running() {
+                r.yielder = yielder as *const Yielder;
+                context::set_running(Some(r));
+            }
+            if first == Resume::Go {
+                // The body reports its own errors and panics; see `run_body`.
+                body();
+            }
+        },
+    ))
 }
 
 /// Runs a process body, reporting a panic with the clock's name. Returns quietly if the
@@ -103,7 +116,12 @@ pub(crate) fn panic_message(payload: &Box<dyn Any + Send>) -> String {
 /// Blocks the process of clock `id` until the scheduler wakes it. `prepare` runs under the
 /// lock and records what the process waits for; it returns `Ok(false)` when there is nothing
 /// to wait for. Must be called by the process of `id` itself.
-pub(crate) fn block(shared: &Arc<Shared>, id: ClockId, call: &'static str, prepare: impl FnOnce(&mut Core) -> Result<bool>) -> Result<()> {
+pub(crate) fn block(
+    shared: &Arc<Shared>,
+    id: ClockId,
+    call: &'static str,
+    prepare: impl FnOnce(&mut Core) -> Result<bool>,
+) -> Result<()> {
     match context::caller(shared) {
         Caller::Process { clock, yielder } if clock == id && !yielder.is_null() => {
             {
@@ -135,13 +153,20 @@ pub(crate) fn block(shared: &Arc<Shared>, id: ClockId, call: &'static str, prepa
                 if core.shutdown {
                     return Err(Error::ClockDead(core.clock(id).name.clone()));
                 }
-                core = shared.thread_cv.wait(core).unwrap_or_else(|e| e.into_inner());
+                core = shared
+                    .thread_cv
+                    .wait(core)
+                    .unwrap_or_else(|e| e.into_inner());
             }
             Ok(())
         }
         _ => {
             let core = shared.lock();
-            Err(Error::NotOwnProcess { call, clock: core.clock(id).name.clone(), caller: context::describe_caller(&core, shared) })
+            Err(Error::NotOwnProcess {
+                call,
+                clock: core.clock(id).name.clone(),
+                caller: context::describe_caller(&core, shared),
+            })
         }
     }
 }
@@ -157,7 +182,11 @@ fn log_processing_time(core: &mut Core, id: ClockId) {
     let data = core.clock_mut(id);
     if data.log_processing_time {
         if let Some(t) = data.resumed_at.take() {
-            log::info!("clock '{}' computed for {:.3} ms since its last wake-up", data.name, t.elapsed().as_secs_f64() * 1e3);
+            log::info!(
+                "clock '{}' computed for {:.3} ms since its last wake-up",
+                data.name,
+                t.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
 }

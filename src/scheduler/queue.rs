@@ -58,7 +58,15 @@ impl WakeQueue {
     pub fn push(&mut self, time: f64, path: &Arc<[u32]>, clock: usize, version: u64) {
         self.seq += 1;
         let tick = (time * TICKS_PER_UNIT).round() as i64;
-        self.heap.push(Reverse(Entry { time, tick, depth: path.len(), path: Arc::clone(path), seq: self.seq, clock, version }));
+        self.heap.push(Reverse(Entry {
+            time,
+            tick,
+            depth: path.len(),
+            path: Arc::clone(path),
+            seq: self.seq,
+            clock,
+            version,
+        }));
     }
 
     /// The first entry for which `valid` holds, dropping stale ones on the way.

@@ -31,8 +31,18 @@ struct Scheduler {
 pub(crate) fn spawn_scheduler(shared: Arc<Shared>) -> Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("scamp-scheduler".into())
-        .spawn(move || Scheduler { shared, procs: HashMap::new(), stacks: StackPool::new() }.run())
-        .map_err(|e| Error::Resource { what: "the scheduler thread", reason: e.to_string() })
+        .spawn(move || {
+            Scheduler {
+                shared,
+                procs: HashMap::new(),
+                stacks: StackPool::new(),
+            }
+            .run()
+        })
+        .map_err(|e| Error::Resource {
+            what: "the scheduler thread",
+            reason: e.to_string(),
+        })
 }
 
 type Guard<'a> = MutexGuard<'a, Core>;
@@ -46,7 +56,10 @@ impl Scheduler {
                 break;
             }
             if core.baton != Baton::Idle || core.external_waiting > 0 {
-                core = shared.scheduler_cv.wait(core).unwrap_or_else(|e| e.into_inner());
+                core = shared
+                    .scheduler_cv
+                    .wait(core)
+                    .unwrap_or_else(|e| e.into_inner());
                 continue;
             }
             if let Some(id) = core.to_reap.pop_front() {
@@ -54,10 +67,14 @@ impl Scheduler {
                 continue;
             }
             let Some((time, id)) = core.next_wake() else {
-                core = shared.scheduler_cv.wait(core).unwrap_or_else(|e| e.into_inner());
+                core = shared
+                    .scheduler_cv
+                    .wait(core)
+                    .unwrap_or_else(|e| e.into_inner());
                 continue;
             };
-            let fast = core.fast_forward || core.fast_forward_until.is_some_and(|until| time <= until);
+            let fast =
+                core.fast_forward || core.fast_forward_until.is_some_and(|until| time <= until);
             if !fast {
                 if core.fast_forward_until.take().is_some() {
                     let now = core.now;
@@ -69,11 +86,18 @@ impl Scheduler {
                     Permit::Go => {}
                     Permit::SleepUntil(when) => {
                         let wait = when.saturating_duration_since(Instant::now());
-                        core = shared.scheduler_cv.wait_timeout(core, wait).unwrap_or_else(|e| e.into_inner()).0;
+                        core = shared
+                            .scheduler_cv
+                            .wait_timeout(core, wait)
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0;
                         continue;
                     }
                     Permit::WaitForSignal => {
-                        core = shared.scheduler_cv.wait(core).unwrap_or_else(|e| e.into_inner());
+                        core = shared
+                            .scheduler_cv
+                            .wait(core)
+                            .unwrap_or_else(|e| e.into_inner());
                         continue;
                     }
                 }
@@ -125,10 +149,18 @@ impl Scheduler {
             let body = core.clock_mut(id).body.take();
             let name = core.clock(id).name.clone();
             let clock = Clock::from_parts(Arc::clone(&self.shared), id);
-            let Some(body) = body else { return self.finish(shared, core, id) };
+            let Some(body) = body else {
+                return self.finish(shared, core, id);
+            };
             match make_coroutine(&mut self.stacks, Box::new(move || body(clock))) {
                 Ok(coro) => {
-                    self.procs.insert(id, Proc { coro, yielder: std::ptr::null() });
+                    self.procs.insert(
+                        id,
+                        Proc {
+                            coro,
+                            yielder: std::ptr::null(),
+                        },
+                    );
                 }
                 Err(e) => {
                     log::error!("could not start the process of clock '{name}': {e}");
@@ -140,13 +172,24 @@ impl Scheduler {
     }
 
     /// Runs coroutine `id` until it blocks or ends (lock released meanwhile).
-    fn resume<'a>(&mut self, shared: &'a Shared, mut core: Guard<'a>, id: ClockId, input: Resume) -> Guard<'a> {
+    fn resume<'a>(
+        &mut self,
+        shared: &'a Shared,
+        mut core: Guard<'a>,
+        id: ClockId,
+        input: Resume,
+    ) -> Guard<'a> {
         let Some(proc) = self.procs.get_mut(&id) else {
             return self.finish(shared, core, id);
         };
         core.baton = Baton::Scheduler;
         drop(core);
-        context::set_running(Some(Running { session: self.shared.id, shared: Arc::as_ptr(&self.shared), clock: id, yielder: proc.yielder }));
+        context::set_running(Some(Running {
+            session: self.shared.id,
+            shared: Arc::as_ptr(&self.shared),
+            clock: id,
+            yielder: proc.yielder,
+        }));
         let result = proc.coro.resume(input);
         if let Some(r) = context::set_running(None) {
             proc.yielder = r.yielder;
@@ -195,7 +238,10 @@ impl Scheduler {
         let name = data.name.clone();
         let orphans: Vec<ClockId> = data.children.clone();
         if !orphans.is_empty() && !killed {
-            let names: Vec<String> = orphans.iter().map(|&c| core.clock(c).name.clone()).collect();
+            let names: Vec<String> = orphans
+                .iter()
+                .map(|&c| core.clock(c).name.clone())
+                .collect();
             log::warn!("the process on clock '{name}' ended while its children [{}] were still running; they are killed (call wait_for_children_to_finish() to let them end)", names.join(", "));
         }
         for c in orphans {
@@ -208,11 +254,18 @@ impl Scheduler {
                 core.schedule_wake_now(parent);
             }
         }
-        let Some(callback) = core.clock_mut(id).done_callback.take() else { return core };
+        let Some(callback) = core.clock_mut(id).done_callback.take() else {
+            return core;
+        };
         let parent = core.clock(id).parent.unwrap_or(0);
         core.baton = Baton::Scheduler;
         drop(core);
-        context::set_running(Some(Running { session: self.shared.id, shared: Arc::as_ptr(&self.shared), clock: parent, yielder: std::ptr::null() }));
+        context::set_running(Some(Running {
+            session: self.shared.id,
+            shared: Arc::as_ptr(&self.shared),
+            clock: parent,
+            yielder: std::ptr::null(),
+        }));
         super::process::run_body(&format!("{name} (done callback)"), callback);
         context::set_running(None);
         let mut core = shared.lock();
@@ -231,7 +284,11 @@ impl Scheduler {
         for id in ids {
             core = self.resume(shared, core, id, Resume::Kill);
         }
-        let bodies: Vec<_> = core.clocks.iter_mut().filter_map(|c| c.body.take()).collect();
+        let bodies: Vec<_> = core
+            .clocks
+            .iter_mut()
+            .filter_map(|c| c.body.take())
+            .collect();
         core.baton = Baton::Idle;
         drop(core);
         drop(bodies);

@@ -38,7 +38,11 @@ impl Core {
         let mut x = time;
         for &c in chain.iter().rev() {
             let data = &mut self.clocks[c];
-            let own_time = if data.parent.is_some() { x - data.parent_offset } else { x };
+            let own_time = if data.parent.is_some() {
+                x - data.parent_offset
+            } else {
+                x
+            };
             x = data.tempo.beat_at_time(own_time);
         }
         x
@@ -48,7 +52,11 @@ impl Core {
     fn sync_time(&self, id: ClockId) -> f64 {
         match self.sync_policy(id) {
             SyncPolicy::NoSynchronization => self.clocks[id].woke_at,
-            SyncPolicy::AllDescendants => self.inheritance(id, true).iter().map(|&c| self.clocks[c].woke_at).fold(f64::NEG_INFINITY, f64::max),
+            SyncPolicy::AllDescendants => self
+                .inheritance(id, true)
+                .iter()
+                .map(|&c| self.clocks[c].woke_at)
+                .fold(f64::NEG_INFINITY, f64::max),
             _ => self.now,
         }
     }
@@ -90,7 +98,10 @@ impl Core {
 
     /// Current beat length of `id` in seconds: the product down the chain of clocks.
     pub fn absolute_beat_length_of(&mut self, id: ClockId) -> f64 {
-        self.inheritance(id, true).into_iter().map(|c| self.beat_length_of(c)).product()
+        self.inheritance(id, true)
+            .into_iter()
+            .map(|c| self.beat_length_of(c))
+            .product()
     }
 
     /// Queues the wake-up of `id` at its own `target_beat`.

@@ -39,7 +39,9 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
     let total = processes * waits;
     let done = session.wake_count();
     drop(session);
-    eprintln!("{processes} processes x {waits} waits: {total} waits ({done} wake-ups) in {seconds:.3} s");
+    eprintln!(
+        "{processes} processes x {waits} waits: {total} waits ({done} wake-ups) in {seconds:.3} s"
+    );
     println!(
         "{{\"processes\":{processes},\"waits\":{total},\"seconds\":{seconds:.6},\"waits_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
         total as f64 / seconds,
@@ -52,6 +54,10 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
 pub fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "scamp", version, about = "Computer-assisted composition engine: benchmarks and tools")]
+#[command(
+    name = "scamp",
+    version,
+    about = "Computer-assisted composition engine: benchmarks and tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

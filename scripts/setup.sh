@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building the project needs on Debian (system packages via apt-get, only the
+# missing ones) and checks for a Rust toolchain. Safe to run again.
+set -euo pipefail
+
+packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: install Rust from https://rustup.rs (rustup), then run this again." >&2
+  exit 1
+fi

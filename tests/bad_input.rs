@@ -1,0 +1,123 @@
+//! Bad input gives a clear `scamp::Error`, never a panic or a hang, and the family keeps going.
+
+mod common;
+use common::*;
+use scamp::prelude::*;
+
+#[test]
+fn bad_waits_are_errors_and_the_process_keeps_running() {
+    let session = fast(60.0);
+    let log = Log::default();
+    let l = log.clone();
+    session
+        .fork(move |c: Clock| -> scamp::Result<()> {
+            for bad in [f64::NAN, -1.0, f64::INFINITY, f64::NEG_INFINITY] {
+                let e = c.wait(bad).unwrap_err();
+                assert!(matches!(e, Error::InvalidDuration { .. }), "{e}");
+                l.push(e.to_string());
+            }
+            c.wait(1.0)?;
+            l.stamp(&c, "still alive");
+            Ok(())
+        })
+        .unwrap();
+    session.wait_for_children_to_finish().unwrap();
+    let lines = log.lines();
+    assert_eq!(
+        lines[0],
+        "invalid wait duration: NaN (must be a finite number >= 0)"
+    );
+    assert_eq!(
+        lines[1],
+        "invalid wait duration: -1 (must be a finite number >= 0)"
+    );
+    assert_eq!(lines[4], "still alive Clock 1 b=1.000000000 t=1.000000000");
+}
+
+#[test]
+fn bad_tempi_and_durations_are_errors() {
+    let session = fast(60.0);
+    for bad in [0.0, -60.0, f64::NAN, f64::INFINITY] {
+        assert!(
+            matches!(session.set_tempo(bad), Err(Error::InvalidTempo { .. })),
+            "tempo {bad}"
+        );
+        assert!(session.set_tempo_target(bad, 1.0).is_err());
+        assert!(session
+            .fork_with(|_c: Clock| (), ForkOptions::new().initial_tempo(bad))
+            .is_err());
+    }
+    assert!(Session::fast_forward_session(0.0).is_err());
+    assert!(session.set_tempo_target(90.0, -1.0).is_err());
+    assert!(session.set_tempo_target(90.0, f64::NAN).is_err());
+    assert!(session
+        .set_tempo_targets(&[90.0, 100.0], &[1.0], TargetsOptions::default())
+        .is_err());
+    assert!(session
+        .set_tempo_targets(&[90.0], &[0.0], TargetsOptions::default().looping(true))
+        .is_err());
+    assert!(session.use_mixed_timing_policy(1.5).is_err());
+    assert!(session
+        .apply_tempo_function(|b| 60.0 + b, FunctionOptions::default().looping(true))
+        .is_err());
+    assert_eq!(session.tempo(), 60.0, "nothing changed");
+    session.wait(1.0).unwrap();
+    assert_eq!(session.time(), 1.0);
+}
+
+#[test]
+fn fast_forwarding_to_the_past_and_on_a_child_are_errors() {
+    let session = fast(60.0);
+    session.wait(2.0).unwrap();
+    let e = session.fast_forward_to_beat(1.0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot fast-forward clock 'MASTER' to beat 1: it is already at beat 2"
+    );
+    assert!(session.fast_forward_to_time(-1.0).is_err());
+    assert!(session.fast_forward_in_beats(-1.0).is_err());
+    let child = session
+        .fork(|c: Clock| -> scamp::Result<()> { c.wait(10.0) })
+        .unwrap();
+    assert!(matches!(
+        child.fast_forward(true),
+        Err(Error::NotMaster { .. })
+    ));
+    assert!(matches!(
+        session.fork_with(|_c: Clock| (), ForkOptions::new().schedule_at(1.0)),
+        Err(Error::ScheduleInPast { .. })
+    ));
+    child.kill().unwrap();
+}
+
+#[test]
+fn waiting_on_another_clock_is_an_error() {
+    let session = fast(60.0);
+    let log = Log::default();
+    let l = log.clone();
+    let master = session.clock().clone();
+    let child = session
+        .fork(move |c: Clock| -> scamp::Result<()> {
+            l.push(master.wait(1.0).unwrap_err().to_string());
+            c.wait(1.0)
+        })
+        .unwrap();
+    // From the main thread on the child's clock, and from an unrelated thread on the master.
+    let e = child.wait(1.0).unwrap_err();
+    assert!(matches!(e, Error::NotOwnProcess { .. }), "{e}");
+    let m = session.clock().clone();
+    let from_thread = std::thread::spawn(move || m.wait(1.0).unwrap_err())
+        .join()
+        .unwrap();
+    assert!(matches!(from_thread, Error::NotOwnProcess { .. }));
+    session.wait_for_children_to_finish().unwrap();
+    assert_eq!(log.lines(), ["`wait` was called on clock 'MASTER' from outside its own process (the process of clock 'Clock 1'); only the process running on a clock may block on it"]);
+    assert_eq!(session.beat(), 1.0);
+}
+
+#[test]
+fn metric_phase_targets_reject_bad_phases() {
+    assert!(MetricPhaseTarget::new(5.0, 4.0).is_err());
+    assert!(MetricPhaseTarget::new(0.0, f64::NAN).is_err());
+    assert!(Envelope::from_levels_and_durations(&[1.0, 2.0], &[1.0, 2.0], &[]).is_err());
+}

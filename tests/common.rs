@@ -1,0 +1,30 @@
+//! Helpers shared by the integration tests: an event log processes write to.
+#![allow(dead_code)]
+
+use scamp::prelude::*;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+pub struct Log(Arc<Mutex<Vec<String>>>);
+
+impl Log {
+    pub fn push(&self, s: impl Into<String>) {
+        self.0.lock().unwrap().push(s.into());
+    }
+    /// Records "name beat time_in_master" for a clock, rounded to 9 decimals.
+    pub fn stamp(&self, clock: &Clock, what: &str) {
+        self.push(format!(
+            "{what} {} b={:.9} t={:.9}",
+            clock.name(),
+            clock.beat(),
+            clock.time_in_master()
+        ));
+    }
+    pub fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+pub fn fast(tempo: f64) -> Session {
+    Session::fast_forward_session(tempo).unwrap()
+}
