@@ -300,3 +300,55 @@ fn fast_forwarding_a_real_time_session() {
     );
     assert_eq!(session.beat(), 1100.05);
 }
+
+/// A driver that never sleeps and records where it was re-anchored.
+struct RecordingDriver(std::sync::Arc<std::sync::Mutex<Vec<f64>>>);
+
+impl Driver for RecordingDriver {
+    fn permit(&mut self, _now: f64, _target: f64, _policy: TimingPolicy) -> scamp::driver::Permit {
+        scamp::driver::Permit::Go
+    }
+    fn advanced(&mut self, _now: f64) {}
+    fn resync(&mut self, now: f64) {
+        self.0.lock().unwrap().push(now);
+    }
+    fn external_now(&self, now: f64, _next: Option<f64>) -> f64 {
+        now
+    }
+    fn name(&self) -> &'static str {
+        "recording"
+    }
+}
+
+#[test]
+fn fast_forward_to_time_resumes_real_time_at_the_target_not_at_the_last_event() {
+    let resyncs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let session = Session::with_driver(60.0, RecordingDriver(resyncs.clone())).unwrap();
+    session
+        .fork(|c: Clock| -> scamp::Result<()> {
+            c.wait(99.0)?;
+            c.wait(2.0)
+        })
+        .unwrap();
+    session.fast_forward_to_time(100.0).unwrap();
+    session.wait(102.0).unwrap();
+    // Events at 99 (skipped) and 101 (real time): wall time restarts at 100, the target.
+    assert_eq!(*resyncs.lock().unwrap(), vec![100.0]);
+}
+
+#[test]
+fn timing_policy_is_inherited_from_the_parent() {
+    let session = fast(60.0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    session
+        .fork(move |c: Clock| -> scamp::Result<()> {
+            c.use_relative_timing_policy()?;
+            let tx = tx.clone();
+            c.fork(move |g: Clock| tx.send(g.timing_policy()).unwrap())?;
+            c.wait_for_children_to_finish()
+        })
+        .unwrap();
+    session.wait_for_children_to_finish().unwrap();
+    assert_eq!(rx.recv().unwrap(), TimingPolicy::Relative);
+    assert_eq!(session.timing_policy(), TimingPolicy::Mixed(0.98));
+}

@@ -185,7 +185,7 @@ impl Clock {
             Some((what, l)) => check_positive(what, l)?,
             None => 1.0,
         };
-        let body: crate::scheduler::ProcessBodyFn = Box::new(move |clock: Clock| {
+        let body: crate::scheduler::ProcessBody = Box::new(move |clock: Clock| {
             let name = clock.name();
             process::run_body(&name, || {
                 if let Some(message) = process(clock).into_report() {
@@ -321,8 +321,8 @@ impl Clock {
         context::release_external(&self.shared);
     }
 
-    /// How this clock catches up when real-time delivery falls behind (inherits the master's
-    /// unless set).
+    /// How this clock catches up when real-time delivery falls behind (inherited from its
+    /// parent unless set).
     pub fn timing_policy(&self) -> TimingPolicy {
         self.read(|c| c.timing_policy(self.id))
     }

@@ -24,8 +24,7 @@ mod run;
 mod timeline;
 
 pub use family::SyncPolicy;
-pub(crate) use family::{ClockData, ProcState};
-pub(crate) type ProcessBodyFn = family::ProcessBody;
+pub(crate) use family::{ClockData, ProcState, ProcessBody};
 pub(crate) use run::spawn_scheduler;
 
 use crate::clock::tempo::TempoHistory;
@@ -129,11 +128,17 @@ impl Core {
         &mut self.clocks[id]
     }
 
-    /// The timing policy that governs delivering a wake-up of `id` (inherited from the master).
+    /// The timing policy that governs delivering a wake-up of `id`: its own, else the nearest
+    /// ancestor's (the master always has one).
     pub fn timing_policy(&self, id: ClockId) -> TimingPolicy {
-        self.clocks[id]
-            .timing_policy
-            .unwrap_or_else(|| self.clocks[0].timing_policy.unwrap_or_default())
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            if let Some(policy) = self.clocks[c].timing_policy {
+                return policy;
+            }
+            cur = self.clocks[c].parent;
+        }
+        TimingPolicy::default()
     }
 
     /// Next valid wake-up (time, clock), if any.

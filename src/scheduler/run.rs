@@ -76,9 +76,11 @@ impl Scheduler {
             let fast =
                 core.fast_forward || core.fast_forward_until.is_some_and(|until| time <= until);
             if !fast {
-                if core.fast_forward_until.take().is_some() {
-                    let now = core.now;
-                    core.driver.resync(now);
+                if let Some(until) = core.fast_forward_until.take() {
+                    // Fast-forwarding *to* a time skips to it: real time resumes there, not at
+                    // the last event before it.
+                    let at = until.max(core.now);
+                    core.driver.resync(at);
                 }
                 let policy = core.timing_policy(id);
                 let now = core.now;
