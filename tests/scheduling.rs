@@ -75,15 +75,8 @@ fn processes_start_in_fork_order_and_run_one_at_a_time() {
         .take(20)
         .map(|l| l.split(' ').next().unwrap())
         .collect();
-    assert_eq!(
-        firsts,
-        (0..20)
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-    );
+    let expected: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+    assert_eq!(firsts, expected, "processes start in fork order");
 }
 
 #[test]

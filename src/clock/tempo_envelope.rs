@@ -71,7 +71,11 @@ impl TempoEnvelope {
         let segments: Vec<_> = history.raw_segments().copied().collect();
         for s in segments {
             let (a, b) = (s.start.max(start), s.end().min(end));
-            if b < a || (b == a && !(s.duration == 0.0 && s.start > start && s.start <= end)) {
+            // Keep the part of each segment inside [start, end], and instantaneous changes
+            // strictly after `start` (one at `start` is already the first level).
+            let has_extent = b > a;
+            let jump_inside = s.duration == 0.0 && s.start > start && s.start <= end;
+            if !(has_extent || jump_inside) {
                 continue;
             }
             let u0 = if s.duration > 0.0 {

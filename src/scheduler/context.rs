@@ -22,6 +22,17 @@ pub(crate) struct Running {
     pub yielder: *const Yielder,
 }
 
+impl Running {
+    pub fn new(shared: &Arc<Shared>, clock: ClockId, yielder: *const Yielder) -> Self {
+        Running {
+            session: shared.id,
+            shared: Arc::as_ptr(shared),
+            clock,
+            yielder,
+        }
+    }
+}
+
 #[derive(Clone)]
 enum Role {
     /// This thread runs the process of `clock` (the master's, for the thread that made it).

@@ -77,9 +77,10 @@ pub(crate) struct ClockData {
 }
 
 impl ClockData {
-    pub fn new_master(tempo: TempoHistory) -> Self {
+    /// A clock not yet started, with no parent: the defaults both constructors share.
+    fn fresh(name: String, tempo: TempoHistory) -> Self {
         ClockData {
-            name: "MASTER".into(),
+            name,
             parent: None,
             children: Vec::new(),
             path: Arc::from(Vec::new()),
@@ -89,18 +90,30 @@ impl ClockData {
             beat: 0.0,
             synced_at: 0.0,
             woke_at: 0.0,
-            state: ProcState::Running,
-            on_thread: true,
+            state: ProcState::Pending,
+            on_thread: false,
             killed: false,
             wake_version: 0,
-            timing_policy: Some(TimingPolicy::default()),
-            sync_policy: SyncPolicy::AllRelatives,
+            timing_policy: None,
+            sync_policy: SyncPolicy::Inherit,
             body: None,
             done_callback: None,
             log_processing_time: false,
             resumed_at: None,
             final_position: None,
             final_beat_length: 0.0,
+        }
+    }
+
+    /// The master: already running, on the thread that made the session, and the root of the
+    /// inherited policies.
+    pub fn new_master(tempo: TempoHistory) -> Self {
+        ClockData {
+            state: ProcState::Running,
+            on_thread: true,
+            timing_policy: Some(TimingPolicy::default()),
+            sync_policy: SyncPolicy::AllRelatives,
+            ..Self::fresh("MASTER".into(), tempo)
         }
     }
 
@@ -134,18 +147,18 @@ impl Core {
         let mut path = p.path.to_vec();
         path.push(index);
         p.children.push(id);
-        let mut data = ClockData::new_master(TempoHistory::new(beat_length));
-        data.name = name.unwrap_or_else(|| format!("Clock {id}"));
-        data.parent = Some(parent);
-        data.path = Arc::from(path);
-        data.parent_offset = parent_offset;
-        data.synced_at = start_time;
-        data.woke_at = start_time;
-        data.state = ProcState::Pending;
-        data.on_thread = false;
-        data.timing_policy = None;
-        data.sync_policy = SyncPolicy::Inherit;
-        data.body = Some(body);
+        let data = ClockData {
+            parent: Some(parent),
+            path: Arc::from(path),
+            parent_offset,
+            synced_at: start_time,
+            woke_at: start_time,
+            body: Some(body),
+            ..ClockData::fresh(
+                name.unwrap_or_else(|| format!("Clock {id}")),
+                TempoHistory::new(beat_length),
+            )
+        };
         self.clocks.push(data);
         id
     }

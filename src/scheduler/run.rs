@@ -186,12 +186,8 @@ impl Scheduler {
         };
         core.baton = Baton::Scheduler;
         drop(core);
-        context::set_running(Some(Running {
-            session: self.shared.id,
-            shared: Arc::as_ptr(&self.shared),
-            clock: id,
-            yielder: proc.yielder,
-        }));
+        let running = Running::new(&self.shared, id, proc.yielder);
+        context::set_running(Some(running));
         let result = proc.coro.resume(input);
         if let Some(r) = context::set_running(None) {
             proc.yielder = r.yielder;
@@ -262,12 +258,8 @@ impl Scheduler {
         let parent = core.clock(id).parent.unwrap_or(0);
         core.baton = Baton::Scheduler;
         drop(core);
-        context::set_running(Some(Running {
-            session: self.shared.id,
-            shared: Arc::as_ptr(&self.shared),
-            clock: parent,
-            yielder: std::ptr::null(),
-        }));
+        // The callback acts as the parent's code; it may not block (no yielder).
+        context::set_running(Some(Running::new(&self.shared, parent, std::ptr::null())));
         super::process::run_body(&format!("{name} (done callback)"), callback);
         context::set_running(None);
         let mut core = shared.lock();
