@@ -303,17 +303,17 @@ impl TempoHistory {
         check_finite("curve shape", curve_shape)?;
         if truncate {
             self.truncate(beat);
-        } else {
-            self.extend_until(|h| h.end_beat() >= beat);
-            self.extender = None;
-            self.bring_up_to_date(beat);
         }
+        // Extending a loop or function to `beat` changes nothing observable (the history is the
+        // same whatever was queried), so it may happen before the checks; stopping it may not.
+        self.extend_until(|h| h.end_beat() >= beat);
         let already_planned = self.planned_ahead(beat, units);
         if duration < already_planned - 1e-12 {
             return Err(Error::TempoTarget(format!(
                 "duration {duration} ends before the plans already made ({already_planned} ahead); use truncate or a longer duration"
             )));
         }
+        self.extender = None;
         self.append_target(Target {
             duration: (duration - already_planned).max(0.0),
             ..target
@@ -557,6 +557,27 @@ mod tests {
         assert!((near[4] - a.time_at_beat(4.0)).abs() < 1e-12);
         // Each 4-beat cycle takes 0.75 * 2 + 0.75 * 2 = 3 s.
         assert!((far - 750.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_refused_target_leaves_a_running_loop_alone() {
+        let mut h = TempoHistory::new(1.0);
+        h.set_targets(
+            0.0,
+            vec![beats(0.5, 2.0, 0.0), beats(1.0, 2.0, 0.0)],
+            &[],
+            true,
+            true,
+        )
+        .unwrap();
+        // Plans reach 4 beats ahead; a non-truncating target ending sooner is refused.
+        assert!(h
+            .set_beat_length_target(0.0, beats(0.7, 1.0, 0.0), None, false)
+            .is_err());
+        assert!(
+            (h.time_at_beat(400.0) - 300.0).abs() < 1e-9,
+            "the loop still runs"
+        );
     }
 
     #[test]
