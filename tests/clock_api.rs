@@ -352,3 +352,37 @@ fn timing_policy_is_inherited_from_the_parent() {
     assert_eq!(rx.recv().unwrap(), TimingPolicy::Relative);
     assert_eq!(session.timing_policy(), TimingPolicy::Mixed(0.98));
 }
+
+#[test]
+fn outside_threads_get_the_baton_from_a_busy_scheduler() {
+    // A fast-forward server whose scheduler never idles: every rouse must be granted between
+    // two wake-ups, not only when the scheduler happens to be asleep.
+    let session = fast(60.0);
+    let busy = session
+        .fork(|c: Clock| -> scamp::Result<()> {
+            loop {
+                c.wait(0.001)?;
+            }
+        })
+        .unwrap();
+    session.run_as_server().unwrap();
+    let master = session.clock().clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut beats = Vec::new();
+        for _ in 0..500 {
+            master.rouse_and_hold().unwrap();
+            beats.push(master.beat());
+            master.release_from_suspension();
+        }
+        tx.send(beats).unwrap();
+    });
+    let beats = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("every rouse_and_hold was granted");
+    assert!(
+        beats.windows(2).all(|w| w[0] <= w[1]),
+        "ideal time never goes back"
+    );
+    busy.kill().unwrap();
+}

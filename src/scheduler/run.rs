@@ -56,6 +56,12 @@ impl Scheduler {
                 break;
             }
             if core.baton != Baton::Idle || core.external_waiting > 0 {
+                if core.baton == Baton::Idle {
+                    // An outside thread is waiting for the baton, which is free: it waits on
+                    // the other condition variable, so tell it (whoever freed the baton may
+                    // have notified only this one).
+                    shared.thread_cv.notify_all();
+                }
                 core = shared
                     .scheduler_cv
                     .wait(core)
