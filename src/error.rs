@@ -83,6 +83,22 @@ pub enum Error {
     /// The session could not start a thread or a process stack.
     #[error("could not start {what}: {reason}")]
     Resource { what: &'static str, reason: String },
+
+    /// A SoundFont file that is missing, unreadable or not a SoundFont this synth can play.
+    #[error("could not load SoundFont '{path}': {reason}")]
+    SoundFont { path: String, reason: String },
+
+    /// A MIDI or audio device that does not exist.
+    #[error("no {kind} named '{requested}'; available: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    UnknownDevice {
+        kind: &'static str,
+        requested: String,
+        available: Vec<String>,
+    },
+
+    /// An output (MIDI port, OSC socket, audio device, file) could not be opened or written.
+    #[error("{what}: {reason}")]
+    Output { what: String, reason: String },
 }
 
 /// Shorthand used throughout the crate.

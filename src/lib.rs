@@ -50,6 +50,7 @@ pub mod clock;
 mod error;
 pub mod scheduler;
 pub mod session;
+pub mod soundfont;
 
 pub use clock::{
     current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
