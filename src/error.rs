@@ -134,3 +134,9 @@ pub(crate) fn check_finite(what: &'static str, value: f64) -> Result<f64> {
         })
     }
 }
+
+impl From<std::convert::Infallible> for Error {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}

@@ -44,10 +44,20 @@
 //! - [`clock`]: clock handles, tempo maths ([`Envelope`], [`TempoEnvelope`],
 //!   [`MetricPhaseTarget`]).
 //! - [`scheduler`]: the queue, the baton and the [`driver`]s (fast-forward, real-time).
-//! - [`session`]: the [`Session`].
+//! - [`session`]: the [`Session`]; [`ensemble`]: its instruments.
+//! - [`instrument`]: [`ScampInstrument`] and the `play_note` family; [`playback`]: SoundFont,
+//!   MIDI and OSC output; [`soundfont`]: fonts and presets (a General-MIDI font is built in).
+//! - [`render`]: the audio side (event ring, block renderer, offline and real-time output);
+//!   [`run`]: the command line every piece gets.
 
 pub mod clock;
+pub mod ensemble;
 mod error;
+pub mod instrument;
+pub mod playback;
+pub mod random;
+pub mod render;
+mod run;
 pub mod scheduler;
 pub mod session;
 pub mod soundfont;
@@ -57,7 +67,12 @@ pub use clock::{
     MetricPhaseTarget, ProcessResult, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions,
     TempoEnvelope,
 };
+pub use ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 pub use error::{Error, Result};
+pub use instrument::{
+    ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions, ScampInstrument,
+};
+pub use run::{run, run_with, RunArgs};
 pub use scheduler::driver;
 pub use scheduler::driver::TimingPolicy;
 pub use session::Session;
@@ -69,6 +84,10 @@ pub mod prelude {
         MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
     };
     pub use crate::driver::{Driver, FastForwardDriver, RealTimeDriver, TimingPolicy};
+    pub use crate::ensemble::{MidiPartOptions, OscPartOptions, PartOptions};
     pub use crate::error::{Error, Result};
+    pub use crate::instrument::{
+        ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
+    };
     pub use crate::session::Session;
 }

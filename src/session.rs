@@ -9,9 +9,13 @@
 //! off the session too.
 
 use crate::clock::Clock;
+use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
+use crate::instrument::ScampInstrument;
+use crate::random::Random;
+use crate::render::BlockRenderer;
 use crate::scheduler::context::{self, Caller};
-use crate::scheduler::driver::{Driver, FastForwardDriver, RealTimeDriver};
+use crate::scheduler::driver::{Driver, FastForwardDriver, RealTimeDriver, Signal};
 use crate::scheduler::{spawn_scheduler, Baton, ProcState, Shared};
 use std::ops::Deref;
 use std::sync::Arc;
@@ -20,6 +24,8 @@ use std::thread::JoinHandle;
 /// A piece's master clock and everything hanging off it. Derefs to the master [`Clock`].
 pub struct Session {
     master: Clock,
+    ensemble: Ensemble,
+    random: Random,
     scheduler: Option<JoinHandle<()>>,
 }
 
@@ -39,10 +45,15 @@ impl Session {
     pub fn with_driver(tempo: f64, driver: impl Driver) -> Result<Session> {
         check_positive("session tempo", tempo)?;
         let shared = Shared::new(60.0 / tempo, Box::new(driver));
+        let signal = Signal::new(&shared);
+        shared.lock().driver.attach(signal);
         let scheduler = spawn_scheduler(Arc::clone(&shared))?;
         context::adopt_thread_process(&shared, 0);
+        let master = Clock::from_parts(shared, 0);
         Ok(Session {
-            master: Clock::from_parts(shared, 0),
+            ensemble: Ensemble::new(master.clone()),
+            master,
+            random: Random::default(),
             scheduler: Some(scheduler),
         })
     }
@@ -71,6 +82,121 @@ impl Session {
         context::forget_session(shared.id);
         shared.notify_all();
         Ok(self)
+    }
+
+    /// The session's instruments and their shared resources.
+    pub fn ensemble(&self) -> &Ensemble {
+        &self.ensemble
+    }
+
+    /// The session's seeded random numbers (see [`Random`]).
+    pub fn rng(&self) -> &Random {
+        &self.random
+    }
+
+    /// A random number in [0, 1) from the session's seeded generator.
+    pub fn random(&self) -> f64 {
+        self.random.random()
+    }
+
+    /// A random number in [a, b) from the session's seeded generator.
+    pub fn uniform(&self, a: f64, b: f64) -> f64 {
+        self.random.uniform(a, b)
+    }
+
+    /// A random integer in [a, b] from the session's seeded generator.
+    pub fn randint(&self, a: i64, b: i64) -> i64 {
+        self.random.randint(a, b)
+    }
+
+    /// A random element of `items` from the session's seeded generator.
+    pub fn choice<'a, T>(&self, items: &'a [T]) -> Option<&'a T> {
+        self.random.choice(items)
+    }
+
+    /// A SoundFont part (see [`Ensemble::new_part`]).
+    pub fn new_part(&self, name: &str) -> Result<ScampInstrument> {
+        self.ensemble.new_part(name)
+    }
+
+    /// See [`Ensemble::new_part_with`].
+    pub fn new_part_with(&self, name: &str, options: PartOptions) -> Result<ScampInstrument> {
+        self.ensemble.new_part_with(name, options)
+    }
+
+    /// See [`Ensemble::new_midi_part`].
+    pub fn new_midi_part(&self, name: &str, options: MidiPartOptions) -> Result<ScampInstrument> {
+        self.ensemble.new_midi_part(name, options)
+    }
+
+    /// See [`Ensemble::new_osc_part`].
+    pub fn new_osc_part(
+        &self,
+        name: &str,
+        port: u16,
+        options: OscPartOptions,
+    ) -> Result<ScampInstrument> {
+        self.ensemble.new_osc_part(name, port, options)
+    }
+
+    /// See [`Ensemble::new_silent_part`].
+    pub fn new_silent_part(&self, name: &str) -> ScampInstrument {
+        self.ensemble.new_silent_part(name)
+    }
+
+    /// See [`Ensemble::add_instrument`].
+    pub fn add_instrument(&self, instrument: ScampInstrument) -> ScampInstrument {
+        self.ensemble.add_instrument(instrument)
+    }
+
+    /// See [`Ensemble::pop_instrument`].
+    pub fn pop_instrument(&self, index: usize) -> Result<ScampInstrument> {
+        self.ensemble.pop_instrument(index)
+    }
+
+    /// See [`Ensemble::get_instrument_by_name`].
+    pub fn get_instrument_by_name(&self, name: &str, which: usize) -> Option<ScampInstrument> {
+        self.ensemble.get_instrument_by_name(name, which)
+    }
+
+    /// The session's instruments.
+    pub fn instruments(&self) -> Vec<ScampInstrument> {
+        self.ensemble.instruments()
+    }
+
+    /// See [`Ensemble::print_default_soundfont_presets`].
+    pub fn print_default_soundfont_presets(&self) -> Result<()> {
+        self.ensemble.print_default_soundfont_presets()
+    }
+
+    pub fn default_soundfont(&self) -> String {
+        self.ensemble.default_soundfont()
+    }
+
+    pub fn set_default_soundfont(&self, name: impl Into<String>) {
+        self.ensemble.set_default_soundfont(name)
+    }
+
+    pub fn default_audio_driver(&self) -> String {
+        self.ensemble.default_audio_driver()
+    }
+
+    pub fn set_default_audio_driver(&self, name: impl Into<String>) {
+        self.ensemble.set_default_audio_driver(name)
+    }
+
+    pub fn default_spelling_policy(&self) -> Option<String> {
+        self.ensemble.default_spelling_policy()
+    }
+
+    pub fn set_default_spelling_policy(&self, policy: Option<String>) {
+        self.ensemble.set_default_spelling_policy(policy)
+    }
+
+    /// Connects an audio renderer at `sample_rate` (before creating SoundFont parts). The
+    /// returned [`BlockRenderer`] produces the session's synthesized audio.
+    pub fn attach_audio(&self, sample_rate: f64) -> Result<BlockRenderer> {
+        self.ensemble.audio_link().attach(sample_rate)
     }
 
     /// Number of wake-ups the scheduler has processed (a measure of work done).

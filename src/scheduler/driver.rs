@@ -7,7 +7,40 @@
 //! wait they return [`Permit::SleepUntil`] or [`Permit::WaitForSignal`] and the scheduler waits
 //! on its condition variable, where external actions (and [`Signal`]s) can interrupt it.
 
+use super::Shared;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
+
+/// Wakes a session's scheduler from outside (an audio callback that moved its horizon).
+#[derive(Clone)]
+pub struct Signal {
+    shared: Weak<Shared>,
+}
+
+impl Signal {
+    pub(crate) fn new(shared: &Arc<Shared>) -> Self {
+        Signal {
+            shared: Arc::downgrade(shared),
+        }
+    }
+
+    /// Wakes the scheduler, taking its lock so the wake-up cannot be missed (may block
+    /// briefly: not for real-time threads).
+    pub fn notify(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            let _core = shared.lock();
+            shared.scheduler_cv.notify_all();
+        }
+    }
+
+    /// Wakes the scheduler without taking any lock (real-time safe; a wake-up racing with the
+    /// scheduler going to sleep is caught by the driver's short poll).
+    pub fn poke(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.scheduler_cv.notify_all();
+        }
+    }
+}
 
 /// What the scheduler may do about the next wake-up.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,6 +95,10 @@ pub trait Driver: Send + 'static {
     fn external_now(&self, now: f64, next_wake: Option<f64>) -> f64;
     /// A short name for logs and benchmarks.
     fn name(&self) -> &'static str;
+    /// The scheduler has nothing to run (no wake-up pending).
+    fn idle(&mut self) {}
+    /// Called once when the session starts, with a way to wake its scheduler.
+    fn attach(&mut self, _signal: Signal) {}
 }
 
 /// No waiting at all: ideal time jumps from one wake-up to the next.

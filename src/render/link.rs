@@ -1,0 +1,185 @@
+//! The engine's end of the audio side: [`AudioLink`].
+//!
+//! Owns the producer halves of the two SPSC rings (events, new synths) and the book of which
+//! synth serves which SoundFont and which channel blocks are taken. One synth per SoundFont,
+//! shared by every instrument using it; when its channels run out another synth of the same
+//! font joins. Only the baton holder calls in (one process at a time), so the mutex here is
+//! never contended; it exists because instruments are shared between threads.
+//!
+//! Without an attached renderer (a session with no audio), events are dropped: the piece still
+//! runs, transcribes and drives MIDI/OSC outputs.
+
+use super::renderer::{BlockRenderer, SynthSlot};
+use super::MidiMessage;
+use crate::error::{Error, Result};
+use crate::soundfont::{SoundFontInfo, SoundFontOrigin};
+use ringbuf::traits::{Observer, Producer, Split};
+use ringbuf::{HeapProd, HeapRb};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A MIDI message for synth `synth`, to happen at master time `stamp` (seconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AudioEvent {
+    pub stamp: f64,
+    pub synth: u16,
+    pub message: MidiMessage,
+}
+
+/// Channels in each synth (oxisynth allows up to 255).
+pub const CHANNELS_PER_SYNTH: u16 = 128;
+/// Synths a renderer can hold without allocating.
+pub const MAX_SYNTHS: usize = 64;
+/// Events the ring holds.
+pub const EVENT_RING_CAPACITY: usize = 1 << 16;
+
+struct FontSynths {
+    origin: SoundFontOrigin,
+    /// (synth index, channels taken).
+    synths: Vec<(u16, u16)>,
+}
+
+struct Attached {
+    events: HeapProd<AudioEvent>,
+    synths: HeapProd<Box<SynthSlot>>,
+    sample_rate: f64,
+}
+
+#[derive(Default)]
+struct Inner {
+    attached: Option<Attached>,
+    fonts: Vec<FontSynths>,
+    next_synth: u16,
+    pushed: u64,
+}
+
+/// See the module docs.
+#[derive(Default)]
+pub struct AudioLink {
+    inner: Mutex<Inner>,
+}
+
+impl AudioLink {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Connects a renderer at `sample_rate`. Must happen before any SoundFont part exists.
+    pub fn attach(&self, sample_rate: f64) -> Result<BlockRenderer> {
+        let mut inner = self.lock();
+        if inner.attached.is_some() {
+            return Err(Error::Refused(
+                "this session already has an audio output".into(),
+            ));
+        }
+        if !inner.fonts.is_empty() {
+            return Err(Error::Refused(
+                "attach audio before creating SoundFont parts (their synths would be missing)"
+                    .into(),
+            ));
+        }
+        if !(8000.0..=192_000.0).contains(&sample_rate) {
+            return Err(Error::InvalidValue {
+                what: "sample rate",
+                value: sample_rate,
+                expected: "between 8000 and 192000 Hz",
+            });
+        }
+        let (events, event_cons) = HeapRb::<AudioEvent>::new(EVENT_RING_CAPACITY).split();
+        let (synths, synth_cons) = HeapRb::<Box<SynthSlot>>::new(MAX_SYNTHS).split();
+        inner.attached = Some(Attached {
+            events,
+            synths,
+            sample_rate,
+        });
+        Ok(BlockRenderer::new(sample_rate, event_cons, synth_cons))
+    }
+
+    /// Whether a renderer is attached.
+    pub fn is_attached(&self) -> bool {
+        self.lock().attached.is_some()
+    }
+
+    /// Events pushed so far.
+    pub fn events_pushed(&self) -> u64 {
+        self.lock().pushed
+    }
+
+    /// Reserves `channels` channels for one instrument on a synth playing `font`: (synth,
+    /// first channel). Creates (and sends to the renderer) a new synth when needed.
+    pub fn allocate_channels(&self, font: &SoundFontInfo, channels: u16) -> Result<(u16, u16)> {
+        if channels == 0 || channels > CHANNELS_PER_SYNTH {
+            return Err(Error::InvalidValue {
+                what: "num_channels",
+                value: channels as f64,
+                expected: "between 1 and 128 for a SoundFont part",
+            });
+        }
+        let mut inner = self.lock();
+        let entry = inner.fonts.iter().position(|f| f.origin == font.origin);
+        if let Some(e) = entry {
+            for (synth, used) in inner.fonts[e].synths.iter_mut() {
+                if *used + channels <= CHANNELS_PER_SYNTH {
+                    let first = *used;
+                    *used += channels;
+                    return Ok((*synth, first));
+                }
+            }
+        }
+        if inner.next_synth as usize >= MAX_SYNTHS {
+            return Err(Error::Refused(format!(
+                "too many SoundFont synths (at most {MAX_SYNTHS}, each with {CHANNELS_PER_SYNTH} channels)"
+            )));
+        }
+        let index = inner.next_synth;
+        if let Some(att) = inner.attached.as_mut() {
+            let slot = SynthSlot::new(font, att.sample_rate, CHANNELS_PER_SYNTH as u8)?;
+            if att.synths.try_push(Box::new(slot)).is_err() {
+                return Err(Error::Refused(
+                    "the renderer has not taken the previous synths".into(),
+                ));
+            }
+        }
+        inner.next_synth += 1;
+        let e = match entry {
+            Some(e) => e,
+            None => {
+                inner.fonts.push(FontSynths {
+                    origin: font.origin.clone(),
+                    synths: Vec::new(),
+                });
+                inner.fonts.len() - 1
+            }
+        };
+        inner.fonts[e].synths.push((index, channels));
+        Ok((index, 0))
+    }
+
+    /// Sends `message` to synth `synth` at master time `stamp`. Blocks (briefly, repeatedly)
+    /// while the ring is full and the renderer is still there; drops events when no renderer
+    /// is attached or it has gone.
+    pub fn push(&self, stamp: f64, synth: u16, message: MidiMessage) {
+        let mut inner = self.lock();
+        inner.pushed += 1;
+        let Some(att) = inner.attached.as_mut() else {
+            return;
+        };
+        let mut event = AudioEvent {
+            stamp,
+            synth,
+            message,
+        };
+        loop {
+            match att.events.try_push(event) {
+                Ok(()) => return,
+                Err(back) => {
+                    if !att.events.read_is_held() {
+                        return;
+                    }
+                    event = back;
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Offline rendering: run a piece and render its audio faster than real time.
+//!
+//! The piece runs on the calling thread (it owns the master clock); a render thread advances
+//! the audio-paced driver's horizon block by block, waits until the scheduler has produced
+//! every event before it, and renders the block. When the piece is over (its process and all
+//! its children have finished), every note still sounding is ended and the render continues
+//! until the reverb tail has died away (at most [`MAX_TAIL`] seconds). The length of the
+//! result depends only on the audio, never on the block size, so renders are byte-identical
+//! across block sizes and runs.
+
+use super::renderer::BlockRenderer;
+use super::wav::write_wav;
+use super::DEFAULT_SAMPLE_RATE;
+use crate::error::{Error, Result};
+use crate::scheduler::paced::Pace;
+use crate::session::Session;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Longest reverb/release tail kept after the piece ends, in seconds.
+pub const MAX_TAIL: f64 = 6.0;
+/// The tail ends once this many seconds in a row stay below [`SILENCE`].
+pub const SILENT_STRETCH: f64 = 0.25;
+/// Peak level counted as silence.
+pub const SILENCE: f32 = 1e-4;
+/// Silence is checked on this grid of samples (independent of the block size).
+const TAIL_GRID: usize = 1024;
+
+/// Settings of an offline render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub sample_rate: u32,
+    /// Samples per rendered block (any size gives the same audio).
+    pub block_size: usize,
+    /// The master clock's initial tempo.
+    pub tempo: f64,
+    /// Seed of the session's random numbers.
+    pub seed: u64,
+    /// Overrides the session's default SoundFont.
+    pub soundfont: Option<String>,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            sample_rate: DEFAULT_SAMPLE_RATE,
+            block_size: 512,
+            tempo: 60.0,
+            seed: crate::random::DEFAULT_SEED,
+            soundfont: None,
+            progress: false,
+        }
+    }
+}
+
+/// What an offline render produced.
+#[derive(Debug, Clone)]
+pub struct RenderReport {
+    pub sample_rate: u32,
+    pub left: Vec<f32>,
+    pub right: Vec<f32>,
+    /// Master time at which the piece ended.
+    pub piece_seconds: f64,
+    /// Wall-clock seconds the render took.
+    pub wall_seconds: f64,
+    pub events_applied: u64,
+    pub late_events: u64,
+    /// The error the piece returned, if any (the audio up to it is kept).
+    pub piece_error: Option<Error>,
+}
+
+impl RenderReport {
+    /// Seconds of audio.
+    pub fn seconds(&self) -> f64 {
+        self.left.len() as f64 / self.sample_rate as f64
+    }
+
+    /// How many times faster than real time the render ran.
+    pub fn x_realtime(&self) -> f64 {
+        self.seconds() / self.wall_seconds.max(1e-9)
+    }
+
+    pub fn write_wav(&self, path: &Path) -> Result<()> {
+        write_wav(path, self.sample_rate, &self.left, &self.right)
+    }
+}
+
+/// Runs `piece` on a fresh session and renders its audio. See the module docs.
+pub fn render_piece<F>(options: &RenderOptions, piece: F) -> Result<RenderReport>
+where
+    F: FnOnce(&Session) -> Result<()>,
+{
+    if options.block_size == 0 || options.block_size > 1 << 16 {
+        return Err(Error::InvalidValue {
+            what: "block size",
+            value: options.block_size as f64,
+            expected: "between 1 and 65536 samples",
+        });
+    }
+    let started = Instant::now();
+    let pace = Pace::new();
+    let session = Session::with_driver(options.tempo, pace.driver())?;
+    session.rng().seed(options.seed);
+    if let Some(sf) = &options.soundfont {
+        session.ensemble().soundfont(sf)?;
+        session.set_default_soundfont(sf.clone());
+    }
+    let renderer = session.attach_audio(options.sample_rate as f64)?;
+    let piece_end = Arc::new(AtomicU64::new(f64::INFINITY.to_bits()));
+    let thread = {
+        let (pace, piece_end, block, progress) = (
+            pace.clone(),
+            Arc::clone(&piece_end),
+            options.block_size,
+            options.progress,
+        );
+        std::thread::Builder::new()
+            .name("scamp-render".into())
+            .spawn(move || render_loop(renderer, &pace, &piece_end, block, progress))
+            .map_err(|e| Error::Resource {
+                what: "the render thread",
+                reason: e.to_string(),
+            })?
+    };
+    let mut piece_error = piece(&session).err();
+    if let Err(e) = session.wait_for_children_to_finish() {
+        piece_error.get_or_insert(e);
+    }
+    session.ensemble().end_all_notes();
+    piece_end.store(session.time_in_master().to_bits(), Ordering::Release);
+    pace.finish();
+    let (left, right, renderer) = thread.join().map_err(|_| Error::Resource {
+        what: "the render thread",
+        reason: "it panicked".into(),
+    })?;
+    drop(session);
+    if let Some(e) = &piece_error {
+        log::error!("the piece stopped with an error: {e}");
+    }
+    Ok(RenderReport {
+        sample_rate: options.sample_rate,
+        left,
+        right,
+        piece_seconds: f64::from_bits(piece_end.load(Ordering::Acquire)),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        events_applied: renderer.events_applied(),
+        late_events: renderer.late_events(),
+        piece_error,
+    })
+}
+
+fn render_loop(
+    mut renderer: BlockRenderer,
+    pace: &Pace,
+    piece_end: &AtomicU64,
+    block: usize,
+    progress: bool,
+) -> (Vec<f32>, Vec<f32>, BlockRenderer) {
+    let sr = renderer.sample_rate();
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} rendering: {msg}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let started = Instant::now();
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let mut length: Option<usize> = None;
+    let mut tail: Option<TailScan> = None;
+    while length.is_none_or(|n| left.len() < n) {
+        let horizon = (renderer.position() + block as u64) as f64 / sr;
+        pace.advance_and_wait(horizon, || renderer.absorb());
+        renderer.absorb();
+        renderer.render(&mut l, &mut r);
+        left.extend_from_slice(&l);
+        right.extend_from_slice(&r);
+        if length.is_none() && pace.is_finished() {
+            let scan = tail.get_or_insert_with(|| {
+                TailScan::new(f64::from_bits(piece_end.load(Ordering::Acquire)), sr)
+            });
+            length = scan.end(&left, &right);
+        }
+        if let Some(bar) = &bar {
+            let secs = left.len() as f64 / sr;
+            bar.set_message(format!(
+                "{secs:.1} s of audio, {:.0}x real time",
+                secs / started.elapsed().as_secs_f64().max(1e-9)
+            ));
+            bar.tick();
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let n = length.unwrap_or(left.len());
+    left.truncate(n);
+    right.truncate(n);
+    (left, right, renderer)
+}
+
+/// Finds where the rendered audio should end: after the piece's end, at the first grid point
+/// from which [`SILENT_STRETCH`] seconds stay silent, or after [`MAX_TAIL`].
+struct TailScan {
+    at: usize,
+    stretch: usize,
+    max_end: usize,
+}
+
+impl TailScan {
+    fn new(piece_end: f64, sr: f64) -> Self {
+        let start = ((piece_end * sr).ceil().max(0.0) as usize).div_ceil(TAIL_GRID) * TAIL_GRID;
+        TailScan {
+            at: start,
+            stretch: (SILENT_STRETCH * sr) as usize,
+            max_end: start + (MAX_TAIL * sr) as usize,
+        }
+    }
+
+    /// The end, or `None` while more audio is needed to decide.
+    fn end(&mut self, left: &[f32], right: &[f32]) -> Option<usize> {
+        while self.at + self.stretch <= left.len() {
+            if self.at >= self.max_end {
+                return Some(self.max_end);
+            }
+            let span = self.at..self.at + self.stretch;
+            let loud_in = |x: &[f32]| x.iter().rposition(|s| s.abs() >= SILENCE);
+            match loud_in(&left[span.clone()]).max(loud_in(&right[span])) {
+                None => return Some(self.at + self.stretch),
+                // Skip past the last loud sample, on the grid.
+                Some(i) => {
+                    let loud = self.at + i;
+                    self.at =
+                        (loud + 1).div_ceil(TAIL_GRID).max(self.at / TAIL_GRID + 1) * TAIL_GRID;
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,303 @@
+//! [`BlockRenderer`]: the consumer end of the event ring and the synths.
+//!
+//! Invariants:
+//! - A stamp maps to an absolute sample, `round(stamp * sample_rate)`, independent of block
+//!   boundaries; events are applied in ring order, each at its sample offset (a late one at
+//!   the block start, counted in [`late_events`](BlockRenderer::late_events)). So the output
+//!   is the same whatever the block sizes. oxisynth renders in 64-sample chunks and applies an
+//!   event at the start of the chunk *after* the one that contains it: onsets fall on a 64
+//!   sample grid (1.45 ms at 44.1 kHz), the same grid whatever the block size.
+//! - [`render`](BlockRenderer::render) does not lock, log, do I/O or allocate (apart from
+//!   oxisynth's note-on, see the module docs of [`crate::render`]): the backlog, scratch
+//!   buffers and synth list are allocated up front and never grown there.
+
+use super::link::{AudioEvent, MAX_SYNTHS};
+use super::MidiMessage;
+use crate::error::{Error, Result};
+use crate::soundfont::SoundFontInfo;
+use oxisynth::{MidiEvent, SoundFontId, Synth, SynthDescriptor};
+use ringbuf::traits::Consumer;
+use ringbuf::HeapCons;
+use std::collections::VecDeque;
+
+/// Output gain of each synth: one loud note peaks around -20 dBFS, leaving room for many.
+pub const SYNTH_GAIN: f32 = 0.5;
+/// Longest stretch rendered in one go; longer blocks are split (no allocation).
+const SCRATCH: usize = 4096;
+/// Events the backlog holds without allocating.
+const BACKLOG: usize = 1 << 16;
+
+/// A synth with its SoundFont loaded, built on the engine side and handed over whole.
+pub struct SynthSlot {
+    synth: Synth,
+    font: SoundFontId,
+}
+
+impl SynthSlot {
+    /// A synth for `font` with `channels` channels, reverb and chorus on, voice pool warmed.
+    pub fn new(font: &SoundFontInfo, sample_rate: f64, channels: u8) -> Result<SynthSlot> {
+        let mut synth = Synth::new(SynthDescriptor {
+            sample_rate: sample_rate as f32,
+            midi_channels: channels.max(16),
+            drums_channel_active: false,
+            reverb_active: true,
+            chorus_active: true,
+            gain: SYNTH_GAIN,
+            ..Default::default()
+        })
+        .map_err(|e| Error::Output {
+            what: "creating the SoundFont synth".into(),
+            reason: format!("{e:?}"),
+        })?;
+        let id = synth.add_font(font.load_for_synth()?, true);
+        let mut slot = SynthSlot { synth, font: id };
+        slot.warm_voices(font);
+        Ok(slot)
+    }
+
+    /// Starts as many voices as the polyphony allows and kills them, so the voice pool is at
+    /// full size before the audio side starts.
+    fn warm_voices(&mut self, font: &SoundFontInfo) {
+        let Some(p) = font
+            .presets
+            .iter()
+            .find(|p| p.bank == 0)
+            .or(font.presets.first())
+        else {
+            return;
+        };
+        let polyphony = self.synth.polyphony() as usize;
+        let channels = self.synth.channel_count().min(16) as u8;
+        for c in 0..channels {
+            let _ = self
+                .synth
+                .select_program(c, self.font, p.bank as u32, p.program);
+        }
+        for i in 0..polyphony {
+            let channel = (i / 96) as u8 % channels;
+            let key = 16 + (i % 96) as u8;
+            let _ = self.synth.send_event(MidiEvent::NoteOn {
+                channel,
+                key,
+                vel: 100,
+            });
+        }
+        for channel in 0..channels {
+            let _ = self.synth.send_event(MidiEvent::AllSoundOff { channel });
+        }
+        let _ = self.synth.send_event(MidiEvent::SystemReset);
+        let mut l = [0.0f32; 64];
+        let mut r = [0.0f32; 64];
+        self.synth.write((&mut l[..], &mut r[..]));
+    }
+
+    fn apply(&mut self, message: MidiMessage) {
+        let event = match message {
+            MidiMessage::NoteOn {
+                channel,
+                key,
+                velocity,
+            } => MidiEvent::NoteOn {
+                channel,
+                key,
+                vel: velocity,
+            },
+            MidiMessage::NoteOff { channel, key } => MidiEvent::NoteOff { channel, key },
+            MidiMessage::PitchBend { channel, value } => MidiEvent::PitchBend {
+                channel,
+                value: (value as i32 + 8192).clamp(0, 16383) as u16,
+            },
+            MidiMessage::ControlChange {
+                channel,
+                controller,
+                value,
+            } => MidiEvent::ControlChange {
+                channel,
+                ctrl: controller,
+                value,
+            },
+            MidiMessage::ProgramChange {
+                channel,
+                bank,
+                program,
+            } => {
+                let _ = self
+                    .synth
+                    .select_program(channel, self.font, bank as u32, program);
+                return;
+            }
+        };
+        let _ = self.synth.send_event(event);
+    }
+}
+
+/// See the module docs.
+pub struct BlockRenderer {
+    sample_rate: f64,
+    position: u64,
+    events: HeapCons<AudioEvent>,
+    new_synths: HeapCons<Box<SynthSlot>>,
+    synths: Vec<Box<SynthSlot>>,
+    backlog: VecDeque<AudioEvent>,
+    scratch: (Vec<f32>, Vec<f32>),
+    late: u64,
+    dropped: u64,
+    applied: u64,
+}
+
+impl BlockRenderer {
+    pub(crate) fn new(
+        sample_rate: f64,
+        events: HeapCons<AudioEvent>,
+        new_synths: HeapCons<Box<SynthSlot>>,
+    ) -> Self {
+        BlockRenderer {
+            sample_rate,
+            position: 0,
+            events,
+            new_synths,
+            synths: Vec::with_capacity(MAX_SYNTHS),
+            backlog: VecDeque::with_capacity(BACKLOG),
+            scratch: (vec![0.0; SCRATCH], vec![0.0; SCRATCH]),
+            late: 0,
+            dropped: 0,
+            applied: 0,
+        }
+    }
+
+    pub fn sample_rate(&self) -> f64 {
+        self.sample_rate
+    }
+
+    /// Samples rendered so far.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Master time at the end of what has been rendered.
+    pub fn time(&self) -> f64 {
+        self.position as f64 / self.sample_rate
+    }
+
+    /// Events that arrived after their sample had been rendered (applied at a block start).
+    pub fn late_events(&self) -> u64 {
+        self.late
+    }
+
+    /// Events applied so far.
+    pub fn events_applied(&self) -> u64 {
+        self.applied
+    }
+
+    /// Events for a synth that never arrived (should stay 0).
+    pub fn events_dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Moves everything in the ring into the backlog, growing it if needed. Offline use only
+    /// (it may allocate): lets the engine keep pushing while the renderer waits for it.
+    pub fn absorb(&mut self) {
+        while let Some(e) = self.events.try_pop() {
+            self.backlog.push_back(e);
+        }
+    }
+
+    /// Earliest stamp waiting, if any (after taking what is in the ring).
+    pub fn next_stamp(&mut self) -> Option<f64> {
+        self.take_from_ring();
+        self.backlog.front().map(|e| e.stamp)
+    }
+
+    fn take_from_ring(&mut self) {
+        while self.backlog.len() < self.backlog.capacity() {
+            match self.events.try_pop() {
+                Some(e) => self.backlog.push_back(e),
+                None => break,
+            }
+        }
+    }
+
+    fn sample_of(&self, stamp: f64) -> u64 {
+        let s = (stamp * self.sample_rate).round();
+        if s <= 0.0 {
+            0
+        } else {
+            s as u64
+        }
+    }
+
+    /// Renders the next `left.len()` samples (both slices the same length) of stereo audio.
+    pub fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len().min(right.len());
+        self.take_from_ring();
+        let start = self.position;
+        let end = start + n as u64;
+        let mut cursor = 0usize;
+        while let Some(&event) = self.backlog.front() {
+            let sample = self.sample_of(event.stamp);
+            if sample >= end {
+                break;
+            }
+            self.backlog.pop_front();
+            let offset = if sample < start + cursor as u64 {
+                if sample < start {
+                    self.late += 1;
+                }
+                cursor
+            } else {
+                (sample - start) as usize
+            };
+            self.render_span(&mut left[cursor..offset], &mut right[cursor..offset]);
+            cursor = offset;
+            self.apply(event);
+            if self.backlog.is_empty() {
+                self.take_from_ring();
+            }
+        }
+        self.render_span(&mut left[cursor..n], &mut right[cursor..n]);
+        self.position = end;
+    }
+
+    fn apply(&mut self, event: AudioEvent) {
+        let index = event.synth as usize;
+        while self.synths.len() <= index && self.synths.len() < self.synths.capacity() {
+            match self.new_synths.try_pop() {
+                Some(s) => self.synths.push(s),
+                None => break,
+            }
+        }
+        match self.synths.get_mut(index) {
+            Some(slot) => {
+                slot.apply(event.message);
+                self.applied += 1;
+            }
+            None => self.dropped += 1,
+        }
+    }
+
+    /// Renders every synth over the span and mixes them.
+    fn render_span(&mut self, left: &mut [f32], right: &mut [f32]) {
+        if left.is_empty() {
+            return;
+        }
+        let Some((first, rest)) = self.synths.split_first_mut() else {
+            left.fill(0.0);
+            right.fill(0.0);
+            return;
+        };
+        first.synth.write((&mut *left, &mut *right));
+        for slot in rest {
+            let mut done = 0;
+            while done < left.len() {
+                let len = (left.len() - done).min(SCRATCH);
+                let (sl, sr) = (&mut self.scratch.0[..len], &mut self.scratch.1[..len]);
+                slot.synth.write((&mut *sl, &mut *sr));
+                for i in 0..len {
+                    left[done + i] += sl[i];
+                    right[done + i] += sr[i];
+                }
+                done += len;
+            }
+        }
+    }
+}

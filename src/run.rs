@@ -1,0 +1,120 @@
+//! [`run`]: the one-call entry point that gives every piece the same command line.
+//!
+//! ```text
+//! my_piece --render out.wav     render offline (faster than real time) to a WAV file
+//! my_piece --realtime           play on the default audio device
+//! my_piece                      the same as --realtime
+//!   --seed N  --soundfont PATH  --sample-rate HZ  --tempo BPM  --block-size N  --quiet
+//! ```
+//!
+//! The piece is a function of the [`Session`] it plays on: the session's tempo, seed and
+//! default SoundFont come from the command line, so the same piece renders, plays (and, later,
+//! runs in a plugin) unchanged.
+
+use crate::error::{Error, Result};
+use crate::render::offline::{render_piece, RenderOptions};
+use crate::render::realtime::play_piece;
+use crate::session::Session;
+use clap::Parser;
+use std::path::PathBuf;
+
+/// A piece's command line.
+#[derive(Debug, Clone, Parser)]
+#[command(about = "Runs a scamp piece: renders it to a WAV file or plays it in real time")]
+pub struct RunArgs {
+    /// Render offline to this WAV file instead of playing.
+    #[arg(long, value_name = "FILE")]
+    pub render: Option<PathBuf>,
+    /// Play on the default audio device (the default when --render is not given).
+    #[arg(long, conflicts_with = "render")]
+    pub realtime: bool,
+    /// Seed of the session's random numbers.
+    #[arg(long, default_value_t = crate::random::DEFAULT_SEED)]
+    pub seed: u64,
+    /// SoundFont for parts that do not name one ("general_midi", "default" or a path).
+    #[arg(long, value_name = "PATH")]
+    pub soundfont: Option<String>,
+    /// Sample rate of a render, in Hz.
+    #[arg(long, default_value_t = crate::render::DEFAULT_SAMPLE_RATE, value_name = "HZ")]
+    pub sample_rate: u32,
+    /// Initial tempo of the session, in beats per minute.
+    #[arg(long, default_value_t = 60.0, value_name = "BPM")]
+    pub tempo: f64,
+    /// Samples per rendered block (the audio is the same for any size).
+    #[arg(long, default_value_t = 512)]
+    pub block_size: usize,
+    /// No progress bar or summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    pub fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            sample_rate: self.sample_rate,
+            block_size: self.block_size,
+            tempo: self.tempo,
+            seed: self.seed,
+            soundfont: self.soundfont.clone(),
+            progress: !self.quiet,
+        }
+    }
+}
+
+/// Parses the command line and runs `piece` as it asks. Errors (bad arguments, no audio
+/// device, a failing piece) come back as [`Error`] with a message for the user.
+pub fn run<F>(piece: F) -> Result<()>
+where
+    F: FnOnce(&Session) -> Result<()>,
+{
+    let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .try_init();
+    let args = RunArgs::try_parse().map_err(|e| match e.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+            print!("{e}");
+            std::process::exit(0)
+        }
+        _ => Error::InvalidArgument(e.to_string()),
+    })?;
+    run_with(&args, piece)
+}
+
+/// [`run`] with arguments already parsed.
+pub fn run_with<F>(args: &RunArgs, piece: F) -> Result<()>
+where
+    F: FnOnce(&Session) -> Result<()>,
+{
+    if !(args.tempo.is_finite() && args.tempo > 0.0) {
+        return Err(Error::InvalidTempo {
+            what: "--tempo",
+            value: args.tempo,
+        });
+    }
+    let options = args.render_options();
+    match &args.render {
+        Some(path) => {
+            let report = render_piece(&options, piece)?;
+            report.write_wav(path)?;
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} ({:.2} s of audio at {} Hz, rendered {:.0}x faster than real time)",
+                    path.display(),
+                    report.seconds(),
+                    report.sample_rate,
+                    report.x_realtime()
+                );
+            }
+            report.piece_error.map_or(Ok(()), Err)
+        }
+        None => {
+            let report = play_piece(&options, piece)?;
+            if !args.quiet {
+                eprintln!(
+                    "played {:.2} s on '{}' at {} Hz ({} late events)",
+                    report.seconds, report.device, report.sample_rate, report.late_events
+                );
+            }
+            report.piece_error.map_or(Ok(()), Err)
+        }
+    }
+}

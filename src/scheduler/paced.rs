@@ -1,0 +1,170 @@
+//! The audio-paced driver: ideal time may advance up to a **horizon** that the audio side
+//! moves forward (audio position + lookahead), so every event exists before its block is
+//! rendered.
+//!
+//! Two ends share one [`Pace`]:
+//! - the scheduler, through [`AudioPacedDriver`]: a wake-up before the horizon goes; one at or
+//!   after it waits. Whenever the scheduler stops at the horizon (or runs out of work) it
+//!   records the horizon as **reached**;
+//! - the audio side: [`Pace::advance`] (real time: never blocks; stores the horizon in an
+//!   atomic and pokes the scheduler) or [`Pace::advance_and_wait`] (offline: also waits until
+//!   the scheduler has reached the horizon, or the piece is over).
+//!
+//! Lock order: the scheduler holds its core lock and then briefly the pace lock; the audio
+//! side never holds both.
+
+use super::driver::{Driver, Permit, Signal, TimingPolicy};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Backstop for a wake-up lost between a check and a wait (the audio side notifies without
+/// taking the scheduler's lock in real time).
+const POLL: Duration = Duration::from_millis(2);
+
+struct PaceInner {
+    horizon: AtomicU64,
+    reached: AtomicU64,
+    finished: AtomicBool,
+    lock: Mutex<()>,
+    cv: Condvar,
+    signal: OnceLock<Signal>,
+}
+
+/// The handle both ends share. Cheap to clone.
+#[derive(Clone)]
+pub struct Pace {
+    inner: Arc<PaceInner>,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace {
+            inner: Arc::new(PaceInner {
+                horizon: AtomicU64::new(0f64.to_bits()),
+                reached: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
+                finished: AtomicBool::new(false),
+                lock: Mutex::new(()),
+                cv: Condvar::new(),
+                signal: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+impl Pace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The driver for the session this pace belongs to.
+    pub fn driver(&self) -> AudioPacedDriver {
+        AudioPacedDriver { pace: self.clone() }
+    }
+
+    pub fn horizon(&self) -> f64 {
+        f64::from_bits(self.inner.horizon.load(Ordering::Acquire))
+    }
+
+    /// The horizon the scheduler last stopped at.
+    pub fn reached(&self) -> f64 {
+        f64::from_bits(self.inner.reached.load(Ordering::Acquire))
+    }
+
+    /// Real-time advance: lock-free, never waits. Ignores horizons behind the current one.
+    pub fn advance(&self, horizon: f64) {
+        if horizon > self.horizon() {
+            self.inner
+                .horizon
+                .store(horizon.to_bits(), Ordering::Release);
+            if let Some(signal) = self.inner.signal.get() {
+                signal.poke();
+            }
+        }
+    }
+
+    /// Offline advance: moves the horizon and waits until the scheduler has run everything
+    /// before it (or the piece has finished). `meanwhile` runs while waiting (the renderer
+    /// drains its ring there, so a busy scheduler never blocks on a full ring).
+    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut()) {
+        if horizon > self.horizon() {
+            self.inner
+                .horizon
+                .store(horizon.to_bits(), Ordering::Release);
+        }
+        if let Some(signal) = self.inner.signal.get() {
+            signal.notify();
+        }
+        let mut guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+        while self.reached() < horizon && !self.is_finished() {
+            drop(guard);
+            meanwhile();
+            guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+            if self.reached() >= horizon || self.is_finished() {
+                break;
+            }
+            guard = self
+                .inner
+                .cv
+                .wait_timeout(guard, POLL)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    /// The piece is over: nothing more will be scheduled; stop waiting for the scheduler.
+    pub fn finish(&self) {
+        self.inner.finished.store(true, Ordering::Release);
+        let _guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.inner.cv.notify_all();
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.inner.finished.load(Ordering::Acquire)
+    }
+
+    fn mark_reached(&self) {
+        let h = self.horizon();
+        if self.reached() < h {
+            self.inner.reached.store(h.to_bits(), Ordering::Release);
+            let _guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+            self.inner.cv.notify_all();
+        }
+    }
+}
+
+/// The scheduler's end of a [`Pace`]. See the module docs.
+pub struct AudioPacedDriver {
+    pace: Pace,
+}
+
+impl Driver for AudioPacedDriver {
+    fn permit(&mut self, _now: f64, target: f64, _policy: TimingPolicy) -> Permit {
+        if target < self.pace.horizon() {
+            Permit::Go
+        } else {
+            self.pace.mark_reached();
+            Permit::SleepUntil(Instant::now() + POLL)
+        }
+    }
+
+    fn advanced(&mut self, _now: f64) {}
+
+    fn resync(&mut self, _now: f64) {}
+
+    fn idle(&mut self) {
+        self.pace.mark_reached();
+    }
+
+    fn attach(&mut self, signal: Signal) {
+        let _ = self.pace.inner.signal.set(signal);
+    }
+
+    fn external_now(&self, now: f64, _next: Option<f64>) -> f64 {
+        now
+    }
+
+    fn name(&self) -> &'static str {
+        "audio-paced"
+    }
+}
