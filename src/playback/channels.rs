@@ -444,7 +444,7 @@ mod tests {
                 MidiMessage::NoteOn {
                     channel: 0,
                     key: 69,
-                    velocity: 88
+                    velocity: 108 // 40 + (0.8 - 0.1) / 0.9 * 87 = 107.7
                 },
             ]
         );

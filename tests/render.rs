@@ -1,0 +1,184 @@
+//! Offline renders analysed as audio: onsets at the right samples under a curved tempo, pitch
+//! (including microtones), glissandi, chords, rests, and byte-identical output across block
+//! sizes and runs.
+
+#[path = "support/audio.rs"]
+mod audio;
+
+use audio::*;
+use scamp::prelude::*;
+use scamp::render::{render_piece, RenderOptions, RenderReport};
+
+const SR: f64 = 44_100.0;
+
+fn render(block_size: usize, piece: impl FnOnce(&Session) -> scamp::Result<()>) -> RenderReport {
+    let options = RenderOptions {
+        block_size,
+        ..RenderOptions::default()
+    };
+    let report = render_piece(&options, piece).expect("render");
+    assert!(report.piece_error.is_none(), "{:?}", report.piece_error);
+    assert_eq!(report.late_events, 0);
+    report
+}
+
+fn sample(seconds: f64) -> usize {
+    (seconds * SR).round() as usize
+}
+
+#[test]
+fn a4_is_440_hz_and_a_quarter_tone_up_is_452_9() {
+    let r = render(512, |s| {
+        let flute = s.new_part("flute")?;
+        flute.play_note(69, 0.8, 1.0, "")?;
+        flute.play_note(69.5, 0.8, 1.0, "")?;
+        Ok(())
+    });
+    let a4 = frequency(&r.left, SR, sample(0.2), sample(0.9));
+    let a4_up = frequency(&r.left, SR, sample(1.2), sample(1.9));
+    assert!((a4 - 440.0).abs() < 1.0, "A4 measured {a4:.2} Hz");
+    assert!((a4_up - 452.89).abs() < 1.0, "69.5 measured {a4_up:.2} Hz");
+}
+
+#[test]
+fn notes_start_on_their_sample_under_a_curved_tempo() {
+    // A 60 → 120 bpm accelerando over 4 beats with curve shape 2: the notes' times come from
+    // SCAMP's tempo curve facts, the onsets from the audio.
+    let facts: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/scamp/tempo_curve_facts.json").unwrap(),
+    )
+    .unwrap();
+    let curve = &facts["S=2"];
+    let r = render(512, |s| {
+        let organ = s.new_part("drawbar organ")?;
+        s.set_tempo_target_with(120.0, 4.0, TargetOptions::default().curve_shape(2.0))?;
+        for _ in 0..4 {
+            organ.play_note(60, 0.9, 0.5, "")?;
+            s.wait(0.5)?;
+        }
+        organ.play_note(60, 0.9, 0.5, "")?;
+        Ok(())
+    });
+    let mut worst = 0i64;
+    for (beat, key) in [(1.0, "1"), (2.0, "2"), (3.0, "3"), (4.0, "4")] {
+        let t = curve[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("beat {beat} in fixture: {curve}"));
+        let expected = sample(t);
+        let found =
+            onset(&r.left, expected.saturating_sub(400), expected + 2000, 2000).expect("an onset");
+        let late = found as i64 - expected as i64;
+        worst = worst.max(late.abs());
+        // oxisynth applies events at the start of its next 64-sample chunk; the attack then
+        // needs a few samples to cross the threshold.
+        assert!(
+            (0..=64 + 24).contains(&late),
+            "beat {beat}: onset at {found}, expected {expected} (+{late})"
+        );
+    }
+    eprintln!("worst onset offset: {worst} samples");
+}
+
+#[test]
+fn a_glissando_moves_the_right_way_and_a_chord_has_all_its_partials() {
+    let r = render(512, |s| {
+        let flute = s.new_part("flute")?;
+        flute.play_note(vec![60.0, 72.0], 0.8, 2.0, "")?;
+        flute.play_chord([60.0, 64.0, 67.0], 0.6, 1.0, "")?;
+        Ok(())
+    });
+    let early = frequency(&r.left, SR, sample(0.1), sample(0.4));
+    let late = frequency(&r.left, SR, sample(1.6), sample(1.9));
+    // The pitch moves linearly from 60 to 72 over 2 s: about 61.5 and 70.5 in the windows.
+    assert!(
+        (early / hz(61.5) - 1.0).abs() < 0.03,
+        "glide start measured {early:.1} Hz"
+    );
+    assert!(
+        (late / hz(70.5) - 1.0).abs() < 0.03,
+        "glide end measured {late:.1} Hz"
+    );
+    let (from, to) = (sample(2.2), sample(2.9));
+    let noise = magnitude_at(&r.left, SR, from, to, hz(62.0)).max(magnitude_at(
+        &r.left,
+        SR,
+        from,
+        to,
+        hz(70.0),
+    ));
+    for p in [60.0, 64.0, 67.0] {
+        let m = magnitude_at(&r.left, SR, from, to, hz(p));
+        assert!(
+            m > 10.0 * noise,
+            "partial of {p}: {m:.5} vs off-pitch {noise:.5}"
+        );
+    }
+}
+
+#[test]
+fn rests_are_silent() {
+    let r = render(512, |s| {
+        let piano = s.new_part("piano")?;
+        piano.play_note(60, 0.8, 1.0, "")?;
+        piano.play_note(None::<f64>, 0.8, 2.0, "")?;
+        piano.play_note(64, 0.8, 1.0, "")?;
+        Ok(())
+    });
+    let note = rms(&r.left, sample(0.1), sample(0.9));
+    let rest = rms(&r.left, sample(1.8), sample(2.9));
+    assert!(
+        rest < note / 300.0,
+        "rest rms {rest:.6} vs note rms {note:.6}"
+    );
+    assert!(
+        rms(&r.left, sample(3.1), sample(3.9)) > note / 10.0,
+        "the note after the rest sounds"
+    );
+}
+
+fn busy_piece(s: &Session) -> scamp::Result<()> {
+    let parts = [
+        s.new_part("violin")?,
+        s.new_part("cello")?,
+        s.new_part("flute")?,
+    ];
+    for (i, part) in parts.iter().enumerate() {
+        let part = part.clone();
+        s.fork(move |c: Clock| -> scamp::Result<()> {
+            for n in 0..12 {
+                let pitch = 55.0 + ((n * 7 + i * 5) % 19) as f64 + 0.25 * (i as f64);
+                if n % 4 == 3 {
+                    part.play_note(vec![pitch, pitch + 3.0], 0.7, 0.37, "")?;
+                } else {
+                    part.play_note(
+                        pitch,
+                        0.4 + 0.05 * (n % 5) as f64,
+                        0.23 + 0.1 * i as f64,
+                        "",
+                    )?;
+                }
+                c.wait(0.05)?;
+            }
+            Ok(())
+        })?;
+    }
+    s.set_tempo_target_with(150.0, 3.0, TargetOptions::default().curve_shape(-1.5))?;
+    s.wait_for_children_to_finish()
+}
+
+#[test]
+fn the_wav_is_byte_identical_across_block_sizes_and_runs() {
+    let dir = std::env::temp_dir().join(format!("scamp-render-test-{}", std::process::id()));
+    let mut files = Vec::new();
+    for (run, block) in [64usize, 512, 4096, 512].into_iter().enumerate() {
+        let r = render(block, busy_piece);
+        let path = dir.join(format!("run{run}-block{block}.wav"));
+        r.write_wav(&path).unwrap();
+        files.push(std::fs::read(&path).unwrap());
+    }
+    assert!(files[0].len() > 100_000);
+    for f in &files[1..] {
+        assert!(f == &files[0], "renders differ");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
