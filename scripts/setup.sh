@@ -3,7 +3,10 @@
 # missing ones) and checks for a Rust toolchain. Safe to run again.
 set -euo pipefail
 
-packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev)
+# fluidr3mono-gm-soundfont: a real compressed .sf3 font, which the tests check is refused with
+# a clear error (the SF2 parser would panic on it).
+packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev
+  fluidr3mono-gm-soundfont)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,8 @@ const SR: f64 = 44_100.0;
 fn render(block_size: usize, piece: impl FnOnce(&Session) -> scamp::Result<()>) -> RenderReport {
     let options = RenderOptions {
         block_size,
+        // The embedded font, whatever is installed: the analysis knows its waveforms.
+        soundfont: Some("default".into()),
         ..RenderOptions::default()
     };
     let report = render_piece(&options, piece).expect("render");

@@ -90,7 +90,10 @@ impl PartialEq for ScampInstrument {
 struct Prepared {
     pitches: Vec<Resolved>,
     volume: Resolved,
+    /// How long the note sounds (after `staccato`, `length * x`...).
     length: f64,
+    /// How long the caller waits: the written length, so adjustments never change rhythm.
+    written_length: f64,
     props: NoteProperties,
 }
 
@@ -245,7 +248,17 @@ impl ScampInstrument {
         };
         let prepared = self.prepare(pitches, volume, length, props)?;
         if options.blocking.unwrap_or(true) {
-            self.perform(&clock, prepared)
+            if prepared.length == prepared.written_length {
+                return self.perform(&clock, prepared);
+            }
+            // An adjusted length sounds longer or shorter than the caller waits.
+            let wait = prepared.written_length;
+            let me = self.clone();
+            clock.fork_with(
+                move |c: Clock| me.perform(&c, prepared),
+                ForkOptions::new().name(format!("{} note", self.inner.name)),
+            )?;
+            clock.wait(wait)
         } else {
             let me = self.clone();
             clock.fork_with(
@@ -291,6 +304,7 @@ impl ScampInstrument {
             pitches: resolved.into_iter().map(stretch).collect::<Result<_>>()?,
             volume: stretch(volume)?,
             length: played_length,
+            written_length,
             props,
         })
     }

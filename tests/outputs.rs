@@ -1,0 +1,229 @@
+//! MIDI and OSC output: SCAMP's message order, bend values and addresses, checked on
+//! captured MIDI and on a real UDP socket.
+
+use scamp::playback::midi::{CapturedMidi, MidiCapture, MidiDevice};
+use scamp::prelude::*;
+use std::net::UdpSocket;
+use std::time::Duration;
+
+fn captured_part(s: &Session, options: MidiPartOptions) -> (ScampInstrument, MidiCapture) {
+    let capture = MidiCapture::new();
+    let part = s
+        .ensemble()
+        .new_midi_part_with_sink("synth", Box::new(capture.clone()), options)
+        .unwrap();
+    (part, capture)
+}
+
+fn bytes(m: &[CapturedMidi]) -> Vec<Vec<u8>> {
+    m.iter().map(|c| c.bytes.clone()).collect()
+}
+
+#[test]
+fn a_microtonal_note_sends_rpn_bend_expression_note_on_then_note_off() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let (part, capture) = captured_part(&s, MidiPartOptions::new().num_channels(2));
+    part.play_note(60.5, 0.5, 1.0, "").unwrap();
+    let m = capture.messages();
+    // Bend range (RPN 0 = 2 semitones) on both channels at creation.
+    let rpn = |ch: u8| {
+        vec![
+            vec![0xB0 | ch, 101, 0],
+            vec![0xB0 | ch, 100, 0],
+            vec![0xB0 | ch, 6, 2],
+            vec![0xB0 | ch, 100, 127],
+        ]
+    };
+    assert_eq!(bytes(&m[..8]), [rpn(0), rpn(1)].concat());
+    // 0.5 semitone of a ±2 range: int(0.25 * 8192) = 2048 above centre (8192) = 10240.
+    assert_eq!(
+        bytes(&m[8..]),
+        vec![
+            vec![0xE0, (10240 & 0x7F) as u8, (10240 >> 7) as u8],
+            vec![0xB0, 11, 127],
+            vec![0x90, 60, 63],
+            vec![0x80, 60, 0],
+        ]
+    );
+    assert_eq!(m[10].at, 0.0);
+    assert_eq!(m[11].at, 1.0, "note-off after one beat at 60 bpm");
+}
+
+#[test]
+fn a_pitch_change_is_a_dense_bend_stream_ending_on_the_exact_value() {
+    let s = Session::fast_forward_session(120.0).unwrap();
+    let (part, capture) = captured_part(&s, MidiPartOptions::new().max_pitch_bend(12));
+    let note = part.start_note(60.0, 0.8, "").unwrap();
+    note.change_pitch(64.0, 2.0, 0.0).unwrap();
+    s.wait(3.0).unwrap();
+    note.end().unwrap();
+    let m = capture.messages();
+    let start = m.iter().position(|c| c.bytes[0] == 0xE0).unwrap();
+    // A bend range other than 2 is reinforced before each note.
+    assert_eq!(
+        bytes(&m[start - 4..start]),
+        vec![
+            vec![0xB0, 101, 0],
+            vec![0xB0, 100, 0],
+            vec![0xB0, 6, 12],
+            vec![0xB0, 100, 127]
+        ]
+    );
+    let bends: Vec<(f64, i32)> = m
+        .iter()
+        .filter(|c| c.bytes[0] == 0xE0)
+        .map(|c| (c.at, ((c.bytes[2] as i32) << 7 | c.bytes[1] as i32) - 8192))
+        .collect();
+    assert!(
+        bends.len() > 150,
+        "2 beats at 120 bpm = 1 s of 5 ms steps, got {}",
+        bends.len()
+    );
+    for w in bends.windows(2) {
+        assert!(w[1].0 - w[0].0 <= 0.005 + 1e-9, "gap {} s", w[1].0 - w[0].0);
+        assert!(w[1].1 >= w[0].1, "the bend only rises");
+    }
+    let (last_at, last) = *bends.last().unwrap();
+    assert_eq!(last, (4.0 / 12.0 * 8192.0) as i32, "exact final value");
+    assert!(
+        (last_at - 1.0).abs() < 1e-9,
+        "reached after 2 beats = 1 s, at {last_at}"
+    );
+}
+
+#[test]
+fn osc_messages_use_scamps_addresses_on_a_real_socket() {
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    listener
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let part = s
+        .new_osc_part("My Synth", port, OscPartOptions::new())
+        .unwrap();
+    part.play_note(60, 0.5, 1.0, "param_brightness: 0.25")
+        .unwrap();
+    let note = part.start_note(62.0, 0.4, "").unwrap();
+    note.change_volume(0.2, 0.0, 0.0).unwrap();
+    note.change_pitch(63.0, 0.0, 0.0).unwrap();
+    note.end().unwrap();
+    use rosc::OscType::{Float, Int};
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    for _ in 0..7 {
+        let (n, _) = listener.recv_from(&mut buf).unwrap();
+        match rosc::decoder::decode_udp(&buf[..n]).unwrap().1 {
+            rosc::OscPacket::Message(m) => got.push((m.addr, m.args)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        got,
+        vec![
+            (
+                "/MySynth/start_note".to_string(),
+                vec![Int(0), Float(60.0), Float(0.5), Float(0.5)]
+            ),
+            (
+                "/MySynth/change_parameter/brightness".to_string(),
+                vec![Int(0), Float(0.25)]
+            ),
+            ("/MySynth/end_note".to_string(), vec![Int(0)]),
+            (
+                "/MySynth/start_note".to_string(),
+                vec![Int(1), Float(62.0), Float(0.4), Float(0.4)]
+            ),
+            (
+                "/MySynth/change_volume".to_string(),
+                vec![Int(1), Float(0.2)]
+            ),
+            (
+                "/MySynth/change_pitch".to_string(),
+                vec![Int(1), Float(63.0)]
+            ),
+            ("/MySynth/end_note".to_string(), vec![Int(1)]),
+        ]
+    );
+}
+
+#[test]
+fn osc_addresses_can_be_renamed_and_bad_settings_are_errors() {
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    listener
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let part = s
+        .new_osc_part(
+            "x",
+            port,
+            OscPartOptions::new()
+                .message_prefix("voice")
+                .osc_message_address("start_note", "on"),
+        )
+        .unwrap();
+    part.play_note(60, 0.5, 0.5, "").unwrap();
+    let mut buf = [0u8; 512];
+    let (n, _) = listener.recv_from(&mut buf).unwrap();
+    let rosc::OscPacket::Message(m) = rosc::decoder::decode_udp(&buf[..n]).unwrap().1 else {
+        panic!()
+    };
+    assert_eq!(m.addr, "/voice/on");
+    let err = s
+        .new_osc_part("y", 9000, OscPartOptions::new().ip_address("not an ip"))
+        .unwrap_err();
+    assert!(err.to_string().contains("not an ip"), "{err}");
+    let err = s
+        .new_osc_part(
+            "y",
+            9000,
+            OscPartOptions::new().osc_message_address("start", "x"),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("start_note"), "{err}");
+}
+
+#[test]
+fn an_unknown_midi_device_is_a_clear_error() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let err = s
+        .new_midi_part(
+            "m",
+            MidiPartOptions::new().midi_output_device(MidiDevice::Name("No Such Synth".into())),
+        )
+        .unwrap_err();
+    match &err {
+        // With a MIDI system: the error lists the ports there are.
+        Error::UnknownDevice {
+            requested,
+            available,
+            ..
+        } => {
+            assert_eq!(requested, "No Such Synth");
+            assert!(err.to_string().contains("available:"), "{err}");
+            let _ = available;
+        }
+        // Without one (no ALSA sequencer): the error says so.
+        Error::Output { what, .. } => assert!(what.contains("MIDI"), "{err}"),
+        other => panic!("unexpected error {other}"),
+    }
+    let listed = Error::UnknownDevice {
+        kind: "MIDI output port",
+        requested: "x".into(),
+        available: vec!["Midi Through".into(), "FluidSynth".into()],
+    };
+    assert_eq!(
+        listed.to_string(),
+        "no MIDI output port named 'x'; available: Midi Through, FluidSynth"
+    );
+    assert!(s
+        .ensemble()
+        .new_midi_part_with_sink(
+            "m",
+            Box::new(MidiCapture::new()),
+            MidiPartOptions::new().start_channel(12).num_channels(8)
+        )
+        .is_err());
+}
