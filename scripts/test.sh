@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up, formatting and lint checks, unit, integration and doc tests,
-# the examples, and a short benchmark run (figures printed, never asserted).
+# the examples (pieces rendered to WAV), and short benchmark runs (figures printed, never
+# asserted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,4 +12,13 @@ cargo test -j2 --doc
 for example in hello_world tempo_change forks_and_blocking multi_tempo; do
   cargo run -j2 -q --example "$example" >/dev/null 2>&1 || { echo "example $example failed"; exit 1; }
 done
-cargo run -j2 -q --release --bin scamp -- bench waits --processes 100 --waits 1000
+cargo build -j2 -q --release --examples --bins
+mkdir -p target/renders
+for example in demo random_durations_and_rests glissandi_and_envelopes note_handles microtonal \
+  note_properties playback_implementations; do
+  ./target/release/examples/"$example" --render "target/renders/$example.wav" --quiet >/dev/null \
+    || { echo "example $example failed"; exit 1; }
+done
+./target/release/scamp presets default >/dev/null
+./target/release/scamp bench waits --processes 100 --waits 1000
+./target/release/scamp bench render --parts 16 --seconds 30 2>/dev/null

@@ -20,7 +20,10 @@ use std::path::PathBuf;
 
 /// A piece's command line.
 #[derive(Debug, Clone, Parser)]
-#[command(about = "Runs a scamp piece: renders it to a WAV file or plays it in real time")]
+#[command(
+    about = "Runs a scamp piece: renders it to a WAV file or plays it in real time",
+    allow_negative_numbers = true
+)]
 pub struct RunArgs {
     /// Render offline to this WAV file instead of playing.
     #[arg(long, value_name = "FILE")]
@@ -61,22 +64,20 @@ impl RunArgs {
     }
 }
 
-/// Parses the command line and runs `piece` as it asks. Errors (bad arguments, no audio
-/// device, a failing piece) come back as [`Error`] with a message for the user.
-pub fn run<F>(piece: F) -> Result<()>
+/// Parses the command line and runs `piece` as it asks: a piece's whole `main`. Problems (bad
+/// arguments, no audio device, an error returned by the piece) are printed as one clear
+/// message and the program exits with status 1; `--help` prints the options.
+pub fn run<F>(piece: F)
 where
     F: FnOnce(&Session) -> Result<()>,
 {
     let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .try_init();
-    let args = RunArgs::try_parse().map_err(|e| match e.kind() {
-        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-            print!("{e}");
-            std::process::exit(0)
-        }
-        _ => Error::InvalidArgument(e.to_string()),
-    })?;
-    run_with(&args, piece)
+    let args = RunArgs::try_parse().unwrap_or_else(|e| e.exit());
+    if let Err(e) = run_with(&args, piece) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
 }
 
 /// [`run`] with arguments already parsed.

@@ -49,8 +49,12 @@ struct Attached {
 struct Inner {
     attached: Option<Attached>,
     fonts: Vec<FontSynths>,
+    /// The font of each synth, in synth order.
+    synth_fonts: Vec<SoundFontInfo>,
     next_synth: u16,
     pushed: u64,
+    /// A copy of every event, when recording (benchmarks, MIDI-file export of a render).
+    tap: Option<Vec<AudioEvent>>,
 }
 
 /// See the module docs.
@@ -141,6 +145,7 @@ impl AudioLink {
             }
         }
         inner.next_synth += 1;
+        inner.synth_fonts.push(font.clone());
         let e = match entry {
             Some(e) => e,
             None => {
@@ -155,19 +160,37 @@ impl AudioLink {
         Ok((index, 0))
     }
 
+    /// Starts keeping a copy of every event pushed from now on.
+    pub fn start_recording(&self) {
+        self.lock().tap = Some(Vec::new());
+    }
+
+    /// The events recorded since [`start_recording`](Self::start_recording) (recording stops).
+    pub fn take_recording(&self) -> Vec<AudioEvent> {
+        self.lock().tap.take().unwrap_or_default()
+    }
+
+    /// The SoundFont of each synth, in synth order.
+    pub fn synth_fonts(&self) -> Vec<SoundFontInfo> {
+        self.lock().synth_fonts.clone()
+    }
+
     /// Sends `message` to synth `synth` at master time `stamp`. Blocks (briefly, repeatedly)
     /// while the ring is full and the renderer is still there; drops events when no renderer
     /// is attached or it has gone.
     pub fn push(&self, stamp: f64, synth: u16, message: MidiMessage) {
         let mut inner = self.lock();
         inner.pushed += 1;
-        let Some(att) = inner.attached.as_mut() else {
-            return;
-        };
         let mut event = AudioEvent {
             stamp,
             synth,
             message,
+        };
+        if let Some(tap) = inner.tap.as_mut() {
+            tap.push(event);
+        }
+        let Some(att) = inner.attached.as_mut() else {
+            return;
         };
         loop {
             match att.events.try_push(event) {

@@ -13,6 +13,7 @@
 //! documented exception; its voice pool is pre-warmed so voices themselves are never grown.
 
 pub mod link;
+pub mod midi_file;
 pub mod offline;
 pub mod realtime;
 pub mod renderer;

@@ -55,8 +55,8 @@ where
 {
     let (device, name) = default_output_device()?;
     let config = device.default_output_config().map_err(|e| Error::Output {
-        what: format!("configuring audio device '{name}'"),
-        reason: e.to_string(),
+        what: "real-time playback".into(),
+        reason: format!("the audio output '{name}' cannot be used ({e}); render to a file instead with --render out.wav"),
     })?;
     let sample_rate = config.sample_rate();
     let channels = config.channels().max(1) as usize;

@@ -165,6 +165,33 @@ impl BlockRenderer {
         }
     }
 
+    /// A renderer that plays a recorded event list on fresh synths (one per font, in synth
+    /// order): the synthesis alone, without the engine that produced the events.
+    pub fn for_events(
+        sample_rate: f64,
+        synth_fonts: &[SoundFontInfo],
+        events: Vec<AudioEvent>,
+    ) -> Result<Self> {
+        let (_, events_cons) = ringbuf::traits::Split::split(ringbuf::HeapRb::<AudioEvent>::new(1));
+        let (_, synth_cons) =
+            ringbuf::traits::Split::split(ringbuf::HeapRb::<Box<SynthSlot>>::new(1));
+        let mut r = BlockRenderer::new(sample_rate, events_cons, synth_cons);
+        for font in synth_fonts {
+            r.synths.push(Box::new(SynthSlot::new(
+                font,
+                sample_rate,
+                super::link::CHANNELS_PER_SYNTH as u8,
+            )?));
+        }
+        r.backlog = events.into();
+        Ok(r)
+    }
+
+    /// Whether recorded or received events are still waiting to be applied.
+    pub fn has_pending_events(&self) -> bool {
+        !self.backlog.is_empty()
+    }
+
     pub fn sample_rate(&self) -> f64 {
         self.sample_rate
     }

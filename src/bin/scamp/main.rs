@@ -1,6 +1,7 @@
-//! The `scamp` command-line program: benchmarks and (later) renders, devices and presets.
+//! The `scamp` command-line program: SoundFont presets, output devices, benchmarks.
 
 mod bench;
+mod bench_render;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,6 +22,13 @@ enum Command {
     /// Measure the engine; each prints a JSON line last.
     #[command(subcommand)]
     Bench(bench::Bench),
+    /// List a SoundFont's presets (default: the one "general_midi" resolves to).
+    Presets {
+        /// "general_midi", "default" (the embedded font) or a path to an .sf2 file.
+        soundfont: Option<String>,
+    },
+    /// List the MIDI output ports and the default audio output.
+    Devices,
 }
 
 fn main() -> ExitCode {
@@ -28,6 +36,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),
+        Command::Presets { soundfont } => presets(soundfont.as_deref().unwrap_or("general_midi")),
+        Command::Devices => devices(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,4 +46,36 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn presets(soundfont: &str) -> scamp::Result<()> {
+    let font = scamp::soundfont::SoundFontInfo::resolve(soundfont)?;
+    println!(
+        "Presets of {} ({} presets):",
+        font.describe(),
+        font.presets.len()
+    );
+    println!(" bank prog  name");
+    for p in font.presets.iter() {
+        println!("{:>5} {:>4}  {}", p.bank, p.program, p.name);
+    }
+    Ok(())
+}
+
+fn devices() -> scamp::Result<()> {
+    match scamp::playback::midi::output_port_names() {
+        Ok(ports) if ports.is_empty() => println!("MIDI outputs: none"),
+        Ok(ports) => {
+            println!("MIDI outputs:");
+            for (i, p) in ports.iter().enumerate() {
+                println!("  {i}: {p}");
+            }
+        }
+        Err(e) => println!("MIDI outputs: unavailable ({e})"),
+    }
+    match scamp::render::realtime::default_output_device() {
+        Ok((_, name)) => println!("Audio output: {name}"),
+        Err(e) => println!("Audio output: {e}"),
+    }
+    Ok(())
 }

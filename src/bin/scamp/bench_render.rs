@@ -1,0 +1,129 @@
+//! `scamp bench render`: the engine and the synth under a dense, deterministic piece.
+//!
+//! Each part loops over mostly sixteenth notes (at 60 bpm 1/16 s; some 1/32 and 1/8, so 16
+//! parts together play about 240 notes a second), pitches from a fixed per-part sequence,
+//! every 16th note a glissando. Reported: the whole offline render (`x_realtime`), and the
+//! same recorded events rendered again by the synths alone (`synth_only_x_realtime`), so the
+//! engine's share is visible.
+
+use super::bench::peak_rss_mb;
+use scamp::prelude::*;
+use scamp::render::midi_file::write_midi_file;
+use scamp::render::{render_piece, BlockRenderer, RenderOptions};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+const BLOCK: usize = 512;
+
+pub fn bench_render(
+    parts: usize,
+    seconds: f64,
+    write_midi: Option<&Path>,
+    write_wav: Option<&Path>,
+) -> scamp::Result<()> {
+    if parts == 0 || parts > 64 || !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(Error::InvalidArgument(format!(
+            "bench render needs 1–64 parts and 0–3600 seconds (got {parts} parts, {seconds} s)"
+        )));
+    }
+    let notes = Arc::new(AtomicU64::new(0));
+    let link = Arc::new(Mutex::new(None));
+    let options = RenderOptions {
+        soundfont: Some("default".into()),
+        progress: true,
+        ..RenderOptions::default()
+    };
+    let report = {
+        let (notes, link) = (Arc::clone(&notes), Arc::clone(&link));
+        render_piece(&options, move |session: &Session| {
+            let audio = Arc::clone(session.ensemble().audio_link());
+            audio.start_recording();
+            *link.lock().unwrap() = Some(audio);
+            for part in 0..parts {
+                let program = ((part * 8 + part / 16) % 128) as u8;
+                let inst = session.new_part_with(
+                    &format!("part {part}"),
+                    PartOptions::new()
+                        .soundfont("default")
+                        .preset((0u16, program)),
+                )?;
+                let notes = Arc::clone(&notes);
+                session.fork(move |clock: Clock| -> scamp::Result<()> {
+                    let mut state = 0x9E37_79B9u32 ^ (part as u32).wrapping_mul(0x85EB_CA6B);
+                    let mut n = 0u64;
+                    while clock.beat() < seconds {
+                        state ^= state << 13;
+                        state ^= state >> 17;
+                        state ^= state << 5;
+                        let pitch =
+                            40.0 + (state % 48) as f64 + if part % 3 == 0 { 0.5 } else { 0.0 };
+                        let length = match (state >> 8) & 7 {
+                            0 => 0.03125,
+                            1 => 0.125,
+                            _ => 0.0625,
+                        };
+                        if n % 16 == 15 {
+                            inst.play_note(vec![pitch, pitch + 5.0], 0.6, length, "")?;
+                        } else {
+                            inst.play_note(pitch, 0.3 + (state % 5) as f64 * 0.1, length, "")?;
+                        }
+                        n += 1;
+                    }
+                    notes.fetch_add(n, Ordering::Relaxed);
+                    Ok(())
+                })?;
+            }
+            session.wait_for_children_to_finish()
+        })?
+    };
+    if let Some(e) = report.piece_error {
+        return Err(e);
+    }
+    let audio = link.lock().unwrap().take().expect("the piece ran");
+    let events = audio.take_recording();
+    let fonts = audio.synth_fonts();
+
+    // The same events, straight into the synths.
+    let samples = report.left.len();
+    let mut synth_only =
+        BlockRenderer::for_events(report.sample_rate as f64, &fonts, events.clone())?;
+    let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < samples {
+        synth_only.render(&mut l, &mut r);
+        done += BLOCK;
+    }
+    let synth_seconds = started.elapsed().as_secs_f64();
+
+    if let Some(path) = write_midi {
+        write_midi_file(path, &events)?;
+        eprintln!("wrote {} ({} events)", path.display(), events.len());
+    }
+    if let Some(path) = write_wav {
+        report.write_wav(path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    let notes = notes.load(Ordering::Relaxed);
+    eprintln!(
+        "{parts} parts, {notes} notes, {} events: {:.1} s of audio rendered in {:.2} s ({:.1}x real time; the synths alone {:.1}x)",
+        events.len(),
+        report.seconds(),
+        report.wall_seconds,
+        report.x_realtime(),
+        report.seconds() / synth_seconds
+    );
+    println!(
+        "{{\"parts\":{parts},\"notes\":{notes},\"events\":{},\"seconds\":{:.3},\"wall_seconds\":{:.3},\"x_realtime\":{:.2},\"synth_only_x_realtime\":{:.2},\"late_events\":{},\"peak_rss_mb\":{:.1}}}",
+        events.len(),
+        report.seconds(),
+        report.wall_seconds,
+        report.x_realtime(),
+        report.seconds() / synth_seconds,
+        report.late_events,
+        peak_rss_mb()
+    );
+    Ok(())
+}
