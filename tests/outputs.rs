@@ -227,3 +227,40 @@ fn an_unknown_midi_device_is_a_clear_error() {
         )
         .is_err());
 }
+
+#[test]
+fn osc_parts_send_to_a_port_in_use_and_share_it() {
+    // The destination port is normally in use: by the listener. Two parts can send there.
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    listener
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let a = s.new_osc_part("a", port, OscPartOptions::new()).unwrap();
+    let b = s.new_osc_part("b", port, OscPartOptions::new()).unwrap();
+    a.play_note(60, 0.5, 0.5, "").unwrap();
+    b.play_note(62, 0.5, 0.5, "").unwrap();
+    let mut buf = [0u8; 512];
+    let mut addresses = Vec::new();
+    for _ in 0..4 {
+        let (n, _) = listener.recv_from(&mut buf).unwrap();
+        if let rosc::OscPacket::Message(m) = rosc::decoder::decode_udp(&buf[..n]).unwrap().1 {
+            addresses.push(m.addr);
+        }
+    }
+    assert_eq!(
+        addresses,
+        [
+            "/a/start_note",
+            "/a/end_note",
+            "/b/start_note",
+            "/b/end_note"
+        ]
+    );
+    // Note ids come from one counter shared by all instruments.
+    assert!(
+        s.new_osc_part("c", 0, OscPartOptions::new()).is_err(),
+        "port 0 is not a destination"
+    );
+}
