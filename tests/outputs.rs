@@ -264,3 +264,30 @@ fn osc_parts_send_to_a_port_in_use_and_share_it() {
         "port 0 is not a destination"
     );
 }
+
+fn random_melody(seed: u64) -> Vec<CapturedMidi> {
+    let s = Session::fast_forward_session(120.0).unwrap();
+    s.rng().seed(seed);
+    let (part, capture) = captured_part(&s, MidiPartOptions::new());
+    for _ in 0..20 {
+        let pitch = s.uniform(50.0, 80.0);
+        let length = *s.choice(&[0.25, 0.5, 1.0]).unwrap();
+        part.play_note(pitch, 0.5, length, "").unwrap();
+    }
+    capture.messages()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_midi_and_another_seed_does_not() {
+    assert_eq!(random_melody(7), random_melody(7));
+    assert_ne!(random_melody(7), random_melody(8));
+}
+
+#[test]
+fn real_time_playback_without_an_audio_device_says_what_to_do() {
+    let options = scamp::render::RenderOptions::default();
+    match scamp::render::realtime::play_piece(&options, |s| s.wait(0.1)) {
+        Ok(report) => assert!(report.seconds >= 0.1, "played on {}", report.device),
+        Err(e) => assert!(e.to_string().contains("--render"), "{e}"),
+    }
+}

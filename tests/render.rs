@@ -184,3 +184,26 @@ fn the_wav_is_byte_identical_across_block_sizes_and_runs() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_panicking_piece_keeps_its_audio_and_reports_the_panic() {
+    let options = RenderOptions {
+        soundfont: Some("default".into()),
+        ..RenderOptions::default()
+    };
+    let report = render_piece(&options, |s| {
+        let piano = s.new_part("piano")?;
+        piano.play_note(60, 0.8, 1.0, "")?;
+        panic!("out of ideas");
+    })
+    .expect("the render itself succeeds");
+    let err = report
+        .piece_error
+        .expect("the panic is reported")
+        .to_string();
+    assert!(err.contains("out of ideas"), "{err}");
+    assert!(
+        rms(&report.left, sample(0.1), sample(0.9)) > 0.01,
+        "the note before the panic is there"
+    );
+}

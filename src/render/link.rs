@@ -55,6 +55,7 @@ struct Inner {
     pushed: u64,
     /// A copy of every event, when recording (benchmarks, MIDI-file export of a render).
     tap: Option<Vec<AudioEvent>>,
+    warned_silent: bool,
 }
 
 /// See the module docs.
@@ -136,6 +137,10 @@ impl AudioLink {
             )));
         }
         let index = inner.next_synth;
+        if inner.attached.is_none() && !inner.warned_silent {
+            inner.warned_silent = true;
+            log::warn!("this session has no audio output, so its SoundFont parts are silent: run the piece with scamp::run (--render or --realtime) to hear them");
+        }
         if let Some(att) = inner.attached.as_mut() {
             let slot = SynthSlot::new(font, att.sample_rate, CHANNELS_PER_SYNTH as u8)?;
             if att.synths.try_push(Box::new(slot)).is_err() {

@@ -126,7 +126,7 @@ where
                 reason: e.to_string(),
             })?
     };
-    let mut piece_error = piece(&session).err();
+    let mut piece_error = run_caught(|| piece(&session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
@@ -150,6 +150,19 @@ where
         events_applied: renderer.events_applied(),
         late_events: renderer.late_events(),
         piece_error,
+    })
+}
+
+/// Runs the piece's master process, turning a panic into an error (the audio so far is kept,
+/// as a panic in a forked process is reported and the rest plays on).
+pub(crate) fn run_caught(piece: impl FnOnce() -> Result<()>) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(piece)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Err(Error::Refused(format!("the piece panicked: {what}")))
     })
 }
 

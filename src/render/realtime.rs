@@ -103,7 +103,7 @@ where
         what: format!("starting audio device '{name}'"),
         reason: e.to_string(),
     })?;
-    let mut piece_error = piece(&session).err();
+    let mut piece_error = super::offline::run_caught(|| piece(&session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
