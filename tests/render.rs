@@ -38,6 +38,7 @@ fn a4_is_440_hz_and_a_quarter_tone_up_is_452_9() {
     });
     let a4 = frequency(&r.left, SR, sample(0.2), sample(0.9));
     let a4_up = frequency(&r.left, SR, sample(1.2), sample(1.9));
+    eprintln!("A4 measured {a4:.2} Hz, 69.5 measured {a4_up:.2} Hz");
     assert!((a4 - 440.0).abs() < 1.0, "A4 measured {a4:.2} Hz");
     assert!((a4_up - 452.89).abs() < 1.0, "69.5 measured {a4_up:.2} Hz");
 }
