@@ -61,6 +61,7 @@ mod run;
 pub mod scheduler;
 pub mod session;
 pub mod soundfont;
+pub mod transcribe;
 
 pub use clock::{
     current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,

