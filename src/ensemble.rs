@@ -12,6 +12,7 @@ use crate::playback::osc::OscPlayback;
 use crate::playback::soundfont::SoundfontPlayback;
 use crate::render::AudioLink;
 use crate::soundfont::{PresetSpec, SoundFontInfo};
+use crate::transcribe::Transcriber;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -174,6 +175,7 @@ struct State {
 #[derive(Clone)]
 pub struct Ensemble {
     master: Clock,
+    transcriber: Transcriber,
     audio: Arc<AudioLink>,
     note_ids: Arc<AtomicU64>,
     state: Arc<Mutex<State>>,
@@ -183,6 +185,7 @@ impl Ensemble {
     pub(crate) fn new(master: Clock) -> Self {
         Ensemble {
             master,
+            transcriber: Transcriber::default(),
             audio: Arc::new(AudioLink::default()),
             note_ids: Arc::new(AtomicU64::new(0)),
             state: Arc::new(Mutex::new(State {
@@ -197,6 +200,11 @@ impl Ensemble {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The session's transcriber (see [`crate::transcribe`]).
+    pub fn transcriber(&self) -> &Transcriber {
+        &self.transcriber
     }
 
     /// The audio side's link (attach a renderer before creating SoundFont parts).
@@ -215,7 +223,19 @@ impl Ensemble {
     }
 
     fn new_instrument(&self, name: &str, clef: Option<String>) -> ScampInstrument {
-        let inst = ScampInstrument::new(name, self.master.clone(), Arc::clone(&self.note_ids));
+        let index = self
+            .state()
+            .instruments
+            .iter()
+            .filter(|i| i.name() == name)
+            .count();
+        let inst = ScampInstrument::new(
+            name,
+            index,
+            self.transcriber.clone(),
+            self.master.clone(),
+            Arc::clone(&self.note_ids),
+        );
         if let Some(c) = clef {
             inst.set_clef_preference(c);
         }

@@ -17,6 +17,7 @@ use crate::render::BlockRenderer;
 use crate::scheduler::context::{self, Caller};
 use crate::scheduler::driver::{Driver, FastForwardDriver, RealTimeDriver, Signal};
 use crate::scheduler::{spawn_scheduler, Baton, ProcState, Shared};
+use crate::transcribe::{Performance, PerformanceNote, TranscribeOptions, Transcription};
 use std::ops::Deref;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -191,6 +192,49 @@ impl Session {
 
     pub fn set_default_spelling_policy(&self, policy: Option<String>) {
         self.ensemble.set_default_spelling_policy(policy)
+    }
+
+    /// Starts transcribing every instrument on the master clock, in beats (SCAMP's
+    /// `start_transcribing()`).
+    pub fn start_transcribing(&self) -> Result<Transcription> {
+        self.start_transcribing_with(TranscribeOptions::default())
+    }
+
+    /// `start_transcribing(instruments, clock, units)`.
+    pub fn start_transcribing_with(&self, options: TranscribeOptions) -> Result<Transcription> {
+        self.ensemble.transcriber().start(&self.master, options)
+    }
+
+    /// Stops the most recent transcription and returns its performance.
+    pub fn stop_transcribing(&self) -> Result<Performance> {
+        self.ensemble.transcriber().stop(None, 0.001)
+    }
+
+    /// Stops `which` (default: the most recent); its tempo envelope is merged within
+    /// `tempo_envelope_tolerance` (relative).
+    pub fn stop_transcribing_with(
+        &self,
+        which: Option<&Transcription>,
+        tempo_envelope_tolerance: f64,
+    ) -> Result<Performance> {
+        self.ensemble
+            .transcriber()
+            .stop(which, tempo_envelope_tolerance)
+    }
+
+    pub fn is_transcribing(&self) -> bool {
+        self.ensemble.transcriber().is_transcribing()
+    }
+
+    pub fn transcriptions_in_progress(&self) -> Vec<Transcription> {
+        self.ensemble.transcriber().transcriptions_in_progress()
+    }
+
+    /// Adds a note directly to the transcriptions recording `instrument`.
+    pub fn register_note(&self, instrument: &ScampInstrument, note: PerformanceNote) {
+        self.ensemble
+            .transcriber()
+            .register_note(&instrument.instrument_id(), note)
     }
 
     /// Connects an audio renderer at `sample_rate` (before creating SoundFont parts). The

