@@ -219,3 +219,36 @@ fn time_units_child_clocks_and_instrument_subsets() {
     // The child's tempo envelope: 120 bpm (60 per master minute at master 120) slowing to 60.
     assert!((on_child.tempo_envelope.tempo_at(0.0) - 120.0).abs() < 1e-6);
 }
+
+#[test]
+fn a_performance_played_back_transcribes_to_itself() {
+    let original =
+        Performance::load_from_json("tests/fixtures/scamp/hello_performance.json").unwrap();
+    // At the performance's own tempo (90), its beats are the session's beats.
+    let s = Session::fast_forward_session(90.0).unwrap();
+    s.new_silent_part("piano");
+    s.new_silent_part("clarinet");
+    s.start_transcribing().unwrap();
+    original
+        .play(&s, scamp::transcribe::PerformancePlayOptions::new())
+        .unwrap();
+    assert_eq!(
+        s.beat(),
+        original.end_beat(),
+        "blocking play returns at the end"
+    );
+    let replayed = s.stop_transcribing().unwrap();
+    let (got, want) = (rows(&replayed), rows(&original));
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert!(same(g, w), "\n got {g}\nwant {w}");
+    }
+    // At another session tempo the performance keeps its own: 4.5 beats at 90 bpm = 3 s.
+    let s = Session::fast_forward_session(60.0).unwrap();
+    s.new_silent_part("piano");
+    s.new_silent_part("clarinet");
+    original
+        .play(&s, scamp::transcribe::PerformancePlayOptions::new())
+        .unwrap();
+    assert!((s.time() - 3.0).abs() < 1e-9, "{}", s.time());
+}

