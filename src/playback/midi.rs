@@ -22,12 +22,21 @@ pub trait MidiSink: Send {
     /// Sends one message (`at`: master time in seconds).
     fn send(&mut self, at: f64, bytes: &[u8]) -> std::result::Result<(), String>;
     fn describe(&self) -> String;
+    /// The port to reopen when a saved session is loaded (`None`: a virtual port).
+    fn device_name(&self) -> Option<String> {
+        None
+    }
+    /// The name of the port as others see it.
+    fn port_name(&self) -> String {
+        self.describe()
+    }
 }
 
 /// A midir output connection.
 pub struct PortSink {
     connection: MidiOutputConnection,
     name: String,
+    virtual_port: bool,
 }
 
 impl MidiSink for PortSink {
@@ -36,6 +45,12 @@ impl MidiSink for PortSink {
     }
     fn describe(&self) -> String {
         format!("MIDI port '{}'", self.name)
+    }
+    fn device_name(&self) -> Option<String> {
+        (!self.virtual_port).then(|| self.name.clone())
+    }
+    fn port_name(&self) -> String {
+        self.name.clone()
     }
 }
 
@@ -131,6 +146,7 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
         return Ok(PortSink {
             connection,
             name: port_name.to_string(),
+            virtual_port: true,
         });
     };
     let ports = out.ports();
@@ -157,7 +173,11 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
         what: format!("connecting to MIDI port '{name}'"),
         reason: e.to_string(),
     })?;
-    Ok(PortSink { connection, name })
+    Ok(PortSink {
+        connection,
+        name,
+        virtual_port: false,
+    })
 }
 
 /// See the module docs.
@@ -251,5 +271,19 @@ impl PlaybackImplementation for MidiPlayback {
     }
     fn describe(&self) -> String {
         self.sink.describe()
+    }
+    fn to_json(&self) -> serde_json::Value {
+        let settings = self.mapper.settings();
+        serde_json::json!({
+            "type": "MIDIStreamPlaybackImplementation",
+            "args": {
+                "midi_output_device": self.sink.device_name(),
+                "num_channels": settings.num_channels,
+                "midi_output_name": self.sink.port_name(),
+                "max_pitch_bend": settings.max_pitch_bend,
+                "note_on_and_off_only": settings.note_on_and_off_only,
+                "start_channel": self.start_channel,
+            }
+        })
     }
 }

