@@ -5,10 +5,12 @@
 //! - [`transcriber`]: records what instruments play, from ideal time.
 //! - [`play`]: plays a performance back on a session's instruments.
 //! - [`midi_export`]: a performance as a Standard MIDI File.
+//! - [`piano_roll`]: a performance as a PNG picture.
 
 pub mod json;
 pub mod midi_export;
 pub mod performance;
+pub mod piano_roll;
 pub mod play;
 pub mod transcriber;
 
@@ -16,5 +18,6 @@ pub use midi_export::MidiExportOptions;
 pub use performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
+pub use piano_roll::PianoRollOptions;
 pub use play::PerformancePlayOptions;
 pub use transcriber::{TranscribeOptions, Transcriber, Transcription};

@@ -1,0 +1,252 @@
+//! A piano-roll picture of a [`Performance`] (PNG).
+//!
+//! Time (beats) runs left to right, pitch bottom to top. Each part has its colour; a note's
+//! opacity follows its volume (an envelope fades along the note); a glide is drawn as a curved
+//! band following its pitch envelope. Grid: a line every beat (darker every 4), a line at every
+//! C (the octave labelled, C4 = middle C), beat numbers along the bottom every 4 beats. Drawn
+//! pixel by pixel with a built-in 3×5 digit font, so it needs no fonts or system libraries.
+
+use super::performance::{Level, NotePitch, Performance};
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Size settings of [`Performance::piano_roll`].
+#[derive(Debug, Clone)]
+pub struct PianoRollOptions {
+    pub pixels_per_beat: f64,
+    pub pixels_per_semitone: u32,
+}
+
+impl Default for PianoRollOptions {
+    fn default() -> Self {
+        PianoRollOptions {
+            pixels_per_beat: 80.0,
+            pixels_per_semitone: 8,
+        }
+    }
+}
+
+/// Part colours (RGB), distinct at a glance; repeated after ten parts.
+pub const PALETTE: [[u8; 3]; 10] = [
+    [31, 119, 180],
+    [255, 127, 14],
+    [44, 160, 44],
+    [214, 39, 40],
+    [148, 103, 189],
+    [140, 86, 75],
+    [227, 119, 194],
+    [127, 127, 127],
+    [188, 189, 34],
+    [23, 190, 207],
+];
+
+pub const BACKGROUND: [u8; 3] = [255, 255, 255];
+const MARGIN_LEFT: u32 = 24;
+const MARGIN_BOTTOM: u32 = 10;
+const MAX_SIDE: u32 = 16_000;
+
+/// An RGB picture.
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+impl Picture {
+    fn new(width: u32, height: u32) -> Self {
+        Picture {
+            width,
+            height,
+            rgb: BACKGROUND
+                .iter()
+                .copied()
+                .cycle()
+                .take((width * height * 3) as usize)
+                .collect(),
+        }
+    }
+
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * self.width + x) * 3) as usize;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+    }
+
+    /// Blends `color` over pixel (x, y) with opacity `alpha`.
+    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], alpha: f64) {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 {
+            return;
+        }
+        let i = ((y as u32 * self.width + x as u32) * 3) as usize;
+        for c in 0..3 {
+            let old = self.rgb[i + c] as f64;
+            self.rgb[i + c] = (old + (color[c] as f64 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
+        }
+    }
+
+    fn write_png(&self, path: &Path) -> Result<()> {
+        let fail = |e: String| Error::Output {
+            what: format!("writing {}", path.display()),
+            reason: e,
+        };
+        let file = std::fs::File::create(path).map_err(|e| fail(e.to_string()))?;
+        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| fail(e.to_string()))?;
+        writer
+            .write_image_data(&self.rgb)
+            .map_err(|e| fail(e.to_string()))?;
+        writer.finish().map_err(|e| fail(e.to_string()))
+    }
+}
+
+/// 3×5 glyphs for the digits and 'C', one row per 3 bits.
+fn glyph(c: char) -> [u8; 5] {
+    match c {
+        '0' => [7, 5, 5, 5, 7],
+        '1' => [2, 6, 2, 2, 7],
+        '2' => [7, 1, 7, 4, 7],
+        '3' => [7, 1, 7, 1, 7],
+        '4' => [5, 5, 7, 1, 1],
+        '5' => [7, 4, 7, 1, 7],
+        '6' => [7, 4, 7, 5, 7],
+        '7' => [7, 1, 1, 1, 1],
+        '8' => [7, 5, 7, 5, 7],
+        '9' => [7, 5, 7, 1, 7],
+        'C' => [7, 4, 4, 4, 7],
+        '-' => [0, 0, 7, 0, 0],
+        _ => [0; 5],
+    }
+}
+
+fn text(pic: &mut Picture, x: i64, y: i64, s: &str, color: [u8; 3]) {
+    for (k, ch) in s.chars().enumerate() {
+        let rows = glyph(ch);
+        for (r, bits) in rows.iter().enumerate() {
+            for c in 0..3 {
+                if bits & (4 >> c) != 0 {
+                    pic.blend(x + k as i64 * 4 + c, y + r as i64, color, 1.0);
+                }
+            }
+        }
+    }
+}
+
+impl Performance {
+    /// Draws the piano roll. See the module docs.
+    pub fn piano_roll(&self, options: &PianoRollOptions) -> Result<Picture> {
+        if !(options.pixels_per_beat > 0.0 && options.pixels_per_beat.is_finite())
+            || options.pixels_per_semitone == 0
+        {
+            return Err(Error::InvalidArgument(
+                "piano roll: pixels per beat and per semitone must be positive".into(),
+            ));
+        }
+        let notes = self.notes();
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        let pitch_levels = |p: &NotePitch| -> Vec<Level> {
+            match p {
+                NotePitch::Single(l) => vec![l.clone()],
+                NotePitch::Chord(ls) => ls.clone(),
+            }
+        };
+        for (_, n) in &notes {
+            for l in pitch_levels(&n.pitch) {
+                let (a, b) = match &l {
+                    Level::Value(v) => (*v, *v),
+                    Level::Envelope(e) => (e.min_level(), e.max_level()),
+                };
+                lo = lo.min(a);
+                hi = hi.max(b);
+            }
+        }
+        if !lo.is_finite() {
+            (lo, hi) = (60.0, 72.0);
+        }
+        let (low, high) = ((lo - 2.0).floor(), (hi + 3.0).ceil());
+        let pps = options.pixels_per_semitone as f64;
+        let beats = self.end_beat().max(1.0).ceil();
+        let width = (MARGIN_LEFT as f64 + beats * options.pixels_per_beat)
+            .ceil()
+            .min(MAX_SIDE as f64) as u32
+            + 1;
+        let height = (((high - low) * pps) as u32 + MARGIN_BOTTOM).min(MAX_SIDE);
+        let mut pic = Picture::new(width, height);
+        let x_of = |beat: f64| MARGIN_LEFT as f64 + beat * options.pixels_per_beat;
+        let y_of = |pitch: f64| (high - pitch) * pps;
+        let roll_bottom = (height - MARGIN_BOTTOM) as i64;
+
+        // Grid: pitch lines at every C, beat lines.
+        let mut p = low.ceil() as i64;
+        while (p as f64) <= high {
+            if p.rem_euclid(12) == 0 {
+                let y = y_of(p as f64 - 0.5).round() as i64;
+                for x in MARGIN_LEFT as i64..width as i64 {
+                    pic.blend(x, y, [0, 0, 0], 0.25);
+                }
+                text(
+                    &mut pic,
+                    2,
+                    y - 6,
+                    &format!("C{}", p / 12 - 1),
+                    [60, 60, 60],
+                );
+            }
+            p += 1;
+        }
+        for b in 0..=beats as i64 {
+            let x = x_of(b as f64).round() as i64;
+            let strength = if b % 4 == 0 { 0.35 } else { 0.12 };
+            for y in 0..roll_bottom {
+                pic.blend(x, y, [0, 0, 0], strength);
+            }
+            if b % 4 == 0 {
+                text(
+                    &mut pic,
+                    x - 1,
+                    roll_bottom + 3,
+                    &b.to_string(),
+                    [60, 60, 60],
+                );
+            }
+        }
+
+        // Notes: a band one semitone high following the pitch, opacity from the volume.
+        let part_index = |name: &str| self.parts.iter().position(|p| p.name == name).unwrap_or(0);
+        for (part, n) in &notes {
+            let color = PALETTE[part_index(&part.name) % PALETTE.len()];
+            let length = n.length.total();
+            let (x0, x1) = (
+                x_of(n.start_beat).round() as i64,
+                x_of(n.start_beat + length).round() as i64,
+            );
+            for level in pitch_levels(&n.pitch) {
+                for x in x0..x1.max(x0 + 1) {
+                    let into = ((x - x0) as f64 + 0.5) / options.pixels_per_beat;
+                    let pitch = level.value_at(into.min(length));
+                    let alpha = 0.25 + 0.75 * n.volume.value_at(into.min(length)).clamp(0.0, 1.0);
+                    let (ya, yb) = (
+                        y_of(pitch + 0.5).round() as i64,
+                        y_of(pitch - 0.5).round() as i64,
+                    );
+                    for y in ya..yb.min(roll_bottom) {
+                        // A darker outline at the note's start and edges keeps neighbours apart.
+                        let edge = x == x0 || y == ya || y == yb - 1;
+                        pic.blend(x, y, if edge { color.map(|c| c / 2) } else { color }, alpha);
+                    }
+                }
+            }
+        }
+        Ok(pic)
+    }
+
+    /// Writes the piano roll as a PNG file.
+    pub fn save_piano_roll(
+        &self,
+        path: impl AsRef<Path>,
+        options: &PianoRollOptions,
+    ) -> Result<()> {
+        self.piano_roll(options)?.write_png(path.as_ref())
+    }
+}

@@ -1,0 +1,54 @@
+//! The piano-roll picture: notes where they belong, in their part's colour, glides curving,
+//! rests empty; the PNG decodes.
+
+use scamp::transcribe::piano_roll::{BACKGROUND, PALETTE};
+use scamp::transcribe::{Performance, PianoRollOptions};
+
+#[test]
+fn notes_glides_and_empty_space_are_where_they_should_be() {
+    let perf = Performance::load_from_json("tests/fixtures/scamp/hello_performance.json").unwrap();
+    let o = PianoRollOptions::default();
+    let pic = perf.piano_roll(&o).unwrap();
+    // Pitch range of the fixture: 60..74 → rows from 77 (74 + 3) down to 58 (60 - 2).
+    let (high, pps, ppb, left) = (77.0, o.pixels_per_semitone as f64, o.pixels_per_beat, 24.0);
+    let at = |beat: f64, pitch: f64| {
+        pic.pixel(
+            (left + beat * ppb).round() as u32,
+            ((high - pitch) * pps).round() as u32,
+        )
+    };
+    let tinted = |px: [u8; 3], color: [u8; 3]| {
+        // Blended towards the colour: each channel moved from white in the colour's direction.
+        (0..3).all(|c| (px[c] as i32 - 255).signum() == (color[c] as i32 - 255).signum())
+            && px != BACKGROUND
+    };
+    let (piano, clarinet) = (PALETTE[0], PALETTE[1]);
+    assert!(
+        tinted(at(0.25, 60.0), piano),
+        "first piano note: {:?}",
+        at(0.25, 60.0)
+    );
+    assert!(tinted(at(1.75, 72.0), piano), "C5 at beat 1.5-2");
+    assert_eq!(
+        at(0.25, 67.0),
+        BACKGROUND,
+        "nothing at G4 during the first note"
+    );
+    // The clarinet glide 67 → 74 over beats 1-3: near 67 early, near 74 late.
+    assert!(tinted(at(1.6, 69.1), clarinet), "{:?}", at(1.6, 69.1));
+    assert!(tinted(at(2.9, 73.65), clarinet));
+    assert_eq!(at(2.9, 70.0), BACKGROUND, "the glide has passed 70 by then");
+    // Louder is more opaque: the piano's first note (0.8) is darker than the glide's start (0.2).
+    let sum = |p: [u8; 3]| p.iter().map(|&c| c as u32).sum::<u32>();
+    assert!(sum(at(0.25, 60.0)) < sum(at(1.6, 69.1)));
+
+    let path = std::env::temp_dir().join(format!("scamp-roll-{}.png", std::process::id()));
+    perf.save_piano_roll(&path, &o).unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!(
+        (reader.info().width, reader.info().height),
+        (pic.width, pic.height)
+    );
+    std::fs::remove_file(&path).ok();
+}
