@@ -77,9 +77,9 @@ impl Picture {
             return;
         }
         let i = ((y as u32 * self.width + x as u32) * 3) as usize;
-        for c in 0..3 {
-            let old = self.rgb[i + c] as f64;
-            self.rgb[i + c] = (old + (color[c] as f64 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
+        for (px, &target) in self.rgb[i..i + 3].iter_mut().zip(&color) {
+            let old = *px as f64;
+            *px = (old + (target as f64 - old) * alpha.clamp(0.0, 1.0)).round() as u8;
         }
     }
 
