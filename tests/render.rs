@@ -208,3 +208,50 @@ fn a_panicking_piece_keeps_its_audio_and_reports_the_panic() {
         "the note before the panic is there"
     );
 }
+
+#[test]
+fn a_piece_command_line_saves_wav_json_midi_and_png() {
+    use clap::Parser;
+    let dir = std::env::temp_dir().join(format!("scamp-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let args = scamp::RunArgs::parse_from([
+        "piece",
+        "--render",
+        &f("p.wav"),
+        "--json",
+        &f("p.json"),
+        "--midi",
+        &f("p.mid"),
+        "--png",
+        &f("p.png"),
+        "--quiet",
+        "--soundfont",
+        "default",
+        "--tempo",
+        "120",
+    ]);
+    scamp::run_with(&args, |s| {
+        let piano = s.new_part("piano")?;
+        for p in [60, 62, 64] {
+            piano.play_note(p, 0.7, 0.5, "")?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let perf = scamp::transcribe::Performance::load_from_json(f("p.json")).unwrap();
+    assert_eq!(perf.parts[0].num_notes(), 3);
+    assert_eq!(perf.tempo_envelope.tempo_at(0.0), 120.0);
+    let midi = std::fs::read(f("p.mid")).unwrap();
+    assert_eq!(midly::Smf::parse(&midi).unwrap().tracks.len(), 2);
+    assert!(std::fs::read(f("p.png")).unwrap().starts_with(b"\x89PNG"));
+    let (sr, left, _) = scamp::render::wav::read_wav(std::path::Path::new(&f("p.wav"))).unwrap();
+    assert_eq!(sr, 44_100);
+    let seconds = left.len() as f64 / sr as f64;
+    // Three half beats at 120 bpm (0.75 s), then the release tail and 0.25 s of silence.
+    assert!(
+        seconds > 1.0 && seconds < 0.75 + scamp::render::offline::MAX_TAIL,
+        "{seconds} s"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

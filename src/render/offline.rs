@@ -14,6 +14,7 @@ use super::DEFAULT_SAMPLE_RATE;
 use crate::error::{Error, Result};
 use crate::scheduler::paced::Pace;
 use crate::session::Session;
+use crate::transcribe::Performance;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub struct RenderOptions {
     pub soundfont: Option<String>,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Transcribe every instrument while rendering (the report's `performance`).
+    pub transcribe: bool,
 }
 
 impl Default for RenderOptions {
@@ -53,6 +56,7 @@ impl Default for RenderOptions {
             seed: crate::random::DEFAULT_SEED,
             soundfont: None,
             progress: false,
+            transcribe: false,
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct RenderReport {
     pub late_events: u64,
     /// The error the piece returned, if any (the audio up to it is kept).
     pub piece_error: Option<Error>,
+    /// What was played, when [`RenderOptions::transcribe`] is on.
+    pub performance: Option<Performance>,
 }
 
 impl RenderReport {
@@ -126,11 +132,19 @@ where
                 reason: e.to_string(),
             })?
     };
+    if options.transcribe {
+        session.start_transcribing()?;
+    }
     let mut piece_error = run_caught(|| piece(&session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
     session.ensemble().end_all_notes();
+    let performance = if options.transcribe {
+        Some(session.stop_transcribing()?)
+    } else {
+        None
+    };
     piece_end.store(session.time_in_master().to_bits(), Ordering::Release);
     pace.finish();
     let (left, right, renderer) = thread.join().map_err(|_| Error::Resource {
@@ -150,6 +164,7 @@ where
         events_applied: renderer.events_applied(),
         late_events: renderer.late_events(),
         piece_error,
+        performance,
     })
 }
 

@@ -29,6 +29,8 @@ pub struct PlayReport {
     pub seconds: f64,
     pub late_events: u64,
     pub piece_error: Option<Error>,
+    /// What was played, when the options asked for a transcription.
+    pub performance: Option<crate::transcribe::Performance>,
 }
 
 /// The default output device's name, or a clear error when there is none.
@@ -103,11 +105,19 @@ where
         what: format!("starting audio device '{name}'"),
         reason: e.to_string(),
     })?;
+    if options.transcribe {
+        session.start_transcribing()?;
+    }
     let mut piece_error = super::offline::run_caught(|| piece(&session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
     session.ensemble().end_all_notes();
+    let performance = if options.transcribe {
+        Some(session.stop_transcribing()?)
+    } else {
+        None
+    };
     let end = session.time_in_master() + MAX_TAIL.min(2.0);
     pace.finish();
     while (position.load(Ordering::Acquire) as f64 / sample_rate as f64) < end {
@@ -120,5 +130,6 @@ where
         seconds: position.load(Ordering::Acquire) as f64 / sample_rate as f64,
         late_events: late.load(Ordering::Acquire),
         piece_error,
+        performance,
     })
 }

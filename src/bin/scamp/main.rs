@@ -29,6 +29,23 @@ enum Command {
     },
     /// List the MIDI output ports and the default audio output.
     Devices,
+    /// Play a saved Performance (SCAMP JSON): render it with --render out.wav, or in real time.
+    Play {
+        performance: std::path::PathBuf,
+        #[command(flatten)]
+        run: scamp::RunArgs,
+    },
+    /// Convert a saved Performance (SCAMP JSON) to a MIDI file and/or a piano-roll picture.
+    Convert {
+        performance: std::path::PathBuf,
+        #[arg(long, value_name = "FILE")]
+        midi: Option<std::path::PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        png: Option<std::path::PathBuf>,
+        /// Write the MIDI file at this fixed tempo (real times) instead of a tempo map.
+        #[arg(long, value_name = "BPM")]
+        flatten_tempo: Option<f64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -38,6 +55,13 @@ fn main() -> ExitCode {
         Command::Bench(b) => bench::run(b),
         Command::Presets { soundfont } => presets(soundfont.as_deref().unwrap_or("general_midi")),
         Command::Devices => devices(),
+        Command::Play { performance, run } => play(&performance, &run),
+        Command::Convert {
+            performance,
+            midi,
+            png,
+            flatten_tempo,
+        } => convert(&performance, midi.as_deref(), png.as_deref(), flatten_tempo),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,6 +100,40 @@ fn devices() -> scamp::Result<()> {
     match scamp::render::realtime::default_output_device() {
         Ok((_, name)) => println!("Audio output: {name}"),
         Err(e) => println!("Audio output: {e}"),
+    }
+    Ok(())
+}
+
+fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
+    let performance = scamp::transcribe::Performance::load_from_json(path)?;
+    scamp::run_with(run, |session| {
+        performance.play(session, scamp::transcribe::PerformancePlayOptions::new())
+    })
+}
+
+fn convert(
+    path: &std::path::Path,
+    midi: Option<&std::path::Path>,
+    png: Option<&std::path::Path>,
+    flatten_tempo: Option<f64>,
+) -> scamp::Result<()> {
+    if midi.is_none() && png.is_none() {
+        return Err(scamp::Error::InvalidArgument(
+            "nothing to do: give --midi FILE and/or --png FILE".into(),
+        ));
+    }
+    let performance = scamp::transcribe::Performance::load_from_json(path)?;
+    if let Some(out) = midi {
+        let options = scamp::transcribe::MidiExportOptions {
+            flatten_tempo,
+            ..Default::default()
+        };
+        performance.export_to_midi_file(out, &options)?;
+        println!("wrote {}", out.display());
+    }
+    if let Some(out) = png {
+        performance.save_piano_roll(out, &scamp::transcribe::PianoRollOptions::default())?;
+        println!("wrote {}", out.display());
     }
     Ok(())
 }
