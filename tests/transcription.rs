@@ -252,3 +252,34 @@ fn a_performance_played_back_transcribes_to_itself() {
         .unwrap();
     assert!((s.time() - 3.0).abs() < 1e-9, "{}", s.time());
 }
+
+#[test]
+fn parameter_changes_are_transcribed_as_envelopes() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let synth = s.new_silent_part("synth");
+    s.start_transcribing().unwrap();
+    let note = synth
+        .start_note(60.0, 0.5, "param_brightness: 0.2")
+        .unwrap();
+    note.change_parameter("brightness", 0.8, 1.0, 0.0).unwrap();
+    s.wait(2.0).unwrap();
+    note.end().unwrap();
+    synth
+        .play_note(62, 0.5, 1.0, "param_brightness: 0.4")
+        .unwrap();
+    let perf = s.stop_transcribing().unwrap();
+    let notes: Vec<_> = perf.parts[0].get_note_iterator().cloned().collect();
+    let changed = &notes[0].properties["extra_playback_parameters"]["brightness"];
+    assert!(
+        same(
+            changed,
+            &json!({"_type": "Envelope", "length": 2.0, "levels": [0.2, 0.8, 0.8]})
+        ),
+        "{changed}"
+    );
+    assert_eq!(
+        notes[1].properties["extra_playback_parameters"]["brightness"],
+        json!(0.4),
+        "a declared constant stays a number"
+    );
+}

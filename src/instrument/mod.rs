@@ -361,6 +361,7 @@ impl ScampInstrument {
                     1.0
                 },
                 properties: properties.clone(),
+                params: Default::default(),
             };
             let id = self.begin(
                 pitch.start(),
@@ -432,6 +433,7 @@ impl ScampInstrument {
             tied: None,
             length_scale: 1.0,
             properties: properties_json(props),
+            params: Default::default(),
         };
         let pitch = props.adjust(Target::Pitch, pitch);
         let volume = props.adjust(Target::Volume, volume).clamp(0.0, 1.0);
@@ -524,7 +526,17 @@ impl ScampInstrument {
         let written = match what {
             Quantity::Pitch => &mut note.written.pitch,
             Quantity::Volume => &mut note.written.volume,
-            Quantity::Parameter(_) => return,
+            Quantity::Parameter(name) => {
+                let start = note
+                    .params
+                    .iter()
+                    .find(|(p, _)| p == name)
+                    .map_or(0.0, |(_, v)| *v);
+                note.written
+                    .params
+                    .entry(name.clone())
+                    .or_insert_with(|| Written::Changed(start, Vec::new()))
+            }
         };
         if let Written::Changed(_, list) = written {
             list.extend(changes);

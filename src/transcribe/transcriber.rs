@@ -13,6 +13,7 @@ use super::performance::{
 };
 use crate::clock::{Clock, DurationUnits, Envelope, TempoEnvelope};
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Options of `start_transcribing` (SCAMP's keywords).
@@ -117,6 +118,8 @@ pub(crate) struct WrittenNote {
     /// Written over sounding length (a staccato note is transcribed at its written length).
     pub length_scale: f64,
     pub properties: Arc<serde_json::Value>,
+    /// Playback parameters changed while the note sounded: name → start value and changes.
+    pub params: BTreeMap<String, Written>,
 }
 
 /// One `change_*` call, as positions in one transcription.
@@ -277,6 +280,7 @@ impl Transcriber {
             tied,
             length_scale,
             properties,
+            params,
         } = note;
         let (tied, length_scale) = (tied.as_deref(), *length_scale);
         let mut state = self.state();
@@ -293,12 +297,13 @@ impl Transcriber {
                 }
                 _ => NoteLength::Beats(length),
             };
+            let properties = with_parameter_changes(properties, params, *id, *start, length);
             let note = PerformanceNote::new(
                 *start,
                 length_json,
                 NotePitch::Single(transcribed_level(pitch, *id, *start, length)),
                 transcribed_level(volume, *id, *start, length),
-                properties.clone(),
+                properties,
             );
             let part = match active
                 .performance
@@ -344,6 +349,40 @@ impl Transcriber {
             part.add_note(UNSPECIFIED_VOICE, note.clone());
         }
     }
+}
+
+/// `properties` with each changed parameter's envelope under `extra_playback_parameters`
+/// (shared as-is when nothing changed).
+fn with_parameter_changes(
+    properties: &Arc<serde_json::Value>,
+    params: &BTreeMap<String, Written>,
+    transcription: u64,
+    start: f64,
+    length: f64,
+) -> Arc<serde_json::Value> {
+    let changed: Vec<(&String, Level)> = params
+        .iter()
+        .map(|(name, w)| (name, transcribed_level(w, transcription, start, length)))
+        .filter(|(_, l)| matches!(l, Level::Envelope(_)))
+        .collect();
+    if changed.is_empty() {
+        return Arc::clone(properties);
+    }
+    let mut value = (**properties).clone();
+    if let Some(map) = value.as_object_mut() {
+        let extra = map
+            .entry("extra_playback_parameters")
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let Some(extra) = extra.as_object_mut() {
+            for (name, level) in changed {
+                extra.insert(
+                    name.clone(),
+                    serde_json::to_value(level).unwrap_or_default(),
+                );
+            }
+        }
+    }
+    Arc::new(value)
 }
 
 /// The written pitch or volume of a note over its transcribed `length`.
