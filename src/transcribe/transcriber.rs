@@ -199,6 +199,10 @@ impl Transcriber {
         let active = state.active.remove(index);
         drop(state);
         let mut performance = active.performance;
+        performance
+            .parts
+            .iter_mut()
+            .for_each(PerformancePart::sort_notes);
         performance.tempo_envelope = match active.units {
             DurationUnits::Beats => {
                 active
@@ -321,7 +325,7 @@ impl Transcriber {
                     active.performance.parts.last_mut().expect("just pushed")
                 }
             };
-            part.add_note(UNSPECIFIED_VOICE, note);
+            part.push_note(UNSPECIFIED_VOICE, note);
         }
     }
 
@@ -346,7 +350,7 @@ impl Transcriber {
                     active.performance.parts.last_mut().expect("just pushed")
                 }
             };
-            part.add_note(UNSPECIFIED_VOICE, note.clone());
+            part.push_note(UNSPECIFIED_VOICE, note.clone());
         }
     }
 }
