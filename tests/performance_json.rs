@@ -137,3 +137,34 @@ fn bad_files_name_the_problem_and_where_it_is() {
         .to_string();
     assert!(err.contains("/no/such/performance.json"), "{err}");
 }
+
+#[test]
+fn chords_load_play_and_save_as_lists() {
+    let good = std::fs::read_to_string(FIXTURE).unwrap();
+    let chord = good.replacen(
+        "\"pitch\": 60,",
+        "\"pitch\": [60, 64.5, {\"_type\": \"Envelope\", \"length\": 0.5, \"levels\": [67, 69]}],",
+        1,
+    );
+    let perf = Performance::json_loads(&chord).unwrap();
+    let first = perf.parts[0].get_note_iterator().next().unwrap();
+    let NotePitch::Chord(pitches) = &first.pitch else {
+        panic!("a chord: {:?}", first.pitch)
+    };
+    assert_eq!(pitches.len(), 3);
+    assert!(matches!(pitches[2], Level::Envelope(_)));
+    let again = Performance::json_loads(&perf.json_dumps().unwrap()).unwrap();
+    assert_eq!(again, perf);
+    // Played back, the chord is three notes.
+    let s = scamp::Session::fast_forward_session(90.0).unwrap();
+    let piano = s.new_silent_part("piano");
+    s.new_silent_part("clarinet");
+    s.start_transcribing().unwrap();
+    perf.play(
+        &s,
+        scamp::transcribe::PerformancePlayOptions::new().stop_beat(0.5),
+    )
+    .unwrap();
+    let heard = s.stop_transcribing().unwrap();
+    assert_eq!(heard.get_part_by_instrument(&piano).unwrap().num_notes(), 3);
+}

@@ -238,6 +238,15 @@ impl Performance {
         self.parts.iter().find(|p| p.name == name)
     }
 
+    /// The part transcribed from `instrument` (matched by name and index).
+    pub fn get_part_by_instrument(
+        &self,
+        instrument: &crate::instrument::ScampInstrument,
+    ) -> Option<&PerformancePart> {
+        let id = instrument.instrument_id();
+        self.parts.iter().find(|p| p.instrument_id == id)
+    }
+
     /// Every note of every part as (part, note), by start beat, then part order.
     pub fn notes(&self) -> Vec<(&PerformancePart, &PerformanceNote)> {
         let mut all: Vec<(usize, &PerformancePart, &PerformanceNote)> = self
