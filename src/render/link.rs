@@ -45,7 +45,6 @@ struct Attached {
     sample_rate: f64,
 }
 
-#[derive(Default)]
 struct Inner {
     attached: Option<Attached>,
     fonts: Vec<FontSynths>,
@@ -56,6 +55,26 @@ struct Inner {
     /// A copy of every event, when recording (benchmarks, MIDI-file export of a render).
     tap: Option<Vec<AudioEvent>>,
     warned_silent: bool,
+    /// Stamp events with this clock's beat instead of the time given (a host owns the tempo).
+    beat_clock: Option<crate::clock::Clock>,
+    /// Note-ons stamped before this are dropped (a piece fast-forwarding to a seek position).
+    mute_before: f64,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner {
+            attached: None,
+            fonts: Vec::new(),
+            synth_fonts: Vec::new(),
+            next_synth: 0,
+            pushed: 0,
+            tap: None,
+            warned_silent: false,
+            beat_clock: None,
+            mute_before: f64::NEG_INFINITY,
+        }
+    }
 }
 
 /// See the module docs.
@@ -165,6 +184,17 @@ impl AudioLink {
         Ok((index, 0))
     }
 
+    /// Stamps events with `clock`'s beat (the master clock, in plugin mode) instead of time.
+    pub fn stamp_in_beats_of(&self, clock: crate::clock::Clock) {
+        self.lock().beat_clock = Some(clock);
+    }
+
+    /// Drops note-ons stamped before `position` (everything else still reaches the synths, so
+    /// presets and controllers are set up when a piece fast-forwards to a seek position).
+    pub fn mute_notes_before(&self, position: f64) {
+        self.lock().mute_before = position;
+    }
+
     /// Starts keeping a copy of every event pushed from now on.
     pub fn start_recording(&self) {
         self.lock().tap = Some(Vec::new());
@@ -185,6 +215,13 @@ impl AudioLink {
     /// is attached or it has gone.
     pub fn push(&self, stamp: f64, synth: u16, message: MidiMessage) {
         let mut inner = self.lock();
+        let stamp = match &inner.beat_clock {
+            Some(clock) => clock.beat(),
+            None => stamp,
+        };
+        if stamp < inner.mute_before && matches!(message, MidiMessage::NoteOn { .. }) {
+            return;
+        }
         inner.pushed += 1;
         let mut event = AudioEvent {
             stamp,

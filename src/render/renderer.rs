@@ -143,6 +143,8 @@ pub struct BlockRenderer {
     late: u64,
     dropped: u64,
     applied: u64,
+    /// Sounding keys per (synth, channel): synth * 256 + channel → bit per key.
+    sounding: Vec<u128>,
 }
 
 impl BlockRenderer {
@@ -162,6 +164,7 @@ impl BlockRenderer {
             late: 0,
             dropped: 0,
             applied: 0,
+            sounding: vec![0; MAX_SYNTHS * 256],
         }
     }
 
@@ -244,24 +247,50 @@ impl BlockRenderer {
         }
     }
 
-    fn sample_of(&self, stamp: f64) -> u64 {
-        let s = (stamp * self.sample_rate).round();
-        if s <= 0.0 {
-            0
-        } else {
-            s as u64
-        }
+    /// Renders the next `left.len()` samples (both slices the same length) of stereo audio,
+    /// stamps being seconds of ideal time.
+    pub fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let sr = self.sample_rate;
+        self.render_mapped(left, right, |stamp| (stamp * sr).round(), &mut |_, _, _| {});
     }
 
-    /// Renders the next `left.len()` samples (both slices the same length) of stereo audio.
-    pub fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
+    /// Renders the next block when stamps are master beats and a host owns the tempo: the
+    /// block starts at `start_beat` and runs at `tempo` bpm. Every message applied is also
+    /// handed to `midi_out` with its sample offset in the block and its synth (so a plugin
+    /// can send the same notes to its host at the same samples).
+    pub fn render_beats(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        start_beat: f64,
+        tempo: f64,
+        midi_out: &mut dyn FnMut(usize, u16, MidiMessage),
+    ) {
+        let samples_per_beat = 60.0 / tempo.max(1e-6) * self.sample_rate;
+        let start = self.position as f64;
+        self.render_mapped(
+            left,
+            right,
+            |beat| start + ((beat - start_beat) * samples_per_beat).round(),
+            midi_out,
+        );
+    }
+
+    /// The render loop: `to_sample` gives each stamp's absolute sample (fractional allowed).
+    fn render_mapped(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        to_sample: impl Fn(f64) -> f64,
+        midi_out: &mut dyn FnMut(usize, u16, MidiMessage),
+    ) {
         let n = left.len().min(right.len());
         self.take_from_ring();
         let start = self.position;
         let end = start + n as u64;
         let mut cursor = 0usize;
         while let Some(&event) = self.backlog.front() {
-            let sample = self.sample_of(event.stamp);
+            let sample = to_sample(event.stamp).max(0.0) as u64;
             if sample >= end {
                 break;
             }
@@ -276,6 +305,9 @@ impl BlockRenderer {
             };
             self.render_span(&mut left[cursor..offset], &mut right[cursor..offset]);
             cursor = offset;
+            if self.track(event.synth, event.message) {
+                midi_out(offset, event.synth, event.message);
+            }
             self.apply(event);
             if self.backlog.is_empty() {
                 self.take_from_ring();
@@ -283,6 +315,60 @@ impl BlockRenderer {
         }
         self.render_span(&mut left[cursor..n], &mut right[cursor..n]);
         self.position = end;
+    }
+
+    /// Keeps the sounding-note table; false for a note-off of a note that is not sounding
+    /// (not worth sending anywhere).
+    fn track(&mut self, synth: u16, message: MidiMessage) -> bool {
+        let slot = |channel: u8| synth as usize * 256 + channel as usize;
+        match message {
+            MidiMessage::NoteOn {
+                channel,
+                key,
+                velocity,
+            } if velocity > 0 => {
+                if let Some(bits) = self.sounding.get_mut(slot(channel)) {
+                    *bits |= 1u128 << (key & 0x7F);
+                }
+                true
+            }
+            MidiMessage::NoteOn { channel, key, .. } | MidiMessage::NoteOff { channel, key } => {
+                match self.sounding.get_mut(slot(channel)) {
+                    Some(bits) if *bits & (1u128 << (key & 0x7F)) != 0 => {
+                        *bits &= !(1u128 << (key & 0x7F));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            _ => true,
+        }
+    }
+
+    /// Ends every sounding note now (before the next block): note-offs to the synths, and to
+    /// `midi_out` at offset 0. For a transport stop or jump.
+    pub fn end_all_notes(&mut self, midi_out: &mut dyn FnMut(usize, u16, MidiMessage)) {
+        for i in 0..self.sounding.len() {
+            let mut bits = self.sounding[i];
+            while bits != 0 {
+                let key = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                let (synth, channel) = ((i / 256) as u16, (i % 256) as u8);
+                let message = MidiMessage::NoteOff { channel, key };
+                midi_out(0, synth, message);
+                self.apply(AudioEvent {
+                    stamp: 0.0,
+                    synth,
+                    message,
+                });
+            }
+            self.sounding[i] = 0;
+        }
+    }
+
+    /// Number of notes sounding now.
+    pub fn notes_sounding(&self) -> usize {
+        self.sounding.iter().map(|b| b.count_ones() as usize).sum()
     }
 
     fn apply(&mut self, event: AudioEvent) {

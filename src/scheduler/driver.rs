@@ -86,6 +86,22 @@ impl TimingPolicy {
 pub trait Driver: Send + 'static {
     /// May ideal time move from `now` to `target` (same units as the master clock's time)?
     fn permit(&mut self, now: f64, target: f64, policy: TimingPolicy) -> Permit;
+    /// [`permit`](Self::permit) with the master clock's beat at `target` too (what the
+    /// scheduler calls; drivers whose horizon is in beats override this).
+    fn permit_at(
+        &mut self,
+        now: f64,
+        target: f64,
+        _target_beat: f64,
+        policy: TimingPolicy,
+    ) -> Permit {
+        self.permit(now, target, policy)
+    }
+    /// A master beat length (seconds per beat) someone outside the piece (a plugin host) has
+    /// set since the last call; the scheduler applies it at the current beat.
+    fn host_beat_length(&mut self) -> Option<f64> {
+        None
+    }
     /// Ideal time has moved to `now`.
     fn advanced(&mut self, now: f64);
     /// Fast-forwarding ended at `now`: re-anchor wall time there.

@@ -10,6 +10,10 @@
 //!   atomic and pokes the scheduler) or [`Pace::advance_and_wait`] (offline: also waits until
 //!   the scheduler has reached the horizon, or the piece is over).
 //!
+//! The horizon counts seconds of ideal time, or master beats when a plugin host owns the tempo
+//! ([`Pace::in_beats`]); then the host's tempo reaches the master clock through
+//! [`Pace::set_host_tempo`] and the scheduler applies it at the master's current beat.
+//!
 //! Lock order: the scheduler holds its core lock and then briefly the pace lock; the audio
 //! side never holds both.
 
@@ -23,6 +27,10 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(2);
 
 struct PaceInner {
+    /// Whether the horizon counts master beats (a plugin host owns the tempo) or seconds.
+    in_beats: bool,
+    /// A master beat length set by the host and not yet applied (bits; 0 = none).
+    host_beat_length: AtomicU64,
     horizon: AtomicU64,
     reached: AtomicU64,
     finished: AtomicBool,
@@ -39,8 +47,16 @@ pub struct Pace {
 
 impl Default for Pace {
     fn default() -> Self {
+        Self::with_units(false)
+    }
+}
+
+impl Pace {
+    fn with_units(in_beats: bool) -> Self {
         Pace {
             inner: Arc::new(PaceInner {
+                in_beats,
+                host_beat_length: AtomicU64::new(0),
                 horizon: AtomicU64::new(0f64.to_bits()),
                 reached: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
                 finished: AtomicBool::new(false),
@@ -50,16 +66,42 @@ impl Default for Pace {
             }),
         }
     }
-}
 
-impl Pace {
+    /// A pace whose horizon is in seconds of ideal time (standalone and offline audio).
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// A pace whose horizon is in master beats, for a host that owns the tempo: the host
+    /// reports its tempo with [`set_host_tempo`](Self::set_host_tempo).
+    pub fn in_beats() -> Self {
+        Self::with_units(true)
+    }
+
+    /// Whether the horizon counts master beats.
+    pub fn is_in_beats(&self) -> bool {
+        self.inner.in_beats
+    }
+
+    /// The host's tempo (bpm), applied to the master clock at its current beat. Lock-free;
+    /// real-time safe. Non-positive or non-finite values are ignored.
+    pub fn set_host_tempo(&self, bpm: f64) {
+        if bpm.is_finite() && bpm > 0.0 {
+            let bits = (60.0 / bpm).to_bits();
+            if self.inner.host_beat_length.swap(bits, Ordering::AcqRel) != bits {
+                if let Some(signal) = self.inner.signal.get() {
+                    signal.poke();
+                }
+            }
+        }
+    }
+
     /// The driver for the session this pace belongs to.
     pub fn driver(&self) -> AudioPacedDriver {
-        AudioPacedDriver { pace: self.clone() }
+        AudioPacedDriver {
+            pace: self.clone(),
+            applied_beat_length: 0,
+        }
     }
 
     pub fn horizon(&self) -> f64 {
@@ -136,16 +178,47 @@ impl Pace {
 /// The scheduler's end of a [`Pace`]. See the module docs.
 pub struct AudioPacedDriver {
     pace: Pace,
+    /// The host beat length last handed to the scheduler (bits).
+    applied_beat_length: u64,
 }
 
-impl Driver for AudioPacedDriver {
-    fn permit(&mut self, _now: f64, target: f64, _policy: TimingPolicy) -> Permit {
-        if target < self.pace.horizon() {
+impl AudioPacedDriver {
+    fn permit_position(&mut self, position: f64) -> Permit {
+        if position < self.pace.horizon() {
             Permit::Go
         } else {
             self.pace.mark_reached();
             Permit::SleepUntil(Instant::now() + POLL)
         }
+    }
+}
+
+impl Driver for AudioPacedDriver {
+    fn permit(&mut self, _now: f64, target: f64, _policy: TimingPolicy) -> Permit {
+        self.permit_position(target)
+    }
+
+    fn permit_at(
+        &mut self,
+        _now: f64,
+        target: f64,
+        target_beat: f64,
+        _policy: TimingPolicy,
+    ) -> Permit {
+        self.permit_position(if self.pace.inner.in_beats {
+            target_beat
+        } else {
+            target
+        })
+    }
+
+    fn host_beat_length(&mut self) -> Option<f64> {
+        let bits = self.pace.inner.host_beat_length.load(Ordering::Acquire);
+        let applied = self.applied_beat_length;
+        (bits != 0 && bits != applied).then(|| {
+            self.applied_beat_length = bits;
+            f64::from_bits(bits)
+        })
     }
 
     fn advanced(&mut self, _now: f64) {}

@@ -72,6 +72,20 @@ impl Scheduler {
                 core = self.reap(&shared, core, id);
                 continue;
             }
+            if let Some(beat_length) = core.driver.host_beat_length() {
+                // The host changed the tempo: it applies from the master's current beat, and
+                // every pending wake-up moves with it.
+                let beat = core.beat_of(0);
+                if core
+                    .clock_mut(0)
+                    .tempo
+                    .set_beat_length(beat, beat_length)
+                    .is_ok()
+                {
+                    core.reschedule_family(0);
+                }
+                continue;
+            }
             let Some((time, id)) = core.next_wake() else {
                 core.driver.idle();
                 core = shared
@@ -91,7 +105,8 @@ impl Scheduler {
                 }
                 let policy = core.timing_policy(id);
                 let now = core.now;
-                match core.driver.permit(now, time, policy) {
+                let target_beat = core.beat_at_master_time(0, time);
+                match core.driver.permit_at(now, time, target_beat, policy) {
                     Permit::Go => {}
                     Permit::SleepUntil(when) => {
                         let wait = when.saturating_duration_since(Instant::now());
