@@ -53,6 +53,7 @@
 pub mod clock;
 pub mod ensemble;
 mod error;
+pub mod hosted;
 pub mod instrument;
 pub mod playback;
 pub mod random;

@@ -243,6 +243,15 @@ impl Session {
         self.ensemble.audio_link().attach(sample_rate)
     }
 
+    /// A handle that can stop this session from another thread: every process's pending or
+    /// next wait returns an error, so the piece unwinds (a plugin restarting a piece after a
+    /// seek uses it).
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle {
+            shared: Arc::downgrade(&self.master.shared),
+        }
+    }
+
     /// Number of wake-ups the scheduler has processed (a measure of work done).
     pub fn wake_count(&self) -> u64 {
         self.master.shared.lock().wakes
@@ -254,6 +263,23 @@ impl Session {
         let mut core = self.master.shared.lock();
         core.tempo_locked = true;
         core.tempo_lock_reason = reason.into();
+    }
+}
+
+/// Stops a session from any thread. See [`Session::abort_handle`].
+#[derive(Clone)]
+pub struct AbortHandle {
+    shared: std::sync::Weak<Shared>,
+}
+
+impl AbortHandle {
+    /// Stops the session (no effect once it is gone). Takes the session's lock briefly: not
+    /// for real-time threads.
+    pub fn abort(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.lock().shutdown = true;
+            shared.notify_all();
+        }
     }
 }
 

@@ -1,0 +1,182 @@
+//! A piece under a simulated host transport (what the plugin does): exact note samples at
+//! every block size, stops, loops, seeks and free-running.
+
+use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
+use scamp::playback::MidiMessage;
+use scamp::prelude::*;
+use std::sync::Arc;
+
+const SR: f64 = 48_000.0;
+/// Samples per beat at 90 bpm.
+const BEAT: f64 = 32_000.0;
+
+fn piece() -> PieceFn {
+    Arc::new(|s: &Session| {
+        let flute = s.new_part_with("flute", PartOptions::new().soundfont("default"))?;
+        for k in 0..40u8 {
+            flute.play_note_with(
+                60 + k % 12,
+                0.7,
+                0.75,
+                "",
+                PlayOptions::new().blocking(false),
+            )?;
+            s.wait(1.0)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ev {
+    On(u64, u8),
+    Off(u64, u8),
+}
+
+/// Runs blocks of `block` samples; `transport(i, sample)` says what the host reports for the
+/// block starting at `sample`. Returns note events with absolute sample positions.
+fn host(
+    block: usize,
+    blocks: usize,
+    transport: impl Fn(u64) -> Transport,
+) -> (Vec<Ev>, HostedPiece) {
+    let config = HostedConfig {
+        sample_rate: SR,
+        soundfont: Some("default".into()),
+        ..HostedConfig::default()
+    };
+    let mut hosted = HostedPiece::new(piece(), config).unwrap();
+    let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let mut events = Vec::new();
+    for i in 0..blocks {
+        let at = (i * block) as u64;
+        hosted.process(&mut l, &mut r, transport(at), true, &mut |o, m| match m {
+            MidiMessage::NoteOn { key, .. } => events.push(Ev::On(at + o as u64, key)),
+            MidiMessage::NoteOff { key, .. } => events.push(Ev::Off(at + o as u64, key)),
+            _ => {}
+        });
+    }
+    (events, hosted)
+}
+
+fn playing_at(sample: u64) -> Transport {
+    Transport {
+        playing: true,
+        tempo: Some(90.0),
+        beat: Some(sample as f64 / BEAT),
+    }
+}
+
+fn ons(events: &[Ev]) -> Vec<(u64, u8)> {
+    events
+        .iter()
+        .filter_map(|e| {
+            if let Ev::On(s, k) = e {
+                Some((*s, *k))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn notes_land_on_their_samples_identically_at_every_block_size() {
+    let mut reference: Option<Vec<Ev>> = None;
+    for block in [32usize, 256, 1024] {
+        let blocks = (8.0 * BEAT) as usize / block;
+        let (events, hosted) = host(block, blocks, playing_at);
+        let on = ons(&events);
+        assert_eq!(on.len(), 8, "block {block}");
+        for (k, &(s, key)) in on.iter().enumerate() {
+            assert_eq!((s, key), ((k as f64 * BEAT) as u64, 60 + k as u8));
+        }
+        assert_eq!(hosted.late_events(), 0);
+        match &reference {
+            None => reference = Some(events),
+            Some(r) => assert_eq!(&events, r, "block {block}"),
+        }
+    }
+}
+
+#[test]
+fn stopping_ends_every_note_at_the_stop_sample() {
+    // Stop at beat 2.5 (the third note, 0.75 long, is sounding), stay stopped, play again.
+    let stop = (2.5 * BEAT) as u64;
+    let (events, _) = host(256, 400, |at| {
+        let stop_block = stop.div_ceil(256) * 256;
+        if at < stop_block {
+            playing_at(at)
+        } else {
+            Transport {
+                playing: false,
+                tempo: Some(90.0),
+                beat: Some(stop_block as f64 / BEAT),
+            }
+        }
+    });
+    let stop_block = stop.div_ceil(256) * 256;
+    let last_on = ons(&events).last().copied().unwrap();
+    assert_eq!(last_on, ((2.0 * BEAT) as u64, 62));
+    let offs_at_stop: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e, Ev::Off(s, _) if *s == stop_block))
+        .collect();
+    assert_eq!(
+        offs_at_stop,
+        vec![&Ev::Off(stop_block, 62)],
+        "the sounding note ends at the stop"
+    );
+    assert!(
+        events.iter().all(|e| match e {
+            Ev::On(s, _) | Ev::Off(s, _) => *s <= stop_block,
+        }),
+        "nothing while stopped"
+    );
+}
+
+#[test]
+fn a_looped_two_bars_play_the_same_notes_every_time_and_a_seek_matches_playing_through() {
+    // Loop beats 0–8 three times (the host wraps the position).
+    let block = 256usize;
+    let loop_len = (8.0 * BEAT) as u64;
+    let (events, _) = host(block, (3 * loop_len as usize) / block, |at| {
+        playing_at(at % loop_len)
+    });
+    let on = ons(&events);
+    let laps: Vec<Vec<(u64, u8)>> = (0..3)
+        .map(|lap| {
+            on.iter()
+                .filter(|(s, _)| *s / loop_len == lap)
+                .map(|&(s, k)| (s % loop_len, k))
+                .collect()
+        })
+        .collect();
+    assert_eq!(laps[0].len(), 8);
+    assert_eq!(laps[0], laps[1]);
+    assert_eq!(laps[1], laps[2]);
+
+    // Seek to bar 5 (beat 16) at the start vs playing from 0 through beat 24.
+    let from = (16.0 * BEAT) as u64;
+    let (seek, _) = host(block, (8.0 * BEAT) as usize / block, |at| {
+        playing_at(at + from)
+    });
+    let (through, _) = host(block, (24.0 * BEAT) as usize / block, playing_at);
+    let after: Vec<(u64, u8)> = ons(&through)
+        .into_iter()
+        .filter(|(s, _)| *s >= from)
+        .map(|(s, k)| (s - from, k))
+        .collect();
+    assert_eq!(ons(&seek), after);
+    assert_eq!(after.len(), 8);
+}
+
+#[test]
+fn without_a_transport_the_piece_free_runs_at_its_own_tempo() {
+    let (events, _) = host(512, (4.0 * 24_000.0) as usize / 512, |_| Transport::NONE);
+    // 120 bpm (the default free tempo): 24,000 samples a beat.
+    assert_eq!(
+        ons(&events),
+        vec![(0, 60), (24_000, 61), (48_000, 62), (72_000, 63)]
+    );
+}
