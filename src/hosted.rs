@@ -88,6 +88,9 @@ struct Delivery {
 struct Requests {
     /// Bumped for every (re)start; the beat to start at and the tempo to start with.
     generation: AtomicU64,
+    /// Which piece, with which seed.
+    piece: AtomicU64,
+    seed: AtomicU64,
     start_beat: AtomicU64,
     start_tempo: AtomicU64,
     quit: AtomicBool,
@@ -107,21 +110,33 @@ pub struct HostedPiece {
     free_beat: f64,
     was_playing: bool,
     silent_blocks: u64,
+    /// Piece or seed changed: restart at the next block.
+    changed: bool,
+    pieces: usize,
     piece_thread: Option<JoinHandle<()>>,
     watchdog: Option<JoinHandle<()>>,
 }
 
 impl HostedPiece {
-    /// Prepares `piece`; nothing runs until the first [`process`](Self::process).
-    pub fn new(piece: PieceFn, config: HostedConfig) -> Result<Self> {
+    /// Prepares `pieces` (the first one selected); nothing runs until the first
+    /// [`process`](Self::process).
+    pub fn new(pieces: Vec<PieceFn>, config: HostedConfig) -> Result<Self> {
+        if pieces.is_empty() {
+            return Err(Error::InvalidArgument(
+                "a hosted piece needs at least one piece".into(),
+            ));
+        }
         crate::error::check_positive("free-run tempo", config.free_tempo)?;
         crate::error::check_positive("sample rate", config.sample_rate)?;
         let requests = Arc::new(Requests {
             generation: AtomicU64::new(0),
+            piece: AtomicU64::new(0),
+            seed: AtomicU64::new(config.seed),
             start_beat: AtomicU64::new(0f64.to_bits()),
             start_tempo: AtomicU64::new(config.free_tempo.to_bits()),
             quit: AtomicBool::new(false),
         });
+        let piece_count = pieces.len();
         let (delivery_prod, deliveries) = HeapRb::<Box<Delivery>>::new(8).split();
         let (retired, retired_cons) = HeapRb::<Box<Delivery>>::new(8).split();
         let abort: Arc<Mutex<Option<(u64, AbortHandle)>>> = Arc::new(Mutex::new(None));
@@ -132,7 +147,7 @@ impl HostedPiece {
                 .name("scamp-piece".into())
                 .spawn(move || {
                     piece_loop(
-                        piece,
+                        pieces,
                         config,
                         &requests,
                         &abort,
@@ -156,6 +171,8 @@ impl HostedPiece {
                 })?
         };
         Ok(HostedPiece {
+            pieces: piece_count,
+            changed: false,
             config,
             requests,
             deliveries,
@@ -169,6 +186,32 @@ impl HostedPiece {
             piece_thread: Some(piece_thread),
             watchdog: Some(watchdog),
         })
+    }
+
+    /// Selects piece `index` (clamped to the pieces there are); it starts over at the current
+    /// position at the next block. Real-time safe.
+    pub fn set_piece(&mut self, index: usize) {
+        let index = index.min(self.pieces - 1) as u64;
+        if self.requests.piece.swap(index, Ordering::AcqRel) != index {
+            self.changed = true;
+        }
+    }
+
+    /// The selected piece.
+    pub fn piece(&self) -> usize {
+        self.requests.piece.load(Ordering::Acquire) as usize
+    }
+
+    /// Sets the seed; the piece starts over at the current position. Real-time safe.
+    pub fn set_seed(&mut self, seed: u64) {
+        if self.requests.seed.swap(seed, Ordering::AcqRel) != seed {
+            self.changed = true;
+        }
+    }
+
+    /// Starts the piece over at the current position (e.g. its input file changed).
+    pub fn restart_piece(&mut self) {
+        self.changed = true;
     }
 
     /// Blocks rendered silent because the piece was not ready (real time only).
@@ -257,7 +300,8 @@ impl HostedPiece {
         let playing = transport.playing;
         // A jump (seek, loop wrap, a move of the stopped playhead) restarts the piece there.
         let continuous = self.expected_beat.is_some_and(|e| (e - beat).abs() < 1e-6);
-        if self.wanted == 0 || !continuous {
+        if self.wanted == 0 || !continuous || self.changed {
+            self.changed = false;
             self.restart(beat, tempo, midi_out);
         }
         if !playing && self.was_playing {
@@ -352,7 +396,7 @@ fn watchdog_loop(requests: &Requests, abort: &Mutex<Option<(u64, AbortHandle)>>)
 
 /// The piece thread: one session per (re)start request.
 fn piece_loop(
-    piece: PieceFn,
+    pieces: Vec<PieceFn>,
     config: HostedConfig,
     requests: &Requests,
     abort: &Mutex<Option<(u64, AbortHandle)>>,
@@ -373,8 +417,14 @@ fn piece_loop(
         done = generation;
         let start = f64::from_bits(requests.start_beat.load(Ordering::Acquire));
         let tempo = f64::from_bits(requests.start_tempo.load(Ordering::Acquire));
+        let piece =
+            &pieces[(requests.piece.load(Ordering::Acquire) as usize).min(pieces.len() - 1)];
+        let config = HostedConfig {
+            seed: requests.seed.load(Ordering::Acquire),
+            ..config.clone()
+        };
         if let Err(e) = run_once(
-            &piece,
+            piece,
             &config,
             generation,
             start,

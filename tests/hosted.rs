@@ -45,7 +45,7 @@ fn host(
         soundfont: Some("default".into()),
         ..HostedConfig::default()
     };
-    let mut hosted = HostedPiece::new(piece(), config).unwrap();
+    let mut hosted = HostedPiece::new(vec![piece()], config).unwrap();
     let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut events = Vec::new();
     for i in 0..blocks {

@@ -1,0 +1,134 @@
+//! Built-in pieces: the README's demo and the set the plugin ships with. Each is a plain
+//! `fn(&Session) -> Result<()>`, the shape every piece has (see [`crate::run`]).
+
+use crate::clock::{Clock, ForkOptions};
+use crate::error::Result;
+use crate::instrument::PlayOptions;
+use crate::session::Session;
+
+/// The README's demo: a seeded random melody over a slow bass, a closing glissando.
+pub fn demo(session: &Session) -> Result<()> {
+    let piano = session.new_part("piano")?;
+    let cello = session.new_part("cello")?;
+    // Inside a plugin the host owns the tempo; elsewhere the demo sets its own.
+    let _ = session.set_tempo(96.0);
+
+    let bass = cello.clone();
+    session.fork(move |_clock: Clock| -> Result<()> {
+        for pitch in [36, 43, 41, 36] {
+            bass.play_note(pitch, 0.6, 4.0, "")?;
+        }
+        Ok(())
+    })?;
+
+    let scale = [60.0, 62.0, 63.0, 65.0, 67.0, 68.0, 70.0, 72.0];
+    while session.beat() < 15.0 {
+        let pitch = *session.choice(&scale).expect("a scale");
+        let length = *session.choice(&[0.25, 0.5, 0.5, 1.0]).expect("lengths");
+        if session.random() < 0.15 {
+            piano.play_note(None::<f64>, 0.0, length, "")?;
+        } else {
+            piano.play_note(pitch, session.uniform(0.4, 0.9), length, "")?;
+        }
+    }
+    session.wait_for_children_to_finish()?;
+    cello.play_note(vec![36.0, 48.0, 43.0], vec![0.8, 0.3], 4.0, "")
+}
+
+/// An arpeggiator-like pattern: a four-chord progression broken into sixteenths, forever
+/// (in a plugin it follows the host's transport), accents on the beat.
+pub fn arpeggio(session: &Session) -> Result<()> {
+    let synth = session.new_part("square lead")?;
+    let pad = session.new_part("warm pad")?;
+    let chords: [[f64; 4]; 4] = [
+        [57.0, 60.0, 64.0, 69.0],
+        [53.0, 57.0, 60.0, 65.0],
+        [48.0, 52.0, 55.0, 60.0],
+        [55.0, 59.0, 62.0, 67.0],
+    ];
+    loop {
+        for chord in chords {
+            pad.play_chord_with(
+                chord.map(|p| p - 12.0),
+                0.35,
+                4.0,
+                "",
+                PlayOptions::new().blocking(false),
+            )?;
+            for step in 0..16 {
+                let pitch =
+                    chord[[0, 1, 2, 3, 2, 1][step % 6]] + if step >= 8 { 12.0 } else { 0.0 };
+                let props = if step % 4 == 0 { "accent" } else { "staccato" };
+                synth.play_note(pitch, 0.6, 0.25, props)?;
+            }
+        }
+    }
+}
+
+/// Polytempo: three voices in 3:4:5 on child clocks, the fastest accelerating and slowing
+/// again every four bars, over the master's beat.
+pub fn polytempo(session: &Session) -> Result<()> {
+    let parts = [
+        session.new_part("marimba")?,
+        session.new_part("vibraphone")?,
+        session.new_part("xylophone")?,
+    ];
+    for (i, (part, tempo)) in parts.into_iter().zip([45.0, 60.0, 75.0]).enumerate() {
+        session.fork_with(
+            move |clock: Clock| -> Result<()> {
+                let all: [&[f64]; 3] = [
+                    &[48.0, 55.0, 52.0],
+                    &[60.0, 64.0, 67.0, 71.0],
+                    &[72.0, 79.0, 76.0, 74.0, 83.0],
+                ];
+                let pitches = all[i];
+                let mut n = 0usize;
+                loop {
+                    if i == 2 && n % 20 == 0 {
+                        clock.set_tempo_targets(&[100.0, 75.0], &[8.0, 8.0], Default::default())?;
+                    }
+                    part.play_note(
+                        pitches[n % pitches.len()],
+                        0.5 + 0.1 * (n % 3) as f64,
+                        1.0,
+                        "staccato",
+                    )?;
+                    n += 1;
+                }
+            },
+            ForkOptions::new()
+                .name(["low", "middle", "high"][i])
+                .initial_tempo(tempo),
+        )?;
+    }
+    session.wait_forever()
+}
+
+/// Microtonal: a slowly turning quarter-tone melody over a just-intonation drone that glides
+/// between harmonics.
+pub fn microtonal(session: &Session) -> Result<()> {
+    let flute = session.new_part("flute")?;
+    let organ = session.new_part("drawbar organ")?;
+    let just = |ratio: f64| 48.0 + 12.0 * ratio.log2();
+    loop {
+        let drone = [1.0, 5.0 / 4.0, 3.0 / 2.0, 7.0 / 4.0].map(just);
+        organ.play_chord_with(drone, 0.4, 8.0, "", PlayOptions::new().blocking(false))?;
+        for step in 0..16 {
+            let pitch = 67.0 + 0.5 * ((step * 5) % 11) as f64 - 2.5;
+            flute.play_note(pitch, 0.55, 0.5, "")?;
+        }
+        let glide = [just(7.0 / 4.0), just(2.0), just(9.0 / 4.0)];
+        organ.play_note(glide.to_vec(), 0.35, 4.0, "")?;
+    }
+}
+
+/// A piece as a plain function.
+pub type Piece = fn(&Session) -> Result<()>;
+
+/// The built-in pieces by name, in the order the plugin lists them.
+pub const BUILT_IN: [(&str, Piece); 4] = [
+    ("Arpeggio", arpeggio),
+    ("Polytempo", polytempo),
+    ("Microtonal", microtonal),
+    ("Demo", demo),
+];
