@@ -209,6 +209,13 @@ impl HostedPiece {
         }
     }
 
+    /// The tempo used while the host reports none (ignored unless finite and positive).
+    pub fn set_free_tempo(&mut self, bpm: f64) {
+        if bpm.is_finite() && bpm > 0.0 {
+            self.config.free_tempo = bpm;
+        }
+    }
+
     /// Starts the piece over at the current position (e.g. its input file changed).
     pub fn restart_piece(&mut self) {
         self.changed = true;

@@ -27,6 +27,16 @@ const SCRATCH: usize = 4096;
 /// Events the backlog holds without allocating.
 const BACKLOG: usize = 1 << 16;
 
+/// Runs oxisynth's note-on (which allocates: the one documented real-time exception). A host
+/// checking allocations on its audio thread (nice-plug's `assert_process_allocs`) installs a
+/// guard with [`set_note_on_guard`] that permits allocation inside it.
+static NOTE_ON_GUARD: std::sync::OnceLock<fn(&mut dyn FnMut())> = std::sync::OnceLock::new();
+
+/// Installs the note-on guard (once per process; later calls are ignored).
+pub fn set_note_on_guard(guard: fn(&mut dyn FnMut())) {
+    let _ = NOTE_ON_GUARD.set(guard);
+}
+
 /// A synth with its SoundFont loaded, built on the engine side and handed over whole.
 pub struct SynthSlot {
     synth: Synth,
@@ -127,7 +137,14 @@ impl SynthSlot {
                 return;
             }
         };
-        let _ = self.synth.send_event(event);
+        if let (MidiEvent::NoteOn { .. }, Some(guard)) = (event, NOTE_ON_GUARD.get()) {
+            let synth = &mut self.synth;
+            guard(&mut || {
+                let _ = synth.send_event(event);
+            });
+        } else {
+            let _ = self.synth.send_event(event);
+        }
     }
 }
 

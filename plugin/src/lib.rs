@@ -1,0 +1,341 @@
+//! scamp as a plugin: a CLAP/VST3 instrument (and standalone program) whose master clock is
+//! the host's transport.
+//!
+//! The plugin plays one of a set of *pieces* compiled into it, or a saved SCAMP Performance
+//! (JSON), in sync with the host: stereo audio from the built-in SoundFont synth, and the same
+//! notes as MIDI output at the same samples. All the musical work happens in
+//! [`scamp::hosted::HostedPiece`]; this crate only maps nice-plug's `process()` onto it.
+//!
+//! Make your own plugin from your own pieces with one macro call (in a `cdylib` crate that
+//! depends on this one with `default-features = false`):
+//!
+//! ```ignore
+//! scamp_plugin::scamp_plugin!(MyPieces, "My Pieces", "com.example.my-pieces", *b"MyPiecesScampPlg",
+//!     [("Canon", canon), ("Drone", drone)]);
+//! ```
+
+use nice_plug::midi::{Channel, Key, VoiceID};
+use nice_plug::prelude::*;
+use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
+use scamp::playback::MidiMessage;
+use scamp::transcribe::{Performance, PerformancePlayOptions};
+use std::marker::PhantomData;
+use std::sync::{Arc, RwLock};
+
+pub use nice_plug;
+pub use scamp;
+
+/// A set of pieces compiled into a plugin, with the plugin's identity.
+pub trait PieceSet: 'static + Send + Sync {
+    /// The plugin's name, as hosts show it.
+    const NAME: &'static str;
+    /// A unique reverse-domain CLAP id.
+    const CLAP_ID: &'static str;
+    /// A unique 16-byte VST3 class id.
+    const VST3_CLASS_ID: [u8; 16];
+    /// The pieces, by name, in the order the *piece* parameter lists them.
+    fn pieces() -> Vec<(&'static str, PieceFn)>;
+}
+
+/// The pieces that ship with scamp (see [`scamp::pieces`]).
+pub struct BuiltInPieces;
+
+impl PieceSet for BuiltInPieces {
+    const NAME: &'static str = "scamp";
+    const CLAP_ID: &'static str = "org.scamp-rs.scamp";
+    const VST3_CLASS_ID: [u8; 16] = *b"ScampRsPieces001";
+    fn pieces() -> Vec<(&'static str, PieceFn)> {
+        scamp::pieces::BUILT_IN
+            .iter()
+            .map(|&(name, f)| (name, Arc::new(move |s: &scamp::Session| f(s)) as PieceFn))
+            .collect()
+    }
+}
+
+/// The name of the last choice of the *piece* parameter.
+pub const PERFORMANCE_FILE: &str = "Performance file";
+
+/// The plugin's parameters and saved state.
+#[derive(Params)]
+pub struct ScampParams {
+    /// Which piece (the last choice plays the performance file).
+    #[id = "piece"]
+    pub piece: IntParam,
+    #[id = "seed"]
+    pub seed: IntParam,
+    #[id = "gain"]
+    pub gain: FloatParam,
+    /// Tempo when the host has no transport.
+    #[id = "tempo"]
+    pub free_tempo: FloatParam,
+    /// A SCAMP Performance JSON file, for the *Performance file* choice.
+    #[persist = "performance-file"]
+    pub performance_file: Arc<RwLock<String>>,
+}
+
+impl ScampParams {
+    fn new(names: Vec<&'static str>) -> Self {
+        let count = names.len() as i32;
+        let to_string = Arc::new(move |i: i32| {
+            names
+                .get(i as usize)
+                .map_or_else(|| format!("#{i}"), |n| n.to_string())
+        });
+        ScampParams {
+            piece: IntParam::new(
+                "Piece",
+                0,
+                IntRange::Linear {
+                    min: 0,
+                    max: count - 1,
+                },
+            )
+            .with_value_to_string(to_string),
+            seed: IntParam::new("Seed", 0, IntRange::Linear { min: 0, max: 9999 }),
+            gain: FloatParam::new("Gain", 1.0, FloatRange::Linear { min: 0.0, max: 2.0 }),
+            free_tempo: FloatParam::new(
+                "Free-run tempo",
+                120.0,
+                FloatRange::Linear {
+                    min: 20.0,
+                    max: 300.0,
+                },
+            )
+            .with_unit(" bpm"),
+            performance_file: Arc::new(RwLock::new(String::new())),
+        }
+    }
+}
+
+/// The plugin, generic over its pieces.
+pub struct ScampPlugin<S: PieceSet> {
+    params: Arc<ScampParams>,
+    hosted: Option<HostedPiece>,
+    offline: bool,
+    _pieces: PhantomData<S>,
+}
+
+/// The piece that plays the performance file named in the state.
+fn performance_piece(path: Arc<RwLock<String>>) -> PieceFn {
+    Arc::new(move |session: &scamp::Session| {
+        let path = path.read().map(|p| p.clone()).unwrap_or_default();
+        if path.is_empty() {
+            log::warn!("no performance file is set: nothing to play");
+            return session.wait_forever();
+        }
+        let performance = Performance::load_from_json(&path)?;
+        performance.play(session, PerformancePlayOptions::new())
+    })
+}
+
+impl<S: PieceSet> Default for ScampPlugin<S> {
+    fn default() -> Self {
+        let mut names: Vec<&'static str> = S::pieces().into_iter().map(|(n, _)| n).collect();
+        names.push(PERFORMANCE_FILE);
+        ScampPlugin {
+            params: Arc::new(ScampParams::new(names)),
+            hosted: None,
+            offline: false,
+            _pieces: PhantomData,
+        }
+    }
+}
+
+/// nice-plug's note events for one of the engine's messages (synth channels folded onto 16).
+fn note_event<S>(offset: usize, m: MidiMessage) -> Option<NoteEvent<S>> {
+    let timing = offset as u32;
+    let ch = |c: u8| c % 16;
+    Some(match m {
+        MidiMessage::NoteOn {
+            channel,
+            key,
+            velocity,
+        } => NoteEvent::NoteOn {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(ch(channel)),
+            key: Key::Number(key),
+            velocity: velocity as f32 / 127.0,
+        },
+        MidiMessage::NoteOff { channel, key } => NoteEvent::NoteOff {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(ch(channel)),
+            key: Key::Number(key),
+            velocity: 0.0,
+        },
+        MidiMessage::PitchBend { channel, value } => NoteEvent::MidiPitchBend {
+            timing,
+            channel: ch(channel),
+            value: (value as f32 + 8192.0) / 16383.0,
+        },
+        MidiMessage::ControlChange {
+            channel,
+            controller,
+            value,
+        } => NoteEvent::MidiCC {
+            timing,
+            channel: ch(channel),
+            cc: controller,
+            value: value as f32 / 127.0,
+        },
+        MidiMessage::ProgramChange {
+            channel, program, ..
+        } => NoteEvent::MidiProgramChange {
+            timing,
+            channel: ch(channel),
+            program,
+        },
+    })
+}
+
+/// Lets oxisynth's note-on allocate under nice-plug's allocation checker.
+fn permit_note_on(f: &mut dyn FnMut()) {
+    nice_plug::util::permit_alloc(f)
+}
+
+impl<S: PieceSet> Plugin for ScampPlugin<S> {
+    const NAME: &'static str = S::NAME;
+    const VENDOR: &'static str = "scamp";
+    const URL: &'static str = "https://github.com/scamp-rs";
+    const EMAIL: &'static str = "scamp@localhost";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[AudioIOLayout {
+        main_input_channels: None,
+        main_output_channels: NonZeroU32::new(2),
+        ..AudioIOLayout::const_default()
+    }];
+    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
+    const SAMPLE_ACCURATE_AUTOMATION: bool = false;
+
+    type Editor = ();
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn activate(
+        &mut self,
+        _layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        scamp::render::renderer::set_note_on_guard(permit_note_on);
+        let mut pieces: Vec<PieceFn> = S::pieces().into_iter().map(|(_, f)| f).collect();
+        pieces.push(performance_piece(Arc::clone(&self.params.performance_file)));
+        let config = HostedConfig {
+            sample_rate: buffer_config.sample_rate as f64,
+            seed: self.params.seed.value().max(0) as u64,
+            soundfont: Some("default".into()),
+            free_tempo: self.params.free_tempo.value() as f64,
+            ..HostedConfig::default()
+        };
+        match HostedPiece::new(pieces, config) {
+            Ok(mut hosted) => {
+                hosted.set_piece(self.params.piece.value().max(0) as usize);
+                self.hosted = Some(hosted);
+                self.offline = buffer_config.process_mode == ProcessMode::Offline;
+                true
+            }
+            Err(e) => {
+                log::error!("scamp could not start: {e}");
+                false
+            }
+        }
+    }
+
+    fn deactivate(&mut self) {
+        self.hosted = None;
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        // Incoming notes are not used (yet): drain them.
+        while context.next_event().is_some() {}
+        let Some(hosted) = self.hosted.as_mut() else {
+            return ProcessStatus::Normal;
+        };
+        hosted.set_piece(self.params.piece.value().max(0) as usize);
+        hosted.set_seed(self.params.seed.value().max(0) as u64);
+        hosted.set_free_tempo(self.params.free_tempo.value() as f64);
+        let t = context.transport();
+        let transport = Transport {
+            playing: t.playing,
+            tempo: t.tempo,
+            beat: t.pos_beats(),
+        };
+        let gain = self.params.gain.value();
+        let channels = buffer.as_slice();
+        if channels.len() < 2 {
+            return ProcessStatus::Normal;
+        }
+        let (left, rest) = channels.split_at_mut(1);
+        let (left, right) = (&mut *left[0], &mut *rest[0]);
+        hosted.process(left, right, transport, self.offline, &mut |offset, m| {
+            if let Some(e) = note_event(offset, m) {
+                let _ = context.try_send_event(e);
+            }
+        });
+        if gain != 1.0 {
+            for s in left.iter_mut().chain(right.iter_mut()) {
+                *s *= gain;
+            }
+        }
+        ProcessStatus::KeepAlive
+    }
+}
+
+impl<S: PieceSet> ClapPlugin for ScampPlugin<S> {
+    const CLAP_ID: &'static str = S::CLAP_ID;
+    const CLAP_DESCRIPTION: Option<&'static str> =
+        Some("Computer-assisted composition in sync with the host");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::Instrument,
+        ClapFeature::Synthesizer,
+        ClapFeature::NoteEffect,
+        ClapFeature::Stereo,
+    ];
+}
+
+impl<S: PieceSet> Vst3Plugin for ScampPlugin<S> {
+    const VST3_CLASS_ID: [u8; 16] = S::VST3_CLASS_ID;
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] =
+        &[Vst3SubCategory::Instrument, Vst3SubCategory::Synth];
+}
+
+/// Makes a plugin (CLAP + VST3) from your own pieces:
+/// `scamp_plugin!(TypeName, "Plugin name", "reverse.domain.id", *b"16-byte-class-id", [("Piece name", piece_fn), ...]);`
+/// where each `piece_fn` is a `fn(&scamp::Session) -> scamp::Result<()>`.
+#[macro_export]
+macro_rules! scamp_plugin {
+    ($set:ident, $name:literal, $clap_id:literal, $vst3_id:expr, [$(($piece_name:literal, $piece:path)),+ $(,)?]) => {
+        pub struct $set;
+
+        impl $crate::PieceSet for $set {
+            const NAME: &'static str = $name;
+            const CLAP_ID: &'static str = $clap_id;
+            const VST3_CLASS_ID: [u8; 16] = $vst3_id;
+            fn pieces() -> Vec<(&'static str, $crate::scamp::hosted::PieceFn)> {
+                vec![$(($piece_name, ::std::sync::Arc::new(|s: &$crate::scamp::Session| $piece(s)) as $crate::scamp::hosted::PieceFn)),+]
+            }
+        }
+
+        $crate::nice_plug::nice_export_clap!($crate::ScampPlugin<$set>);
+        $crate::nice_plug::nice_export_vst3!($crate::ScampPlugin<$set>);
+    };
+}
+
+#[cfg(feature = "builtin")]
+nice_export_clap!(ScampPlugin<BuiltInPieces>);
+#[cfg(feature = "builtin")]
+nice_export_vst3!(ScampPlugin<BuiltInPieces>);
