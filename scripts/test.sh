@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy -j2 --workspace --all-targets -- -D warnings
+# Build the tests, then bundle the plugin, so the CLAP host test loads the fresh bundle.
+cargo test -j2 --workspace --all-targets --no-run
+cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
 for example in hello_world tempo_change forks_and_blocking multi_tempo; do

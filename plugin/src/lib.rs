@@ -267,10 +267,16 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
         hosted.set_seed(self.params.seed.value().max(0) as u64);
         hosted.set_free_tempo(self.params.free_tempo.value() as f64);
         let t = context.transport();
-        let transport = Transport {
-            playing: t.playing,
-            tempo: t.tempo,
-            beat: t.pos_beats(),
+        let transport = if t.tempo.is_none() && t.pos_beats().is_none() {
+            // No transport at all (a host that has none): free-run.
+
+            Transport::NONE
+        } else {
+            Transport {
+                playing: t.playing,
+                tempo: t.tempo,
+                beat: t.pos_beats(),
+            }
         };
         let gain = self.params.gain.value();
         let channels = buffer.as_slice();
