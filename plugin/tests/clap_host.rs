@@ -86,12 +86,12 @@ fn host(block: usize, blocks: usize, plan: Plan) -> (Vec<Heard>, usize, Vec<f32>
     .unwrap();
     // Render offline (a bounce): the plugin may wait for its piece, so the output is exact and
     // the same at any speed this test runs at.
-    let mut handle = instance.plugin_handle();
+    let handle = instance.plugin_handle();
     let render = handle
         .get_extension::<PluginRender>()
         .expect("the render extension");
     render
-        .set(&mut handle, RenderMode::Offline)
+        .set(&handle, RenderMode::Offline)
         .expect("offline rendering");
     let config = PluginAudioConfiguration {
         sample_rate: SR,
