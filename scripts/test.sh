@@ -12,6 +12,8 @@ cargo test -j2 --workspace --all-targets --no-run
 cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
+# The plugin under nice-plug's allocation checker (debug build, real-time pacing).
+cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo; do
   cargo run -j2 -q --example "$example" >/dev/null 2>&1 || { echo "example $example failed"; exit 1; }
 done

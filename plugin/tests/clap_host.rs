@@ -66,6 +66,17 @@ type Plan<'a> = &'a dyn Fn(u64) -> Option<(bool, f64, f64)>;
 /// Runs `blocks` blocks of `block` samples; returns note events (absolute samples), the MIDI
 /// channel-message count, and the left channel.
 fn host(block: usize, blocks: usize, plan: Plan) -> (Vec<Heard>, usize, Vec<f32>) {
+    run_host(block, blocks, plan, false)
+}
+
+/// [`host`], offline (a bounce) or paced like a real-time host (each block delivered at its
+/// wall-clock time).
+fn run_host(
+    block: usize,
+    blocks: usize,
+    plan: Plan,
+    real_time: bool,
+) -> (Vec<Heard>, usize, Vec<f32>) {
     let entry = unsafe { PluginEntry::load(plugin_path()) }.expect("the plugin loads");
     let factory = entry.get_plugin_factory().expect("a plugin factory");
     let descriptor = factory
@@ -104,8 +115,15 @@ fn host(block: usize, blocks: usize, plan: Plan) -> (Vec<Heard>, usize, Vec<f32>
     let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut output_ports = AudioPorts::with_capacity(2, 1);
     let (mut heard, mut midi, mut audio) = (Vec::new(), 0usize, Vec::new());
+    let started = std::time::Instant::now();
     for i in 0..blocks {
         let at = (i * block) as u64;
+        if real_time {
+            let due = std::time::Duration::from_secs_f64(at as f64 / SR);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
         let transport = plan(at).map(|(playing, tempo, beat)| {
             let mut flags = TransportFlags::HAS_TEMPO | TransportFlags::HAS_BEATS_TIMELINE;
             if playing {
@@ -279,4 +297,30 @@ fn a_looped_bar_plays_the_same_notes_each_time_and_no_transport_free_runs() {
         !on.is_empty() && on.iter().all(|(s, _)| s % 6_000 == 0),
         "{on:?}"
     );
+}
+
+/// Real-time playing with tempo changes, a stop, a seek and a loop, with nice-plug checking
+/// that process() never allocates (oxisynth's note-on excepted): run by `scripts/test.sh` as
+/// `cargo test -p scamp-plugin --features assert_process_allocs`.
+#[cfg(feature = "assert_process_allocs")]
+#[test]
+fn process_never_allocates_while_playing_stopping_seeking_and_looping() {
+    let s = |seconds: f64| (seconds * SR) as u64;
+    let plan = move |at: u64| -> Option<(bool, f64, f64)> {
+        let t = at as f64 / SR;
+        Some(if at < s(1.5) {
+            (true, 120.0, t * 2.0)
+        } else if at < s(2.5) {
+            (true, 150.0, 3.0 + (t - 1.5) * 2.5)
+        } else if at < s(3.0) {
+            (false, 150.0, 5.5)
+        } else if at < s(4.0) {
+            (true, 120.0, 16.0 + (t - 3.0) * 2.0)
+        } else {
+            (true, 120.0, 4.0 + ((t - 4.0) % 0.5) * 2.0)
+        })
+    };
+    let (heard, _, audio) = run_host(256, s(5.0) as usize / 256, &plan, true);
+    assert!(ons(&heard).len() > 10, "it played: {heard:?}");
+    assert!(audio.iter().any(|x| x.abs() > 0.01));
 }
