@@ -132,3 +132,46 @@ pub const BUILT_IN: [(&str, Piece); 4] = [
     ("Microtonal", microtonal),
     ("Demo", demo),
 ];
+
+/// The benchmark piece (`scamp bench render`, `scamp bench plugin`): `parts` parts with GM
+/// programs across the families, each playing mostly sixteenth notes (some 1/32 and 1/8) for
+/// `beats` beats from a fixed per-part sequence, every 16th note a glissando, every third part
+/// a quarter tone off. Returns how many notes were played.
+pub fn dense(session: &Session, parts: usize, beats: f64) -> Result<u64> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    let notes = Arc::new(AtomicU64::new(0));
+    for part in 0..parts {
+        let program = ((part * 8 + part / 16) % 128) as u8;
+        let inst = session.new_part_with(
+            &format!("part {part}"),
+            crate::ensemble::PartOptions::new().preset((0u16, program)),
+        )?;
+        let notes = Arc::clone(&notes);
+        session.fork(move |clock: Clock| -> Result<()> {
+            let mut state = 0x9E37_79B9u32 ^ (part as u32).wrapping_mul(0x85EB_CA6B);
+            let mut n = 0u64;
+            while clock.beat() < beats {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let pitch = 40.0 + (state % 48) as f64 + if part % 3 == 0 { 0.5 } else { 0.0 };
+                let length = match (state >> 8) & 7 {
+                    0 => 0.03125,
+                    1 => 0.125,
+                    _ => 0.0625,
+                };
+                if n % 16 == 15 {
+                    inst.play_note(vec![pitch, pitch + 5.0], 0.6, length, "")?;
+                } else {
+                    inst.play_note(pitch, 0.3 + (state % 5) as f64 * 0.1, length, "")?;
+                }
+                n += 1;
+            }
+            notes.fetch_add(n, Ordering::Relaxed);
+            Ok(())
+        })?;
+    }
+    session.wait_for_children_to_finish()?;
+    Ok(notes.load(Ordering::Relaxed))
+}

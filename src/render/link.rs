@@ -57,7 +57,7 @@ struct Inner {
     warned_silent: bool,
     /// Stamp events with this clock's beat instead of the time given (a host owns the tempo).
     beat_clock: Option<crate::clock::Clock>,
-    /// Note-ons stamped before this are dropped (a piece fast-forwarding to a seek position).
+    /// Notes stamped before this are dropped (a piece fast-forwarding to a seek position).
     mute_before: f64,
 }
 
@@ -189,8 +189,9 @@ impl AudioLink {
         self.lock().beat_clock = Some(clock);
     }
 
-    /// Drops note-ons stamped before `position` (everything else still reaches the synths, so
-    /// presets and controllers are set up when a piece fast-forwards to a seek position).
+    /// Drops the notes (note-ons and -offs, bends, expression) stamped before `position`;
+    /// presets and other controllers still reach the synths, so they are set up when a piece
+    /// fast-forwards to a seek position.
     pub fn mute_notes_before(&self, position: f64) {
         self.lock().mute_before = position;
     }
@@ -219,7 +220,15 @@ impl AudioLink {
             Some(clock) => clock.beat(),
             None => stamp,
         };
-        if stamp < inner.mute_before && matches!(message, MidiMessage::NoteOn { .. }) {
+        if stamp < inner.mute_before
+            && matches!(
+                message,
+                MidiMessage::NoteOn { .. }
+                    | MidiMessage::NoteOff { .. }
+                    | MidiMessage::PitchBend { .. }
+                    | MidiMessage::ControlChange { controller: 11, .. }
+            )
+        {
             return;
         }
         inner.pushed += 1;

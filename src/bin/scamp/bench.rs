@@ -24,6 +24,16 @@ pub enum Bench {
         #[arg(long, default_value_t = 10)]
         parts: usize,
     },
+    /// The plugin's audio side under the dense piece in real time: CPU time per block,
+    /// late events, and the time a seek to bar 100 takes.
+    Plugin {
+        #[arg(long, default_value_t = 16)]
+        parts: usize,
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 64)]
+        block: usize,
+    },
     /// Renders a dense deterministic piece offline at 44.1 kHz: PARTS parts (GM programs
     /// across the families), about 240 notes a second in all, every 16th note a glissando.
     Render {
@@ -48,6 +58,11 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             notes,
             parts,
         } => bench_notes(processes, notes, parts),
+        Bench::Plugin {
+            parts,
+            seconds,
+            block,
+        } => super::bench_plugin::bench_plugin(parts, seconds, block),
         Bench::Render {
             parts,
             seconds,

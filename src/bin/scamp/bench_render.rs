@@ -41,41 +41,9 @@ pub fn bench_render(
             let audio = Arc::clone(session.ensemble().audio_link());
             audio.start_recording();
             *link.lock().unwrap() = Some(audio);
-            for part in 0..parts {
-                let program = ((part * 8 + part / 16) % 128) as u8;
-                let inst = session.new_part_with(
-                    &format!("part {part}"),
-                    PartOptions::new()
-                        .soundfont("default")
-                        .preset((0u16, program)),
-                )?;
-                let notes = Arc::clone(&notes);
-                session.fork(move |clock: Clock| -> scamp::Result<()> {
-                    let mut state = 0x9E37_79B9u32 ^ (part as u32).wrapping_mul(0x85EB_CA6B);
-                    let mut n = 0u64;
-                    while clock.beat() < seconds {
-                        state ^= state << 13;
-                        state ^= state >> 17;
-                        state ^= state << 5;
-                        let pitch =
-                            40.0 + (state % 48) as f64 + if part % 3 == 0 { 0.5 } else { 0.0 };
-                        let length = match (state >> 8) & 7 {
-                            0 => 0.03125,
-                            1 => 0.125,
-                            _ => 0.0625,
-                        };
-                        if n % 16 == 15 {
-                            inst.play_note(vec![pitch, pitch + 5.0], 0.6, length, "")?;
-                        } else {
-                            inst.play_note(pitch, 0.3 + (state % 5) as f64 * 0.1, length, "")?;
-                        }
-                        n += 1;
-                    }
-                    notes.fetch_add(n, Ordering::Relaxed);
-                    Ok(())
-                })?;
-            }
-            session.wait_for_children_to_finish()
+            let played = scamp::pieces::dense(session, parts, seconds)?;
+            notes.fetch_add(played, Ordering::Relaxed);
+            Ok(())
         })?
     };
     if let Some(e) = report.piece_error {

@@ -1,6 +1,7 @@
 //! The `scamp` command-line program: SoundFont presets, output devices, benchmarks.
 
 mod bench;
+mod bench_plugin;
 mod bench_render;
 
 use clap::{Parser, Subcommand};
