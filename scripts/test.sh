@@ -24,6 +24,16 @@ for example in demo random_durations_and_rests glissandi_and_envelopes note_hand
   ./target/release/examples/"$example" --render "target/renders/$example.wav" --quiet >/dev/null \
     || { echo "example $example failed"; exit 1; }
 done
+# The VST3 in a second, independent host (minihost, from PyPI) when it can be installed.
+if [ -x target/minihost-venv/bin/python ] || python3 -m venv target/minihost-venv >/dev/null 2>&1; then
+  if target/minihost-venv/bin/python -m pip install -q --disable-pip-version-check minihost numpy >/dev/null 2>&1; then
+    target/minihost-venv/bin/python plugin/tests/hosts/minihost_vst3.py target/bundled/scamp.vst3
+  else
+    echo "minihost could not be installed from PyPI: the VST3 host test is skipped"
+  fi
+else
+  echo "python3 -m venv is not available: the VST3 host test is skipped"
+fi
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
   --midi target/renders/demo.mid --png target/renders/demo.png --quiet
 ./target/release/scamp convert target/renders/demo.json --midi target/renders/demo-flat.mid \
