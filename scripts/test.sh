@@ -6,12 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
+cargo fmt --manifest-path plugin-template/Cargo.toml -- --check
 cargo clippy -j2 --workspace --all-targets -- -D warnings
 # Build the tests, then bundle the plugin, so the CLAP host test loads the fresh bundle.
 cargo test -j2 --workspace --all-targets --no-run
 cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
+# The README's "your own pieces as a plugin" crate compiles and exports a plugin.
+CARGO_TARGET_DIR=target/template cargo clippy -j2 --manifest-path plugin-template/Cargo.toml -- -D warnings
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing).
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo; do
