@@ -324,3 +324,19 @@ fn process_never_allocates_while_playing_stopping_seeking_and_looping() {
     assert!(ons(&heard).len() > 10, "it played: {heard:?}");
     assert!(audio.iter().any(|x| x.abs() > 0.01));
 }
+
+#[test]
+fn a_seek_to_bar_5_gives_the_notes_of_playing_through_to_bar_5() {
+    let bar5 = 16.0 * 32_000.0;
+    let (seek, _, _) = host(256, (4 * 32_000) / 256, &|at| {
+        Some((true, 90.0, 16.0 + at as f64 / 32_000.0))
+    });
+    let (through, _, _) = host(256, (20 * 32_000) / 256, &at_90);
+    let after: Vec<(u64, u16)> = ons(&through)
+        .into_iter()
+        .filter(|(s, _)| *s as f64 >= bar5)
+        .map(|(s, k)| (s - bar5 as u64, k))
+        .collect();
+    assert_eq!(ons(&seek), after);
+    assert_eq!(after.len(), 20);
+}
