@@ -55,6 +55,7 @@ pub mod ensemble;
 mod error;
 pub mod hosted;
 pub mod instrument;
+pub mod listen;
 pub mod pieces;
 pub mod playback;
 pub mod random;

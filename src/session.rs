@@ -12,12 +12,15 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
 use crate::instrument::ScampInstrument;
+use crate::listen::osc::{OscCallback, OscServer};
 use crate::random::Random;
 use crate::render::BlockRenderer;
 use crate::scheduler::context::{self, Caller};
 use crate::scheduler::driver::{Driver, FastForwardDriver, RealTimeDriver, Signal};
 use crate::scheduler::{spawn_scheduler, Baton, ProcState, Shared};
 use crate::transcribe::{Performance, PerformanceNote, TranscribeOptions, Transcription};
+use rosc::OscType;
+use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -26,6 +29,7 @@ use std::thread::JoinHandle;
 pub struct Session {
     master: Clock,
     ensemble: Ensemble,
+    osc_servers: std::sync::Mutex<Vec<OscServer>>,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
 }
@@ -52,6 +56,7 @@ impl Session {
         context::adopt_thread_process(&shared, 0);
         let master = Clock::from_parts(shared, 0);
         Ok(Session {
+            osc_servers: std::sync::Mutex::new(Vec::new()),
             ensemble: Ensemble::new(master.clone()),
             master,
             random: Random::default(),
@@ -243,6 +248,67 @@ impl Session {
         self.ensemble.audio_link().attach(sample_rate)
     }
 
+    /// Calls `callback(address, args)` for every OSC message arriving on `ip_address:port`
+    /// whose address matches `address_pattern` (OSC patterns: `*`, `?`, `[...]`, `{a,b}`).
+    /// The callback runs at "now" as a process of its own (it may play notes, fork, wait; see
+    /// [`crate::listen`]). Several patterns may share a port. Returns the address bound (port
+    /// 0 picks a free one).
+    pub fn register_osc_listener<F>(
+        &self,
+        port: u16,
+        address_pattern: &str,
+        callback: F,
+        ip_address: &str,
+    ) -> Result<SocketAddr>
+    where
+        F: Fn(&str, &[OscType]) -> Result<()> + Send + Sync + 'static,
+    {
+        self.register_osc_listener_callback(port, address_pattern, Arc::new(callback), ip_address)
+    }
+
+    /// [`register_osc_listener`](Self::register_osc_listener) with a shared callback.
+    pub fn register_osc_listener_callback(
+        &self,
+        port: u16,
+        address_pattern: &str,
+        callback: OscCallback,
+        ip_address: &str,
+    ) -> Result<SocketAddr> {
+        crate::listen::osc::check_pattern(address_pattern)?;
+        let mut servers = self.osc_servers.lock().unwrap_or_else(|e| e.into_inner());
+        let wanted_ip: Option<std::net::IpAddr> = ip_address.parse().ok();
+        if let Some(server) = servers.iter().find(|s| {
+            port != 0
+                && s.local_address().port() == port
+                && Some(s.local_address().ip()) == wanted_ip
+        }) {
+            server.add_route(address_pattern, callback)?;
+            return Ok(server.local_address());
+        }
+        let server = OscServer::start(ip_address, port, self.master.clone())?;
+        server.add_route(address_pattern, callback)?;
+        let bound = server.local_address();
+        servers.push(server);
+        Ok(bound)
+    }
+
+    /// Stops listening on `ip_address:port` (every pattern there). No callback starts after this
+    /// returns. False when nothing was listening there.
+    pub fn remove_osc_listener(&self, port: u16, ip_address: &str) -> bool {
+        let wanted_ip: Option<std::net::IpAddr> = ip_address.parse().ok();
+        let removed: Vec<OscServer> = {
+            let mut servers = self.osc_servers.lock().unwrap_or_else(|e| e.into_inner());
+            let (gone, kept): (Vec<OscServer>, Vec<OscServer>) = servers.drain(..).partition(|s| {
+                s.local_address().port() == port && Some(s.local_address().ip()) == wanted_ip
+            });
+            *servers = kept;
+            gone
+        };
+        let any = !removed.is_empty();
+        drop(removed);
+        any
+    }
+
     /// A handle that can stop this session from another thread: every process's pending or
     /// next wait returns an error, so the piece unwinds (a plugin restarting a piece after a
     /// seek uses it).
@@ -292,6 +358,11 @@ impl Deref for Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        // Listeners first: no callback may start while the session goes away.
+        self.osc_servers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         let shared = &self.master.shared;
         shared.lock().shutdown = true;
         shared.notify_all();

@@ -1,0 +1,272 @@
+//! OSC listeners on loopback: pattern matching, callbacks that play at "now", bursts in order,
+//! malformed packets skipped, removal, and SCAMP-OSC remote mode.
+
+use rosc::{OscMessage, OscPacket, OscType};
+use scamp::listen::osc::{pattern_matches, OscServer};
+use scamp::playback::midi::MidiCapture;
+use scamp::prelude::*;
+use std::net::UdpSocket;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn send(socket: &UdpSocket, to: std::net::SocketAddr, addr: &str, args: Vec<OscType>) {
+    let bytes = rosc::encoder::encode(&OscPacket::Message(OscMessage {
+        addr: addr.into(),
+        args,
+    }))
+    .unwrap();
+    socket.send_to(&bytes, to).unwrap();
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn address_patterns_match_as_osc_says() {
+    for (pattern, address, expected) in [
+        ("/synth/start_note", "/synth/start_note", true),
+        ("/synth/*", "/synth/start_note", true),
+        ("/*/start_note", "/piano/start_note", true),
+        ("/*", "/piano/start_note", false),
+        ("/synth/start_?ote", "/synth/start_note", true),
+        ("/synth/[a-m]*", "/synth/change_pitch", true),
+        ("/synth/[!a-m]*", "/synth/change_pitch", false),
+        ("/synth/{start_note,end_note}", "/synth/end_note", true),
+        (
+            "/synth/{start_note,end_note}",
+            "/synth/change_volume",
+            false,
+        ),
+        ("/voice[0-9]/x", "/voice7/x", true),
+        ("/voice[0-9]/x", "/voiceA/x", false),
+    ] {
+        assert_eq!(
+            pattern_matches(pattern, address),
+            expected,
+            "{pattern} vs {address}"
+        );
+    }
+}
+
+#[test]
+fn callbacks_play_at_now_in_order_and_survive_errors_bursts_and_garbage() {
+    let session = Session::fast_forward_session(60.0).unwrap();
+    let capture = MidiCapture::new();
+    let part = session
+        .ensemble()
+        .new_midi_part_with_sink("echo", Box::new(capture.clone()), MidiPartOptions::new())
+        .unwrap();
+    session.start_transcribing().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<i32>::new()));
+    let (seen2, part2) = (Arc::clone(&seen), part.clone());
+    let bound = session
+        .register_osc_listener(
+            0,
+            "/burst/*",
+            move |addr: &str, args: &[OscType]| {
+                let Some(OscType::Int(n)) = args.first() else {
+                    return Ok(());
+                };
+                if addr == "/burst/panic" {
+                    panic!("a broken callback");
+                }
+                if addr == "/burst/error" {
+                    return Err(scamp::Error::Refused("a failing callback".into()));
+                }
+                seen2.lock().unwrap().push(*n);
+                if addr == "/burst/note" {
+                    part2.play_note(60 + *n, 0.5, 0.25, "")?;
+                }
+                Ok(())
+            },
+            "127.0.0.1",
+        )
+        .unwrap();
+    session.run_as_server().unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // A callback that plays notes: they sound and are transcribed.
+    send(&sender, bound, "/burst/note", vec![OscType::Int(7)]);
+    wait_until("the note", || {
+        capture.messages().iter().any(|m| m.bytes[0] & 0xF0 == 0x80)
+    });
+    assert!(capture
+        .messages()
+        .iter()
+        .any(|m| m.bytes == vec![0x90, 67, 63]));
+    // Broken callbacks are reported; the listener goes on.
+    send(&sender, bound, "/burst/panic", vec![OscType::Int(-1)]);
+    send(&sender, bound, "/burst/error", vec![OscType::Int(-2)]);
+    // Garbage and truncated packets are skipped.
+    let mut state = 12345u32;
+    for len in 1..300usize {
+        let junk: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        sender.send_to(&junk, bound).unwrap();
+    }
+    let good = rosc::encoder::encode(&OscPacket::Message(OscMessage {
+        addr: "/burst/x".into(),
+        args: vec![OscType::Int(0)],
+    }))
+    .unwrap();
+    for cut in 1..good.len() {
+        sender.send_to(&good[..cut], bound).unwrap();
+    }
+    // A burst of 10,000 messages, all delivered, in order.
+    for i in 0..10_000 {
+        send(&sender, bound, "/burst/n", vec![OscType::Int(i)]);
+    }
+    wait_until("the burst", || seen.lock().unwrap().len() >= 10_001);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen[0], 7);
+    assert_eq!(
+        seen[1..],
+        (0..10_000).collect::<Vec<_>>()[..],
+        "every message, in order"
+    );
+    // Removing the listener stops its callbacks.
+    assert!(session.remove_osc_listener(bound.port(), "127.0.0.1"));
+    send(&sender, bound, "/burst/n", vec![OscType::Int(99_999)]);
+    std::thread::sleep(Duration::from_millis(100));
+    let performance = session.stop_transcribing().unwrap();
+    assert_eq!(
+        performance.parts[0].num_notes(),
+        1,
+        "the callback's note is transcribed"
+    );
+}
+
+#[test]
+fn malformed_packets_are_counted_and_a_busy_port_is_a_clear_error() {
+    let session = Session::fast_forward_session(60.0).unwrap();
+    let server = OscServer::start("127.0.0.1", 0, session.clock().clone()).unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender
+        .send_to(b"definitely not OSC", server.local_address())
+        .unwrap();
+    wait_until("the malformed packet", || server.malformed_packets() == 1);
+    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let err = session
+        .register_osc_listener(port, "/x", |_: &str, _: &[OscType]| Ok(()), "127.0.0.1")
+        .unwrap_err();
+    assert!(err.to_string().contains("in use"), "{err}");
+    let err = session
+        .register_osc_listener(0, "/x[", |_: &str, _: &[OscType]| Ok(()), "127.0.0.1")
+        .unwrap_err();
+    assert!(err.to_string().contains("/x["), "{err}");
+}
+
+#[test]
+fn scamp_osc_remote_mode_plays_and_transcribes_scamps_messages() {
+    // A real-time session run as a server: messages act at the wall-clock now.
+    let session = Session::new(60.0).unwrap();
+    let capture = MidiCapture::new();
+    session
+        .ensemble()
+        .new_midi_part_with_sink(
+            "Grand Piano",
+            Box::new(capture.clone()),
+            MidiPartOptions::new(),
+        )
+        .unwrap();
+    session.start_transcribing().unwrap();
+    let bound = session.listen_for_scamp_osc(0, "127.0.0.1").unwrap();
+    session.run_as_server().unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // What SCAMP sends for: piano.play_note(60, 0.5, 0.2, "param_brightness: 0.3");
+    // n = piano.start_note(64.5, 0.7); wait(0.1); n.change_pitch(65); wait(0.15); n.end()
+    let f = |x: f32| OscType::Float(x);
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/start_note",
+        vec![OscType::Int(0), f(60.0), f(0.5), f(0.5)],
+    );
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/change_parameter/brightness",
+        vec![OscType::Int(0), f(0.3)],
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/end_note",
+        vec![OscType::Int(0)],
+    );
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/start_note",
+        vec![OscType::Int(1), f(64.5), f(0.7), f(0.7)],
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/change_pitch",
+        vec![OscType::Int(1), f(65.0)],
+    );
+    std::thread::sleep(Duration::from_millis(150));
+    send(
+        &sender,
+        bound,
+        "/GrandPiano/end_note",
+        vec![OscType::Int(1)],
+    );
+    wait_until("both notes to end", || {
+        capture
+            .messages()
+            .iter()
+            .filter(|m| m.bytes[0] & 0xF0 == 0x80)
+            .count()
+            == 2
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let perf = session.stop_transcribing().unwrap();
+    let notes: Vec<_> = perf.parts[0].get_note_iterator().cloned().collect();
+    assert_eq!(notes.len(), 2);
+    assert!(
+        (notes[0].length.total() - 0.2).abs() < 0.05,
+        "{:?}",
+        notes[0].length
+    );
+    assert!((notes[1].start_beat - notes[0].start_beat - 0.2).abs() < 0.05);
+    let scamp::transcribe::NotePitch::Single(scamp::transcribe::Level::Envelope(glide)) =
+        &notes[1].pitch
+    else {
+        panic!("the pitch change is an envelope: {:?}", notes[1].pitch)
+    };
+    assert_eq!((glide.start_level(), glide.end_level()), (64.5, 65.0));
+    // MIDI in SCAMP's order: bend, expression, note-on; the quarter tone as a bend.
+    let midi: Vec<Vec<u8>> = capture
+        .messages()
+        .into_iter()
+        .map(|m| m.bytes)
+        .filter(|b| b[0] & 0xF0 != 0xB0 || b[1] == 11)
+        .collect();
+    let first_on = midi.iter().position(|b| b[0] & 0xF0 == 0x90).unwrap();
+    assert_eq!(midi[first_on], vec![0x90, 60, 63]);
+    let second_on = midi.iter().rposition(|b| b[0] & 0xF0 == 0x90).unwrap();
+    assert_eq!(midi[second_on][1], 64, "64.5 plays as key 64 bent up");
+    assert_eq!(
+        midi[second_on - 2][0] & 0xF0,
+        0xE0,
+        "bend before expression before note-on"
+    );
+}
