@@ -78,7 +78,7 @@ impl Remote {
                 let note = self.instrument(prefix)?.start_note(
                     pitch,
                     volume.clamp(0.0, 1.0),
-                    &NoteProperties::default(),
+                    NoteProperties::default(),
                 )?;
                 self.notes
                     .lock()
