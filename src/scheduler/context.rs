@@ -219,7 +219,11 @@ pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
 /// Moves ideal time to the driver's idea of "now" for an action from outside.
 fn stamp_external_now(core: &mut MutexGuard<'_, Core>) {
     let next = core.next_wake_time();
-    let now = core.driver.external_now(core.now, next);
+    let mut now = core.driver.external_now(core.now, next);
+    if let Some(beat) = core.driver.external_horizon_beat() {
+        let horizon = core.master_time_at(0, beat);
+        now = now.max(horizon.min(next.unwrap_or(f64::INFINITY)));
+    }
     if now > core.now {
         core.now = now;
     }

@@ -113,6 +113,11 @@ pub trait Driver: Send + 'static {
     fn name(&self) -> &'static str;
     /// The scheduler has nothing to run (no wake-up pending).
     fn idle(&mut self) {}
+    /// For a driver whose horizon counts master beats: that horizon, which is "now" for
+    /// actions from outside (they then lead the audio by the lookahead, as everything does).
+    fn external_horizon_beat(&self) -> Option<f64> {
+        None
+    }
     /// Called once when the session starts, with a way to wake its scheduler.
     fn attach(&mut self, _signal: Signal) {}
 }

@@ -233,8 +233,20 @@ impl Driver for AudioPacedDriver {
         let _ = self.pace.inner.signal.set(signal);
     }
 
-    fn external_now(&self, now: f64, _next: Option<f64>) -> f64 {
-        now
+    fn external_now(&self, now: f64, next: Option<f64>) -> f64 {
+        if self.pace.inner.in_beats {
+            return now;
+        }
+        // Actions from outside happen at the horizon (audio + lookahead), never past a
+        // pending wake-up.
+        self.pace
+            .horizon()
+            .min(next.unwrap_or(f64::INFINITY))
+            .max(now)
+    }
+
+    fn external_horizon_beat(&self) -> Option<f64> {
+        self.pace.inner.in_beats.then(|| self.pace.horizon())
     }
 
     fn name(&self) -> &'static str {

@@ -24,6 +24,11 @@ pub enum Bench {
         #[arg(long, default_value_t = 10)]
         parts: usize,
     },
+    /// From an OSC message's arrival to its note-on (real-time session and audio-paced).
+    OscLatency {
+        #[arg(long, default_value_t = 200)]
+        messages: usize,
+    },
     /// The plugin's audio side under the dense piece in real time: CPU time per block,
     /// late events, and the time a seek to bar 100 takes.
     Plugin {
@@ -58,6 +63,7 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             notes,
             parts,
         } => bench_notes(processes, notes, parts),
+        Bench::OscLatency { messages } => super::bench_listen::bench_osc_latency(messages),
         Bench::Plugin {
             parts,
             seconds,

@@ -1,6 +1,7 @@
 //! The `scamp` command-line program: SoundFont presets, output devices, benchmarks.
 
 mod bench;
+mod bench_listen;
 mod bench_plugin;
 mod bench_render;
 
