@@ -17,7 +17,7 @@ cargo test -j2 --doc
 CARGO_TARGET_DIR=target/template cargo clippy -j2 --manifest-path plugin-template/Cargo.toml -- -D warnings
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing).
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
-for example in hello_world tempo_change forks_and_blocking multi_tempo; do
+for example in hello_world tempo_change forks_and_blocking multi_tempo osc_listener osc_sender; do
   cargo run -j2 -q --example "$example" >/dev/null 2>&1 || { echo "example $example failed"; exit 1; }
 done
 cargo build -j2 -q --release --examples --bins
