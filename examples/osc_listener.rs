@@ -23,7 +23,9 @@ fn main() -> scamp::Result<()> {
                 _ => None,
             };
             let (Some(pitch), Some(volume)) = (number(0), number(1)) else {
-                return Err(Error::InvalidArgument("/note needs a pitch and a volume".into()));
+                return Err(Error::InvalidArgument(
+                    "/note needs a pitch and a volume".into(),
+                ));
             };
             piano.play_note(pitch, volume, 0.25, "")
         },
@@ -34,14 +36,22 @@ fn main() -> scamp::Result<()> {
 
     let sender = UdpSocket::bind("127.0.0.1:0").expect("a UDP socket");
     for pitch in [60.0f32, 64.0, 67.0, 72.0] {
-        let packet = OscPacket::Message(OscMessage { addr: "/note".into(), args: vec![OscType::Float(pitch), OscType::Float(0.7)] });
-        sender.send_to(&rosc::encoder::encode(&packet).expect("encodable"), bound).expect("sent");
+        let packet = OscPacket::Message(OscMessage {
+            addr: "/note".into(),
+            args: vec![OscType::Float(pitch), OscType::Float(0.7)],
+        });
+        sender
+            .send_to(&rosc::encoder::encode(&packet).expect("encodable"), bound)
+            .expect("sent");
         std::thread::sleep(Duration::from_millis(250));
     }
     std::thread::sleep(Duration::from_millis(300));
     let performance = session.stop_transcribing()?;
     for (part, note) in performance.notes() {
-        println!("{} played {:?} at beat {:.2}", part.name, note.pitch, note.start_beat);
+        println!(
+            "{} played {:?} at beat {:.2}",
+            part.name, note.pitch, note.start_beat
+        );
     }
     Ok(())
 }

@@ -77,6 +77,8 @@ pub use error::{Error, Result};
 pub use instrument::{
     ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions, ScampInstrument,
 };
+/// The OSC crate listeners and OSC parts speak (`OscType` for callback arguments).
+pub use rosc;
 pub use run::{run, run_with, RunArgs};
 pub use saves_to_json::SavesToJson;
 pub use scheduler::driver;
