@@ -6,8 +6,9 @@ set -euo pipefail
 # fluidr3mono-gm-soundfont: a real compressed .sf3 font, which the tests check is refused with
 # a clear error (the SF2 parser would panic on it).
 # python3 + python3-venv: the VST3 is also tested in minihost, a PyPI plugin host.
+# jackd2: real MIDI ports for the tests (a JACK server with the dummy driver).
 packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev
-  fluidr3mono-gm-soundfont python3 python3-venv)
+  fluidr3mono-gm-soundfont python3 python3-venv jackd2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

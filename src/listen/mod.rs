@@ -9,6 +9,7 @@
 //! the rest of the session going on. Messages from one sender are handled in arrival order.
 //! Removing a listener joins its threads: no callback starts after `remove_*` returns.
 
+pub mod midi;
 pub mod osc;
 pub mod remote;
 

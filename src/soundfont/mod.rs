@@ -295,59 +295,12 @@ fn guarded<T>(path: &str, parse: impl FnOnce() -> std::result::Result<T, String>
 /// Scores below this mean "no real match" (and get a warning).
 const MIN_GOOD_SCORE: u32 = 400;
 
-/// The preset whose name best matches `wanted`, with its score: exact (case-insensitive) name
-/// 1000; every word of `wanted` is a whole word of the name 550, or inside it 500; otherwise the
-/// share of `wanted`'s characters found in order in the name (0–399). Ties go to the lowest
-/// (bank, program), so "piano" is the Acoustic Grand Piano.
+/// The preset whose name best matches `wanted`, with its score (see
+/// [`crate::name_match::score`]). Presets are sorted by (bank, program) and ties go to the
+/// first, so "piano" is the Acoustic Grand Piano.
 pub fn best_match(presets: &[PresetInfo], wanted: &str) -> Option<(PresetInfo, u32)> {
-    let wanted = wanted.trim().to_lowercase();
-    let words: Vec<&str> = wanted
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    presets
-        .iter()
-        .map(|p| {
-            let name = p.name.to_lowercase();
-            let score = if name == wanted {
-                1000
-            } else if !words.is_empty() && words.iter().all(|w| name.contains(w)) {
-                let name_words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).collect();
-                if words.iter().all(|w| name_words.contains(w)) {
-                    550
-                } else {
-                    500
-                }
-            } else {
-                let common = common_subsequence(&wanted, &name);
-                (399 * common / wanted.chars().count().max(name.chars().count()).max(1)) as u32
-            };
-            (p, score)
-        })
-        .max_by(|(a, sa), (b, sb)| {
-            sa.cmp(sb)
-                .then((b.bank, b.program).cmp(&(a.bank, a.program)))
-        })
-        .map(|(p, s)| (p.clone(), s))
-}
-
-/// Length of the longest common subsequence of two strings (by chars).
-fn common_subsequence(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row = vec![0usize; b.len() + 1];
-    for ca in a.chars() {
-        let mut diagonal = 0;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    crate::name_match::best(wanted, presets.iter().map(|p| p.name.as_str()))
+        .map(|(i, s)| (presets[i].clone(), s))
 }
 
 #[cfg(test)]

@@ -1,0 +1,152 @@
+//! MIDI input listeners (midir): a device chosen by number or by a fuzzy name, each message
+//! handed to a callback at "now" (see [`crate::listen`]) with the seconds since the previous
+//! message from that device.
+//!
+//! midir delivers messages on its own thread; they are queued and dispatched in order by a
+//! thread of ours, like OSC. ALSA is the backend on Linux; the `jack-midi` feature switches
+//! midir to JACK (the tests run through a `jackd -d dummy` server, since CI machines have no
+//! ALSA sequencer).
+
+use super::act_now;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::playback::midi::MidiDevice;
+use midir::{MidiInput, MidiInputConnection};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A MIDI callback: the message's bytes and the seconds since the previous message.
+pub type MidiCallback = Arc<dyn Fn(&[u8], f64) -> Result<()> + Send + Sync>;
+
+fn midi_input() -> Result<MidiInput> {
+    MidiInput::new("scamp").map_err(|e| Error::Output {
+        what: "MIDI input".into(),
+        reason: format!("{e} (is the ALSA sequencer available? /dev/snd/seq is needed)"),
+    })
+}
+
+/// Names of the MIDI input ports.
+pub fn input_port_names() -> Result<Vec<String>> {
+    let input = midi_input()?;
+    Ok(input
+        .ports()
+        .iter()
+        .filter_map(|p| input.port_name(p).ok())
+        .collect())
+}
+
+/// A running MIDI listener. Dropping it disconnects and joins its dispatcher.
+pub struct MidiListener {
+    device: String,
+    connection: Option<MidiInputConnection<()>>,
+    stop: Arc<AtomicBool>,
+    dispatcher: Option<JoinHandle<()>>,
+}
+
+impl MidiListener {
+    /// Connects to `device` (a port number or a name, matched fuzzily; the closest wins and is
+    /// logged) and calls `callback` at "now" on `master` for every message.
+    pub fn start(
+        device: &MidiDevice,
+        callback: MidiCallback,
+        master: Clock,
+    ) -> Result<MidiListener> {
+        let input = midi_input()?;
+        let ports = input.ports();
+        let names: Vec<String> = ports
+            .iter()
+            .map(|p| input.port_name(p).unwrap_or_default())
+            .collect();
+        let index = match device {
+            MidiDevice::Index(i) => (*i < ports.len()).then_some(*i),
+            MidiDevice::Name(wanted) => {
+                crate::name_match::best(wanted, names.iter().map(String::as_str)).map(|(i, _)| i)
+            }
+        };
+        let Some(index) = index else {
+            return Err(Error::UnknownDevice {
+                kind: "MIDI input port",
+                requested: match device {
+                    MidiDevice::Index(i) => format!("#{i}"),
+                    MidiDevice::Name(n) => n.clone(),
+                },
+                available: names,
+            });
+        };
+        let chosen = names[index].clone();
+        if let MidiDevice::Name(wanted) = device {
+            log::info!("MIDI listener: '{wanted}' → '{chosen}'");
+        }
+        let (tx, rx) = channel::<(Vec<u8>, f64)>();
+        let mut last: Option<Instant> = None;
+        let connection = input
+            .connect(
+                &ports[index],
+                "scamp listener",
+                move |_stamp, bytes, _| {
+                    let now = Instant::now();
+                    let dt = last.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
+                    last = Some(now);
+                    let _ = tx.send((bytes.to_vec(), dt));
+                },
+                (),
+            )
+            .map_err(|e| Error::Output {
+                what: format!("connecting to MIDI input '{chosen}'"),
+                reason: e.to_string(),
+            })?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let dispatcher = {
+            let (stop, name) = (Arc::clone(&stop), chosen.clone());
+            std::thread::Builder::new()
+                .name("scamp-midi-in".into())
+                .spawn(move || loop {
+                    match rx.recv_timeout(Duration::from_millis(20)) {
+                        Ok((bytes, dt)) => {
+                            if stop.load(Ordering::Acquire) {
+                                return;
+                            }
+                            let callback = Arc::clone(&callback);
+                            if let Err(e) = act_now(&master, &format!("MIDI {name}"), move || {
+                                callback(&bytes, dt)
+                            }) {
+                                log::warn!("MIDI callback for '{name}' could not run: {e}");
+                            }
+                        }
+                        Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Acquire) => {}
+                        Err(_) => return,
+                    }
+                })
+                .map_err(|e| Error::Resource {
+                    what: "the MIDI listener thread",
+                    reason: e.to_string(),
+                })?
+        };
+        Ok(MidiListener {
+            device: chosen,
+            connection: Some(connection),
+            stop,
+            dispatcher: Some(dispatcher),
+        })
+    }
+
+    /// The port actually listened to.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+}
+
+impl Drop for MidiListener {
+    fn drop(&mut self) {
+        if let Some(c) = self.connection.take() {
+            c.close();
+        }
+        self.stop.store(true, Ordering::Release);
+        if let Some(d) = self.dispatcher.take() {
+            let _ = d.join();
+        }
+    }
+}
