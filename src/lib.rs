@@ -98,6 +98,7 @@ pub mod prelude {
     pub use crate::instrument::{
         ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
     };
+    pub use crate::playback::midi::MidiDevice;
     pub use crate::saves_to_json::SavesToJson;
     pub use crate::session::Session;
 }
