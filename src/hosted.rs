@@ -20,6 +20,7 @@
 //! renders silence until a restarted piece is ready.
 
 use crate::error::{Error, Result};
+use crate::listen::midi::HostMidi;
 use crate::playback::MidiMessage;
 use crate::render::BlockRenderer;
 use crate::scheduler::paced::Pace;
@@ -119,6 +120,15 @@ pub struct HostedPiece {
     pieces: usize,
     piece_thread: Option<JoinHandle<()>>,
     watchdog: Option<JoinHandle<()>>,
+    /// MIDI from the host, to the running session's listeners.
+    midi_in: HeapProd<HostMessage>,
+}
+
+/// A host MIDI message (up to 3 bytes) and when it arrived, in blocks.
+#[derive(Clone, Copy)]
+struct HostMessage {
+    len: u8,
+    bytes: [u8; 3],
 }
 
 impl HostedPiece {
@@ -144,9 +154,15 @@ impl HostedPiece {
         let (delivery_prod, deliveries) = HeapRb::<Box<Delivery>>::new(8).split();
         let (retired, retired_cons) = HeapRb::<Box<Delivery>>::new(8).split();
         let abort: Arc<Mutex<Option<(u64, AbortHandle)>>> = Arc::new(Mutex::new(None));
+        let host_midi: Arc<Mutex<Option<HostMidi>>> = Arc::new(Mutex::new(None));
+        let (midi_in, midi_out_of_host) = HeapRb::<HostMessage>::new(1024).split();
         let piece_thread = {
-            let (requests, abort, config) =
-                (Arc::clone(&requests), Arc::clone(&abort), config.clone());
+            let (requests, abort, config, host_midi) = (
+                Arc::clone(&requests),
+                Arc::clone(&abort),
+                config.clone(),
+                Arc::clone(&host_midi),
+            );
             std::thread::Builder::new()
                 .name("scamp-piece".into())
                 .spawn(move || {
@@ -154,7 +170,7 @@ impl HostedPiece {
                         pieces,
                         config,
                         &requests,
-                        &abort,
+                        (&abort, &host_midi),
                         delivery_prod,
                         retired_cons,
                     )
@@ -165,10 +181,14 @@ impl HostedPiece {
                 })?
         };
         let watchdog = {
-            let (requests, abort) = (Arc::clone(&requests), Arc::clone(&abort));
+            let (requests, abort, host_midi) = (
+                Arc::clone(&requests),
+                Arc::clone(&abort),
+                Arc::clone(&host_midi),
+            );
             std::thread::Builder::new()
                 .name("scamp-piece-watchdog".into())
-                .spawn(move || watchdog_loop(&requests, &abort))
+                .spawn(move || watchdog_loop(&requests, &abort, &host_midi, midi_out_of_host))
                 .map_err(|e| Error::Resource {
                     what: "the piece watchdog thread",
                     reason: e.to_string(),
@@ -189,6 +209,7 @@ impl HostedPiece {
             silent_blocks: 0,
             piece_thread: Some(piece_thread),
             watchdog: Some(watchdog),
+            midi_in,
         })
     }
 
@@ -223,6 +244,17 @@ impl HostedPiece {
     /// Starts the piece over at the current position (e.g. its input file changed).
     pub fn restart_piece(&mut self) {
         self.changed = true;
+    }
+
+    /// MIDI from the host (up to 3 bytes), for the piece's MIDI listeners. Real-time safe; a
+    /// message that does not fit the queue is dropped.
+    pub fn host_midi_in(&mut self, bytes: &[u8]) {
+        let mut message = HostMessage {
+            len: bytes.len().min(3) as u8,
+            bytes: [0; 3],
+        };
+        message.bytes[..message.len as usize].copy_from_slice(&bytes[..message.len as usize]);
+        let _ = self.midi_in.try_push(message);
     }
 
     /// Blocks rendered silent because the piece was not ready (real time only).
@@ -387,7 +419,13 @@ impl Drop for HostedPiece {
     }
 }
 
-fn watchdog_loop(requests: &Requests, abort: &Mutex<Option<(u64, AbortHandle)>>) {
+fn watchdog_loop(
+    requests: &Requests,
+    abort: &Mutex<Option<(u64, AbortHandle)>>,
+    host_midi: &Mutex<Option<HostMidi>>,
+    mut midi_in: HeapCons<HostMessage>,
+) {
+    let mut last_midi: Option<std::time::Instant> = None;
     loop {
         let wanted = requests.generation.load(Ordering::Acquire);
         let quit = requests.quit.load(Ordering::Acquire);
@@ -401,6 +439,16 @@ fn watchdog_loop(requests: &Requests, abort: &Mutex<Option<(u64, AbortHandle)>>)
         if quit {
             return;
         }
+        // The host's MIDI, to the running session's listeners.
+        while let Some(m) = midi_in.try_pop() {
+            let now = std::time::Instant::now();
+            let dt = last_midi.map_or(0.0, |l| now.duration_since(l).as_secs_f64());
+            last_midi = Some(now);
+            let target = host_midi.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(target) = target {
+                target.dispatch(&m.bytes[..m.len as usize], dt);
+            }
+        }
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -410,7 +458,7 @@ fn piece_loop(
     pieces: Vec<PieceFn>,
     config: HostedConfig,
     requests: &Requests,
-    abort: &Mutex<Option<(u64, AbortHandle)>>,
+    (abort, host_midi): (&Mutex<Option<(u64, AbortHandle)>>, &Mutex<Option<HostMidi>>),
     mut deliveries: HeapProd<Box<Delivery>>,
     mut retired: HeapCons<Box<Delivery>>,
 ) {
@@ -441,12 +489,13 @@ fn piece_loop(
             start,
             tempo,
             requests,
-            abort,
+            (abort, host_midi),
             &mut deliveries,
         ) {
             log::error!("the piece stopped: {e}");
         }
         *abort.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *host_midi.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -458,12 +507,13 @@ fn run_once(
     start: f64,
     tempo: f64,
     requests: &Requests,
-    abort: &Mutex<Option<(u64, AbortHandle)>>,
+    (abort, host_midi): (&Mutex<Option<(u64, AbortHandle)>>, &Mutex<Option<HostMidi>>),
     deliveries: &mut HeapProd<Box<Delivery>>,
 ) -> Result<()> {
     let pace = Pace::in_beats();
     let session = Session::with_driver(tempo, pace.driver())?;
     *abort.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, session.abort_handle()));
+    *host_midi.lock().unwrap_or_else(|e| e.into_inner()) = Some(session.host_midi());
     if requests.generation.load(Ordering::Acquire) != generation {
         return Ok(());
     }

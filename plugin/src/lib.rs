@@ -204,6 +204,45 @@ fn scamp_osc_port() -> Option<u16> {
     }
 }
 
+/// The MIDI bytes of a note event from the host (note on/off, CC, pitch bend, program).
+fn host_midi_bytes<S>(event: &NoteEvent<S>) -> Option<([u8; 3], usize)> {
+    let channel = |c: &Channel| c.number().unwrap_or(0) & 0x0F;
+    let key = |k: &Key| k.number().unwrap_or(60) & 0x7F;
+    let seven = |x: f32| (x.clamp(0.0, 1.0) * 127.0).round() as u8;
+    Some(match event {
+        NoteEvent::NoteOn {
+            channel: c,
+            key: k,
+            velocity,
+            ..
+        } => ([0x90 | channel(c), key(k), seven(*velocity).max(1)], 3),
+        NoteEvent::NoteOff {
+            channel: c,
+            key: k,
+            velocity,
+            ..
+        } => ([0x80 | channel(c), key(k), seven(*velocity)], 3),
+        NoteEvent::MidiCC {
+            channel: c,
+            cc,
+            value,
+            ..
+        } => ([0xB0 | (c & 0x0F), cc & 0x7F, seven(*value)], 3),
+        NoteEvent::MidiPitchBend {
+            channel: c, value, ..
+        } => {
+            let v = (value.clamp(0.0, 1.0) * 16383.0).round() as u16;
+            ([0xE0 | (c & 0x0F), (v & 0x7F) as u8, (v >> 7) as u8], 3)
+        }
+        NoteEvent::MidiProgramChange {
+            channel: c,
+            program,
+            ..
+        } => ([0xC0 | (c & 0x0F), program & 0x7F, 0], 2),
+        _ => return None,
+    })
+}
+
 /// Lets oxisynth's note-on allocate under nice-plug's allocation checker.
 fn permit_note_on(f: &mut dyn FnMut()) {
     nice_plug::util::permit_alloc(f)
@@ -274,11 +313,16 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        // Incoming notes are not used (yet): drain them.
-        while context.next_event().is_some() {}
         let Some(hosted) = self.hosted.as_mut() else {
+            while context.next_event().is_some() {}
             return ProcessStatus::Normal;
         };
+        // MIDI from the host reaches the piece's MIDI listeners.
+        while let Some(event) = context.next_event() {
+            if let Some((bytes, len)) = host_midi_bytes(&event) {
+                hosted.host_midi_in(&bytes[..len]);
+            }
+        }
         hosted.set_piece(self.params.piece.value().max(0) as usize);
         hosted.set_seed(self.params.seed.value().max(0) as u64);
         hosted.set_free_tempo(self.params.free_tempo.value() as f64);

@@ -61,6 +61,7 @@ impl MidiListener {
             .map(|p| input.port_name(p).unwrap_or_default())
             .collect();
         let index = match device {
+            MidiDevice::Host => None,
             MidiDevice::Index(i) => (*i < ports.len()).then_some(*i),
             MidiDevice::Name(wanted) => {
                 crate::name_match::best(wanted, names.iter().map(String::as_str)).map(|(i, _)| i)
@@ -72,6 +73,7 @@ impl MidiListener {
                 requested: match device {
                     MidiDevice::Index(i) => format!("#{i}"),
                     MidiDevice::Name(n) => n.clone(),
+                    MidiDevice::Host => "host".into(),
                 },
                 available: names,
             });
@@ -147,6 +149,58 @@ impl Drop for MidiListener {
         self.stop.store(true, Ordering::Release);
         if let Some(d) = self.dispatcher.take() {
             let _ = d.join();
+        }
+    }
+}
+
+/// The device name host MIDI listeners are registered under.
+pub const HOST_DEVICE: &str = "host";
+
+/// Hands MIDI from a plugin host to a session's listeners (every MIDI listener hears the host
+/// too). Cheap to clone; `dispatch` is for a thread outside the clock system (not real-time).
+#[derive(Clone)]
+pub struct HostMidi {
+    master: Clock,
+    callbacks: Arc<std::sync::Mutex<Vec<(String, MidiCallback)>>>,
+}
+
+impl HostMidi {
+    pub(crate) fn new(master: Clock) -> Self {
+        HostMidi {
+            master,
+            callbacks: Arc::new(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    pub(crate) fn add(&self, device: &str, callback: MidiCallback) {
+        self.callbacks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((device.to_string(), callback));
+    }
+
+    /// Removes the callbacks registered under `device` (all when `None`); how many went.
+    pub(crate) fn remove(&self, device: Option<&str>) -> usize {
+        let mut callbacks = self.callbacks.lock().unwrap_or_else(|e| e.into_inner());
+        let before = callbacks.len();
+        callbacks.retain(|(d, _)| device.is_some_and(|name| d != name));
+        before - callbacks.len()
+    }
+
+    /// Runs every listener's callback for one host message, at "now".
+    pub fn dispatch(&self, bytes: &[u8], dt: f64) {
+        let callbacks: Vec<MidiCallback> = self
+            .callbacks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, c)| Arc::clone(c))
+            .collect();
+        for callback in callbacks {
+            let bytes = bytes.to_vec();
+            if let Err(e) = act_now(&self.master, "MIDI host", move || callback(&bytes, dt)) {
+                log::warn!("host MIDI callback could not run: {e}");
+            }
         }
     }
 }

@@ -100,10 +100,12 @@ impl MidiSink for MidiCapture {
 /// Which MIDI output port to use.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MidiDevice {
-    /// The n-th output port.
+    /// The n-th port.
     Index(usize),
-    /// The first port whose name contains this text.
+    /// The port whose name matches this text best.
     Name(String),
+    /// The MIDI a plugin host sends to the plugin (listeners only).
+    Host,
 }
 
 impl From<usize> for MidiDevice {
@@ -152,6 +154,11 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
     let ports = out.ports();
     let names: Vec<String> = ports.iter().filter_map(|p| out.port_name(p).ok()).collect();
     let found = match device {
+        MidiDevice::Host => {
+            return Err(Error::InvalidArgument(
+                "a MIDI part cannot send to the host device: inside a plugin every part's notes already go to the host".into(),
+            ))
+        }
         MidiDevice::Index(i) => ports.get(*i).cloned(),
         MidiDevice::Name(n) => ports
             .iter()
@@ -164,6 +171,7 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
             requested: match device {
                 MidiDevice::Index(i) => format!("#{i}"),
                 MidiDevice::Name(n) => n.clone(),
+                MidiDevice::Host => "host".into(),
             },
             available: names,
         });
