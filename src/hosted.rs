@@ -453,12 +453,19 @@ fn watchdog_loop(
     }
 }
 
+/// What the piece thread shares with the watchdog: the running session's abort handle (with
+/// its generation) and its host-MIDI entry.
+type Slots<'a> = (
+    &'a Mutex<Option<(u64, AbortHandle)>>,
+    &'a Mutex<Option<HostMidi>>,
+);
+
 /// The piece thread: one session per (re)start request.
 fn piece_loop(
     pieces: Vec<PieceFn>,
     config: HostedConfig,
     requests: &Requests,
-    (abort, host_midi): (&Mutex<Option<(u64, AbortHandle)>>, &Mutex<Option<HostMidi>>),
+    (abort, host_midi): Slots,
     mut deliveries: HeapProd<Box<Delivery>>,
     mut retired: HeapCons<Box<Delivery>>,
 ) {
@@ -507,7 +514,7 @@ fn run_once(
     start: f64,
     tempo: f64,
     requests: &Requests,
-    (abort, host_midi): (&Mutex<Option<(u64, AbortHandle)>>, &Mutex<Option<HostMidi>>),
+    (abort, host_midi): Slots,
     deliveries: &mut HeapProd<Box<Delivery>>,
 ) -> Result<()> {
     let pace = Pace::in_beats();
