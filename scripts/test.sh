@@ -22,6 +22,8 @@ jack_pid=$!
 trap 'kill "$jack_pid" 2>/dev/null || true' EXIT
 sleep 1
 cargo test -j2 --features jack-midi --test midi_listen
+kill "$jack_pid" 2>/dev/null || true
+wait "$jack_pid" 2>/dev/null || true
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing).
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo osc_listener osc_sender; do
