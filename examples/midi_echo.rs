@@ -30,21 +30,7 @@ fn echo() -> scamp::Result<()> {
         Ok(n) => n.into(),
         Err(_) => device.as_str().into(),
     };
-    let chosen = session.register_midi_listener(device, move |bytes: &[u8], dt: f64| {
-        if let [status, key, velocity] = *bytes {
-            if status & 0xF0 == 0x90 && velocity > 0 && key + 7 <= 127 {
-                println!("note {key} after {dt:.3} s: echo {}", key + 7);
-                echo.play_note_with(
-                    (key + 7) as f64,
-                    velocity as f64 / 127.0,
-                    0.5,
-                    "",
-                    PlayOptions::new().blocking(false),
-                )?;
-            }
-        }
-        Ok(())
-    })?;
+    let chosen = session.register_midi_listener(device, scamp::pieces::fifth_higher(echo))?;
     println!("echoing '{chosen}' a fifth higher for {seconds} s");
     session.run_as_server()?;
     std::thread::sleep(Duration::from_secs(seconds));

@@ -122,27 +122,31 @@ pub fn microtonal(session: &Session) -> Result<()> {
     }
 }
 
-/// Live echo: every note the host (or, outside a plugin, nothing) sends comes back a fifth
-/// higher on a vibraphone. A piece made of listeners: it only waits.
+/// A MIDI listener callback that plays every note-on it hears a fifth higher on `part`.
+pub fn fifth_higher(
+    part: crate::instrument::ScampInstrument,
+) -> impl Fn(&[u8], f64) -> Result<()> + Send + Sync + 'static {
+    move |bytes: &[u8], _dt: f64| {
+        if let [status, key, velocity] = *bytes {
+            if status & 0xF0 == 0x90 && velocity > 0 && key <= 120 {
+                part.play_note_with(
+                    (key + 7) as f64,
+                    velocity as f64 / 127.0,
+                    0.5,
+                    "",
+                    PlayOptions::new().blocking(false),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Live echo: every note the host sends comes back a fifth higher on a vibraphone. A piece
+/// made of a listener: it only waits.
 pub fn echo(session: &Session) -> Result<()> {
     let vibes = session.new_part("vibraphone")?;
-    session.register_midi_listener(
-        crate::playback::midi::MidiDevice::Host,
-        move |bytes: &[u8], _dt: f64| {
-            if let [status, key, velocity] = *bytes {
-                if status & 0xF0 == 0x90 && velocity > 0 && key <= 120 {
-                    vibes.play_note_with(
-                        (key + 7) as f64,
-                        velocity as f64 / 127.0,
-                        0.5,
-                        "",
-                        PlayOptions::new().blocking(false),
-                    )?;
-                }
-            }
-            Ok(())
-        },
-    )?;
+    session.register_midi_listener(crate::playback::midi::MidiDevice::Host, fifth_higher(vibes))?;
     session.wait_forever()
 }
 

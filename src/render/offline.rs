@@ -109,12 +109,7 @@ where
     }
     let started = Instant::now();
     let pace = Pace::new();
-    let session = Session::with_driver(options.tempo, pace.driver())?;
-    session.rng().seed(options.seed);
-    if let Some(sf) = &options.soundfont {
-        session.ensemble().soundfont(sf)?;
-        session.set_default_soundfont(sf.clone());
-    }
+    let session = paced_session(options, &pace)?;
     let renderer = session.attach_audio(options.sample_rate as f64)?;
     let piece_end = Arc::new(AtomicU64::new(f64::INFINITY.to_bits()));
     let thread = {
@@ -132,19 +127,7 @@ where
                 reason: e.to_string(),
             })?
     };
-    if options.transcribe {
-        session.start_transcribing()?;
-    }
-    let mut piece_error = run_caught(|| piece(&session)).err();
-    if let Err(e) = session.wait_for_children_to_finish() {
-        piece_error.get_or_insert(e);
-    }
-    session.ensemble().end_all_notes();
-    let performance = if options.transcribe {
-        Some(session.stop_transcribing()?)
-    } else {
-        None
-    };
+    let (piece_error, performance) = perform(&session, options, piece)?;
     piece_end.store(session.time_in_master().to_bits(), Ordering::Release);
     pace.finish();
     let (left, right, renderer) = thread.join().map_err(|_| Error::Resource {
@@ -166,6 +149,44 @@ where
         piece_error,
         performance,
     })
+}
+
+/// A session paced by `pace`, with the options' tempo, seed and default SoundFont: what both
+/// the offline render and real-time playback run a piece in.
+pub(crate) fn paced_session(options: &RenderOptions, pace: &Pace) -> Result<Session> {
+    let session = Session::with_driver(options.tempo, pace.driver())?;
+    session.rng().seed(options.seed);
+    if let Some(sf) = &options.soundfont {
+        session.ensemble().soundfont(sf)?;
+        session.set_default_soundfont(sf.clone());
+    }
+    Ok(session)
+}
+
+/// Runs `piece` to its end (its children too), ends every note still sounding, and returns
+/// the piece's error, if any, with the transcription when the options ask for one.
+pub(crate) fn perform<F>(
+    session: &Session,
+    options: &RenderOptions,
+    piece: F,
+) -> Result<(Option<Error>, Option<Performance>)>
+where
+    F: FnOnce(&Session) -> Result<()>,
+{
+    if options.transcribe {
+        session.start_transcribing()?;
+    }
+    let mut piece_error = run_caught(|| piece(session)).err();
+    if let Err(e) = session.wait_for_children_to_finish() {
+        piece_error.get_or_insert(e);
+    }
+    session.ensemble().end_all_notes();
+    let performance = if options.transcribe {
+        Some(session.stop_transcribing()?)
+    } else {
+        None
+    };
+    Ok((piece_error, performance))
 }
 
 /// Runs the piece's master process, turning a panic into an error (the audio so far is kept,

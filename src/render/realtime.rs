@@ -6,7 +6,7 @@
 //! that still arrives late is applied at the start of the block and counted. The callback
 //! never locks, logs or allocates (apart from oxisynth's note-on, see [`crate::render`]).
 
-use super::offline::{RenderOptions, MAX_TAIL};
+use super::offline::{paced_session, perform, RenderOptions, MAX_TAIL};
 use super::renderer::BlockRenderer;
 use crate::error::{Error, Result};
 use crate::scheduler::paced::Pace;
@@ -63,12 +63,7 @@ where
     let sample_rate = config.sample_rate();
     let channels = config.channels().max(1) as usize;
     let pace = Pace::new();
-    let session = Session::with_driver(options.tempo, pace.driver())?;
-    session.rng().seed(options.seed);
-    if let Some(sf) = &options.soundfont {
-        session.ensemble().soundfont(sf)?;
-        session.set_default_soundfont(sf.clone());
-    }
+    let session = paced_session(options, &pace)?;
     let mut renderer: BlockRenderer = session.attach_audio(sample_rate as f64)?;
     let position = Arc::new(AtomicU64::new(0));
     let late = Arc::new(AtomicU64::new(0));
@@ -105,19 +100,7 @@ where
         what: format!("starting audio device '{name}'"),
         reason: e.to_string(),
     })?;
-    if options.transcribe {
-        session.start_transcribing()?;
-    }
-    let mut piece_error = super::offline::run_caught(|| piece(&session)).err();
-    if let Err(e) = session.wait_for_children_to_finish() {
-        piece_error.get_or_insert(e);
-    }
-    session.ensemble().end_all_notes();
-    let performance = if options.transcribe {
-        Some(session.stop_transcribing()?)
-    } else {
-        None
-    };
+    let (piece_error, performance) = perform(&session, options, piece)?;
     let end = session.time_in_master() + MAX_TAIL.min(2.0);
     pace.finish();
     while (position.load(Ordering::Acquire) as f64 / sample_rate as f64) < end {

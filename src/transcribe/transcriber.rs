@@ -309,23 +309,8 @@ impl Transcriber {
                 transcribed_level(volume, *id, *start, length),
                 properties,
             );
-            let part = match active
-                .performance
-                .parts
-                .iter_mut()
-                .position(|p| p.instrument_id == *instrument)
-            {
-                Some(i) => &mut active.performance.parts[i],
-                None => {
-                    active.performance.parts.push(PerformancePart::new(
-                        &instrument.0,
-                        instrument.1,
-                        serde_json::Value::String(clef_preference.to_string()),
-                    ));
-                    active.performance.parts.last_mut().expect("just pushed")
-                }
-            };
-            part.push_note(UNSPECIFIED_VOICE, note);
+            part_of(&mut active.performance, instrument, clef_preference)
+                .push_note(UNSPECIFIED_VOICE, note);
         }
     }
 
@@ -334,23 +319,32 @@ impl Transcriber {
     pub fn register_note(&self, instrument: &(String, usize), note: PerformanceNote) {
         let mut state = self.state();
         for active in state.active.iter_mut().filter(|a| a.wants(instrument)) {
-            let part = match active
-                .performance
-                .parts
-                .iter()
-                .position(|p| p.instrument_id == *instrument)
-            {
-                Some(i) => &mut active.performance.parts[i],
-                None => {
-                    active.performance.parts.push(PerformancePart::new(
-                        &instrument.0,
-                        instrument.1,
-                        serde_json::Value::String("from_name".into()),
-                    ));
-                    active.performance.parts.last_mut().expect("just pushed")
-                }
-            };
-            part.push_note(UNSPECIFIED_VOICE, note.clone());
+            part_of(&mut active.performance, instrument, "from_name")
+                .push_note(UNSPECIFIED_VOICE, note.clone());
+        }
+    }
+}
+
+/// The part of `performance` transcribing `instrument`, made (with `clef_preference`) the
+/// first time it plays.
+fn part_of<'a>(
+    performance: &'a mut Performance,
+    instrument: &(String, usize),
+    clef_preference: &str,
+) -> &'a mut PerformancePart {
+    match performance
+        .parts
+        .iter()
+        .position(|p| p.instrument_id == *instrument)
+    {
+        Some(i) => &mut performance.parts[i],
+        None => {
+            performance.parts.push(PerformancePart::new(
+                &instrument.0,
+                instrument.1,
+                serde_json::Value::String(clef_preference.to_string()),
+            ));
+            performance.parts.last_mut().expect("just pushed")
         }
     }
 }

