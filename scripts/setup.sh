@@ -7,8 +7,10 @@ set -euo pipefail
 # a clear error (the SF2 parser would panic on it).
 # python3 + python3-venv: the VST3 is also tested in minihost, a PyPI plugin host.
 # jackd2: real MIDI ports for the tests (a JACK server with the dummy driver).
+# libx11-dev + libxtst-dev: keyboard and mouse listeners (X11 and its RECORD extension).
+# xvfb + xdotool: the keyboard and mouse tests type and click on a private X server.
 packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev
-  fluidr3mono-gm-soundfont python3 python3-venv jackd2)
+  fluidr3mono-gm-soundfont python3 python3-venv jackd2 xvfb xdotool)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

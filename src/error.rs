@@ -99,6 +99,11 @@ pub enum Error {
     /// An output (MIDI port, OSC socket, audio device, file) could not be opened or written.
     #[error("{what}: {reason}")]
     Output { what: String, reason: String },
+
+    /// The keyboard or mouse cannot be listened to: no graphical display, or one that lacks
+    /// what listening needs.
+    #[error("cannot listen to the {what}: {reason}")]
+    NoDisplay { what: &'static str, reason: String },
 }
 
 /// Shorthand used throughout the crate.

@@ -49,6 +49,7 @@
 //!   MIDI and OSC output; [`soundfont`]: fonts and presets (a General-MIDI font is built in).
 //! - [`render`]: the audio side (event ring, block renderer, offline and real-time output);
 //!   [`run`]: the command line every piece gets.
+//! - [`listen`]: live input (OSC, MIDI, keyboard and mouse listeners, SCAMP-OSC remote mode).
 
 pub mod clock;
 pub mod ensemble;
@@ -78,6 +79,8 @@ pub use error::{Error, Result};
 pub use instrument::{
     ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions, ScampInstrument,
 };
+pub use listen::keyboard::KeyboardListenerOptions;
+pub use listen::mouse::MouseListenerOptions;
 /// The OSC crate listeners and OSC parts speak (`OscType` for callback arguments).
 pub use rosc;
 pub use run::{run, run_with, RunArgs};
@@ -98,6 +101,8 @@ pub mod prelude {
     pub use crate::instrument::{
         ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
     };
+    pub use crate::listen::keyboard::KeyboardListenerOptions;
+    pub use crate::listen::mouse::MouseListenerOptions;
     pub use crate::playback::midi::MidiDevice;
     pub use crate::saves_to_json::SavesToJson;
     pub use crate::session::Session;

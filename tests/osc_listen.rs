@@ -1,13 +1,16 @@
 //! OSC listeners on loopback: pattern matching, callbacks that play at "now", bursts in order,
 //! malformed packets skipped, removal, and SCAMP-OSC remote mode.
 
+#[path = "support/wait.rs"]
+mod wait;
 use rosc::{OscMessage, OscPacket, OscType};
 use scamp::listen::osc::{pattern_matches, OscServer};
 use scamp::playback::midi::MidiCapture;
 use scamp::prelude::*;
 use std::net::UdpSocket;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use wait::wait_until;
 
 fn send(socket: &UdpSocket, to: std::net::SocketAddr, addr: &str, args: Vec<OscType>) {
     let bytes = rosc::encoder::encode(&OscPacket::Message(OscMessage {
@@ -16,17 +19,6 @@ fn send(socket: &UdpSocket, to: std::net::SocketAddr, addr: &str, args: Vec<OscT
     }))
     .unwrap();
     socket.send_to(&bytes, to).unwrap();
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
 }
 
 #[test]

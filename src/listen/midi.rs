@@ -7,16 +7,14 @@
 //! midir to JACK (the tests run through a `jackd -d dummy` server, since CI machines have no
 //! ALSA sequencer).
 
-use super::act_now;
+use super::{act_now, Action, Dispatcher};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::playback::midi::MidiDevice;
 use midir::{MidiInput, MidiInputConnection};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::mpsc::channel;
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A MIDI callback: the message's bytes and the seconds since the previous message.
 pub type MidiCallback = Arc<dyn Fn(&[u8], f64) -> Result<()> + Send + Sync>;
@@ -42,8 +40,7 @@ pub fn input_port_names() -> Result<Vec<String>> {
 pub struct MidiListener {
     device: String,
     connection: Option<MidiInputConnection<()>>,
-    stop: Arc<AtomicBool>,
-    dispatcher: Option<JoinHandle<()>>,
+    _dispatcher: Dispatcher,
 }
 
 impl MidiListener {
@@ -100,38 +97,15 @@ impl MidiListener {
                 what: format!("connecting to MIDI input '{chosen}'"),
                 reason: e.to_string(),
             })?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let dispatcher = {
-            let (stop, name) = (Arc::clone(&stop), chosen.clone());
-            std::thread::Builder::new()
-                .name("scamp-midi-in".into())
-                .spawn(move || loop {
-                    match rx.recv_timeout(Duration::from_millis(20)) {
-                        Ok((bytes, dt)) => {
-                            if stop.load(Ordering::Acquire) {
-                                return;
-                            }
-                            let callback = Arc::clone(&callback);
-                            if let Err(e) = act_now(&master, &format!("MIDI {name}"), move || {
-                                callback(&bytes, dt)
-                            }) {
-                                log::warn!("MIDI callback for '{name}' could not run: {e}");
-                            }
-                        }
-                        Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Acquire) => {}
-                        Err(_) => return,
-                    }
-                })
-                .map_err(|e| Error::Resource {
-                    what: "the MIDI listener thread",
-                    reason: e.to_string(),
-                })?
-        };
+        let dispatcher =
+            Dispatcher::spawn(format!("MIDI {chosen}"), master, rx, move |(bytes, dt)| {
+                let callback = Arc::clone(&callback);
+                Some(Box::new(move || callback(&bytes, dt)) as Action)
+            })?;
         Ok(MidiListener {
             device: chosen,
             connection: Some(connection),
-            stop,
-            dispatcher: Some(dispatcher),
+            _dispatcher: dispatcher,
         })
     }
 
@@ -143,12 +117,9 @@ impl MidiListener {
 
 impl Drop for MidiListener {
     fn drop(&mut self) {
+        // Disconnect first; the dispatcher, dropped next, then joins.
         if let Some(c) = self.connection.take() {
             c.close();
-        }
-        self.stop.store(true, Ordering::Release);
-        if let Some(d) = self.dispatcher.take() {
-            let _ = d.join();
         }
     }
 }

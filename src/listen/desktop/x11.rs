@@ -1,0 +1,462 @@
+//! The desktop on Linux: an X11 client of the RECORD extension, plus screen size and grabs.
+//!
+//! Recording takes two connections, as the RECORD library requires: `control` creates the
+//! context and looks up keysyms, `data` receives the recorded events. Both belong to the
+//! source thread alone; every other X connection here is likewise opened, used and closed by
+//! one thread (Xlib is not thread-safe otherwise, and a host may not have called
+//! `XInitThreads`). Recorded device events carry the event type, the key or button, the server
+//! time and the pointer's root position, but not the modifier state, so the source tracks
+//! shift, AltGr and caps lock itself to find the keysym a key typed.
+
+use super::DesktopEvent;
+use crate::error::{Error, Result};
+use crate::listen::keyboard::keysym_name;
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use x11::{xlib, xrecord};
+
+/// One X connection, used by the thread that opened it.
+struct Connection(*mut xlib::Display);
+
+impl Connection {
+    fn open() -> std::result::Result<Connection, String> {
+        let name = std::env::var("DISPLAY").unwrap_or_default();
+        if name.is_empty() {
+            return Err(
+                "no graphical display (DISPLAY is not set); keyboard and mouse \
+                        listeners need an X session (on a headless machine, start one with \
+                        Xvfb)"
+                    .into(),
+            );
+        }
+        // SAFETY: a null name makes Xlib read DISPLAY; the result is checked for null.
+        let display = unsafe { xlib::XOpenDisplay(std::ptr::null()) };
+        if display.is_null() {
+            return Err(format!("cannot open the X display '{name}'"));
+        }
+        Ok(Connection(display))
+    }
+
+    fn root(&self) -> xlib::Window {
+        // SAFETY: self.0 is an open display.
+        unsafe { xlib::XDefaultRootWindow(self.0) }
+    }
+
+    fn has_extension(&self, name: &str) -> bool {
+        let name = CString::new(name).expect("no NUL in an extension name");
+        let (mut opcode, mut event, mut error) = (0, 0, 0);
+        // SAFETY: open display, valid C string, out-pointers to locals.
+        unsafe {
+            xlib::XQueryExtension(self.0, name.as_ptr(), &mut opcode, &mut event, &mut error) != 0
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // SAFETY: opened by XOpenDisplay, closed once.
+        unsafe { xlib::XCloseDisplay(self.0) };
+    }
+}
+
+/// Starts the source thread and returns once the server is recording for it.
+pub(super) fn start() -> std::result::Result<(), String> {
+    let (ready_tx, ready_rx) = channel();
+    std::thread::Builder::new()
+        .name("scamp-desktop".into())
+        .spawn(move || record(ready_tx))
+        .map_err(|e| format!("cannot start the keyboard and mouse thread: {e}"))?;
+    match ready_rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(result) => result,
+        Err(_) => Err("the X server did not start recording within 10 s".into()),
+    }
+}
+
+/// What the record callback needs, owned by the source thread.
+struct Recorder {
+    control: *mut xlib::Display,
+    ready: Option<Sender<std::result::Result<(), String>>>,
+    keys: KeyState,
+}
+
+#[derive(Default)]
+struct KeyState {
+    shift: Vec<u8>,
+    level3: Vec<u8>,
+    caps_lock: bool,
+}
+
+fn record(ready: Sender<std::result::Result<(), String>>) {
+    let opened = Connection::open().and_then(|control| {
+        if !control.has_extension("RECORD") {
+            return Err(
+                "the X display has no RECORD extension, which listening to the \
+                        keyboard and mouse needs"
+                    .to_string(),
+            );
+        }
+        Ok((control, Connection::open()?))
+    });
+    let (control, data) = match opened {
+        Ok(pair) => pair,
+        Err(reason) => {
+            let _ = ready.send(Err(reason));
+            return;
+        }
+    };
+    // SAFETY: both connections are open and used by this thread only; the range is filled in
+    // before use and freed after the context is made; `recorder` outlives the context.
+    unsafe {
+        let range = xrecord::XRecordAllocRange();
+        if range.is_null() {
+            let _ = ready.send(Err("out of memory for a record range".into()));
+            return;
+        }
+        (*range).device_events.first = xlib::KeyPress as u8;
+        (*range).device_events.last = xlib::MotionNotify as u8;
+        let mut clients = xrecord::XRecordAllClients;
+        let mut ranges = [range];
+        let context =
+            xrecord::XRecordCreateContext(control.0, 0, &mut clients, 1, ranges.as_mut_ptr(), 1);
+        xlib::XFree(range.cast());
+        if context == 0 {
+            let _ = ready.send(Err("the X server refused a record context".into()));
+            return;
+        }
+        xlib::XSync(control.0, xlib::False);
+        let mut recorder = Recorder {
+            control: control.0,
+            ready: Some(ready),
+            keys: KeyState::default(),
+        };
+        let enabled = xrecord::XRecordEnableContextAsync(
+            data.0,
+            context,
+            Some(on_record),
+            (&mut recorder as *mut Recorder).cast::<c_char>(),
+        );
+        if enabled == 0 {
+            if let Some(ready) = recorder.ready.take() {
+                let _ = ready.send(Err("the X server would not enable recording".into()));
+            }
+        } else {
+            let mut poll = libc::pollfd {
+                fd: xlib::XConnectionNumber(data.0),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            loop {
+                libc::poll(&mut poll, 1, 50);
+                xrecord::XRecordProcessReplies(data.0);
+                if recorder.ready.is_none() && super::should_stop() {
+                    break;
+                }
+            }
+        }
+        xrecord::XRecordDisableContext(control.0, context);
+        xrecord::XRecordFreeContext(control.0, context);
+        xlib::XSync(control.0, xlib::False);
+        if let Some(ready) = recorder.ready.take() {
+            let _ = ready.send(Err("recording ended before it started".into()));
+        }
+    }
+    drop(data);
+    drop(control);
+}
+
+unsafe extern "C" fn on_record(closure: *mut c_char, data: *mut xrecord::XRecordInterceptData) {
+    // SAFETY (whole function): Xlib hands back the closure given to
+    // XRecordEnableContextAsync (our live Recorder) and an intercept record we must free.
+    let Some(intercept) = data.as_ref() else {
+        return;
+    };
+    let recorder = &mut *closure.cast::<Recorder>();
+    match intercept.category {
+        xrecord::XRecordStartOfData => {
+            if let Some(ready) = recorder.ready.take() {
+                let _ = ready.send(Ok(()));
+            }
+        }
+        xrecord::XRecordFromServer if intercept.data_len * 4 >= 32 => {
+            let bytes = std::slice::from_raw_parts(intercept.data, 32);
+            if let Some(event) = recorder.convert(bytes) {
+                super::forward(event);
+            }
+        }
+        xrecord::XRecordEndOfData if recorder.ready.is_none() => {
+            super::failed("the X server stopped recording");
+        }
+        _ => {}
+    }
+    xrecord::XRecordFreeData(data);
+}
+
+const SHIFT_L: i64 = 0xffe1;
+const SHIFT_R: i64 = 0xffe2;
+const CAPS_LOCK: i64 = 0xffe5;
+const ISO_LEVEL3_SHIFT: i64 = 0xfe03;
+const MODE_SWITCH: i64 = 0xff7e;
+
+impl Recorder {
+    /// A recorded core event (an `xEvent`: type, detail, sequence, time, root, event, child,
+    /// root x, root y, ...) as a desktop event.
+    fn convert(&mut self, bytes: &[u8]) -> Option<DesktopEvent> {
+        let kind = c_int::from(bytes[0] & 0x7f);
+        let detail = bytes[1];
+        let at = (
+            f64::from(i16::from_ne_bytes([bytes[20], bytes[21]])),
+            f64::from(i16::from_ne_bytes([bytes[22], bytes[23]])),
+        );
+        Some(match kind {
+            xlib::KeyPress | xlib::KeyRelease => self.key(kind == xlib::KeyPress, detail),
+            xlib::MotionNotify => DesktopEvent::Move { x: at.0, y: at.1 },
+            xlib::ButtonPress | xlib::ButtonRelease => {
+                let pressed = kind == xlib::ButtonPress;
+                let (dx, dy) = match detail {
+                    4 => (0, 1),
+                    5 => (0, -1),
+                    6 => (-1, 0),
+                    7 => (1, 0),
+                    button => {
+                        return Some(DesktopEvent::Button {
+                            pressed,
+                            button,
+                            at: Some(at),
+                        })
+                    }
+                };
+                // The wheel is buttons 4-7: a press per notch, and a release to ignore.
+                if !pressed {
+                    return None;
+                }
+                DesktopEvent::Scroll {
+                    dx,
+                    dy,
+                    at: Some(at),
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn keysym(&self, keycode: u8, level: c_int) -> i64 {
+        // SAFETY: the control connection is open and used by this thread only.
+        unsafe { xlib::XkbKeycodeToKeysym(self.control, keycode, 0, level) as i64 }
+    }
+
+    fn key(&mut self, pressed: bool, keycode: u8) -> DesktopEvent {
+        let base = self.keysym(keycode, 0);
+        let held = |list: &mut Vec<u8>| {
+            list.retain(|&k| k != keycode);
+            if pressed {
+                list.push(keycode);
+            }
+        };
+        match base {
+            SHIFT_L | SHIFT_R => held(&mut self.keys.shift),
+            ISO_LEVEL3_SHIFT | MODE_SWITCH => held(&mut self.keys.level3),
+            CAPS_LOCK if pressed => self.keys.caps_lock = !self.keys.caps_lock,
+            _ => {}
+        }
+        let mut shifted = !self.keys.shift.is_empty();
+        if self.keys.caps_lock && is_lowercase_letter(base) {
+            shifted = !shifted;
+        }
+        let level = c_int::from(shifted) + if self.keys.level3.is_empty() { 0 } else { 2 };
+        let keysym = match self.keysym(keycode, level) {
+            0 => base,
+            sym => sym,
+        };
+        let name = keysym_name(keysym)
+            .or_else(|| {
+                // SAFETY: XKeysymToString returns a static string or null.
+                let text = unsafe { xlib::XKeysymToString(keysym as xlib::KeySym) };
+                (!text.is_null()).then(|| {
+                    unsafe { CStr::from_ptr(text) }
+                        .to_string_lossy()
+                        .to_lowercase()
+                })
+            })
+            .unwrap_or_else(|| format!("<{keycode}>"));
+        DesktopEvent::Key {
+            pressed,
+            id: u32::from(keycode),
+            name,
+            number: if keysym == 0 {
+                i64::from(keycode)
+            } else {
+                keysym
+            },
+        }
+    }
+}
+
+fn is_lowercase_letter(keysym: i64) -> bool {
+    u32::try_from(keysym)
+        .ok()
+        .and_then(char::from_u32)
+        .is_some_and(|c| keysym <= 0xff && c.is_lowercase())
+}
+
+/// The default screen's size in pixels.
+pub(crate) fn screen_size() -> std::result::Result<(f64, f64), String> {
+    let connection = Connection::open()?;
+    // SAFETY: open display; its default screen exists.
+    let (w, h) = unsafe {
+        let screen = xlib::XDefaultScreen(connection.0);
+        (
+            xlib::XDisplayWidth(connection.0, screen),
+            xlib::XDisplayHeight(connection.0, screen),
+        )
+    };
+    Ok((f64::from(w), f64::from(h)))
+}
+
+#[derive(Clone, Copy)]
+enum Device {
+    Keyboard,
+    Pointer,
+}
+
+/// Holds the keyboard or the pointer for this process alone (a listener's `suppress`):
+/// other programs stop receiving its events until the grab is dropped. A thread of ours
+/// owns the grabbing connection and drains what the server sends it.
+pub(crate) struct Grab {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Grab {
+    pub(crate) fn keyboard() -> Result<Grab> {
+        Self::start(Device::Keyboard)
+    }
+
+    pub(crate) fn pointer() -> Result<Grab> {
+        Self::start(Device::Pointer)
+    }
+
+    fn start(device: Device) -> Result<Grab> {
+        let what = match device {
+            Device::Keyboard => "keyboard",
+            Device::Pointer => "mouse",
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = channel::<std::result::Result<(), String>>();
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name(format!("scamp-grab-{what}"))
+                .spawn(move || hold(device, &stop, &tx))
+                .map_err(|e| Error::Resource {
+                    what: "the grab thread",
+                    reason: e.to_string(),
+                })?
+        };
+        match rx.recv() {
+            Ok(Ok(())) => Ok(Grab {
+                stop,
+                thread: Some(thread),
+            }),
+            Ok(Err(reason)) => {
+                let _ = thread.join();
+                Err(Error::NoDisplay {
+                    what,
+                    reason: format!("cannot suppress its events: {reason}"),
+                })
+            }
+            Err(_) => Err(Error::NoDisplay {
+                what,
+                reason: "the grab thread ended before grabbing".into(),
+            }),
+        }
+    }
+}
+
+fn grab_status(status: c_int) -> std::result::Result<(), String> {
+    match status {
+        xlib::GrabSuccess => Ok(()),
+        xlib::AlreadyGrabbed => Err("another program has grabbed it".into()),
+        xlib::GrabNotViewable => Err("the screen is not viewable".into()),
+        xlib::GrabFrozen => Err("it is frozen by another grab".into()),
+        other => Err(format!("the X server refused the grab (status {other})")),
+    }
+}
+
+fn hold(device: Device, stop: &AtomicBool, report: &Sender<std::result::Result<(), String>>) {
+    let connection = match Connection::open() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = report.send(Err(e));
+            return;
+        }
+    };
+    let (display, root) = (connection.0, connection.root());
+    let async_mode = xlib::GrabModeAsync;
+    // SAFETY: open display and its root window, used by this thread only.
+    let status = unsafe {
+        match device {
+            Device::Keyboard => xlib::XGrabKeyboard(
+                display,
+                root,
+                xlib::False,
+                async_mode,
+                async_mode,
+                xlib::CurrentTime,
+            ),
+            Device::Pointer => {
+                let mask =
+                    xlib::ButtonPressMask | xlib::ButtonReleaseMask | xlib::PointerMotionMask;
+                xlib::XGrabPointer(
+                    display,
+                    root,
+                    xlib::False,
+                    mask as u32,
+                    async_mode,
+                    async_mode,
+                    0,
+                    0,
+                    xlib::CurrentTime,
+                )
+            }
+        }
+    };
+    let grabbed = grab_status(status);
+    let ok = grabbed.is_ok();
+    let _ = report.send(grabbed);
+    if !ok {
+        return;
+    }
+    let mut event = std::mem::MaybeUninit::<xlib::XEvent>::uninit();
+    while !stop.load(Ordering::Acquire) {
+        // SAFETY: open display; XNextEvent only runs when an event is pending, so it
+        // never blocks, and it fully writes `event`.
+        unsafe {
+            while xlib::XPending(display) > 0 {
+                xlib::XNextEvent(display, event.as_mut_ptr());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: same display; ungrab and make sure the server has it before closing.
+    unsafe {
+        match device {
+            Device::Keyboard => xlib::XUngrabKeyboard(display, xlib::CurrentTime),
+            Device::Pointer => xlib::XUngrabPointer(display, xlib::CurrentTime),
+        };
+        xlib::XSync(display, xlib::False);
+    }
+}
+
+impl Drop for Grab {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
