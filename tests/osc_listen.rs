@@ -296,3 +296,29 @@ fn a_callback_can_play_a_note_without_blocking() {
         .iter()
         .any(|m| m.bytes == vec![0x90, 62, 63]));
 }
+
+#[test]
+fn a_process_can_remove_a_listener_whose_message_is_waiting_for_it() {
+    // This thread runs the master's process: while it does not wait, a message's callback has
+    // to wait for it. Removing the listener then must neither deadlock nor run the callback.
+    let session = Session::new(600.0).unwrap();
+    let heard = Arc::new(Mutex::new(0));
+    let counter = Arc::clone(&heard);
+    let bound = session
+        .register_osc_listener(
+            0,
+            "/x",
+            move |_: &str, _: &[OscType]| {
+                *counter.lock().unwrap() += 1;
+                Ok(())
+            },
+            "127.0.0.1",
+        )
+        .unwrap();
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    send(&socket, bound, "/x", vec![]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(session.remove_osc_listener(bound.port(), "127.0.0.1"));
+    session.wait(1.0).unwrap();
+    assert_eq!(*heard.lock().unwrap(), 0);
+}

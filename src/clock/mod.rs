@@ -316,6 +316,27 @@ impl Clock {
         }
     }
 
+    /// [`rouse_and_hold`](Self::rouse_and_hold) that gives up, returning false with nothing
+    /// held, once `cancel` is set (and [`wake_outside_callers`](Self::wake_outside_callers)
+    /// called).
+    pub(crate) fn rouse_and_hold_unless(
+        &self,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<bool> {
+        match context::caller(&self.shared) {
+            Caller::Outside | Caller::External => {
+                context::acquire_external_unless(&self.shared, cancel)
+            }
+            _ => Ok(true),
+        }
+    }
+
+    /// Wakes outside threads waiting in [`rouse_and_hold_unless`](Self::rouse_and_hold_unless)
+    /// so they see their cancel flag.
+    pub(crate) fn wake_outside_callers(&self) {
+        self.shared.wake_outside_callers();
+    }
+
     /// Gives back the baton taken by [`rouse_and_hold`](Self::rouse_and_hold).
     pub fn release_from_suspension(&self) {
         context::release_external(&self.shared);

@@ -33,7 +33,20 @@ pub(crate) fn act_now(
     name: &str,
     action: impl FnOnce() -> Result<()> + Send + 'static,
 ) -> Result<()> {
-    master.rouse_and_hold()?;
+    act_now_unless(master, name, &AtomicBool::new(false), action)
+}
+
+/// [`act_now`], unless `cancel` is set before the session lets this thread act (the listener
+/// is being removed; its remover wakes us with [`Clock::wake_outside_callers`]).
+pub(crate) fn act_now_unless(
+    master: &Clock,
+    name: &str,
+    cancel: &AtomicBool,
+    action: impl FnOnce() -> Result<()> + Send + 'static,
+) -> Result<()> {
+    if !master.rouse_and_hold_unless(cancel)? {
+        return Ok(());
+    }
     let result = master.fork_with(
         move |clock: Clock| {
             let acted = action();
@@ -50,10 +63,12 @@ pub(crate) fn act_now(
 pub(crate) type Action = Box<dyn FnOnce() -> Result<()> + Send>;
 
 /// A listener's dispatcher thread: takes its inputs in arrival order, turns each into at most
-/// one [`Action`] and runs it with [`act_now`]. Dropping it joins the thread and skips what is
-/// still queued, so no callback starts after the drop returns.
+/// one [`Action`] and runs it with [`act_now_unless`]. Dropping it joins the thread and skips
+/// what is still queued, so no callback starts after the drop returns; a process may drop it
+/// (remove a listener) while holding the session's baton.
 pub(crate) struct Dispatcher {
     stop: Arc<AtomicBool>,
+    master: Clock,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -67,7 +82,7 @@ impl Dispatcher {
     ) -> Result<Dispatcher> {
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let stop = Arc::clone(&stop);
+            let (stop, master) = (Arc::clone(&stop), master.clone());
             std::thread::Builder::new()
                 .name(format!("scamp-{name}"))
                 .spawn(move || loop {
@@ -79,7 +94,7 @@ impl Dispatcher {
                             let Some(action) = to_action(input) else {
                                 continue;
                             };
-                            if let Err(e) = act_now(&master, &name, action) {
+                            if let Err(e) = act_now_unless(&master, &name, &stop, action) {
                                 log::warn!("{name} callback could not run: {e}");
                             }
                         }
@@ -94,6 +109,7 @@ impl Dispatcher {
         };
         Ok(Dispatcher {
             stop,
+            master,
             thread: Some(thread),
         })
     }
@@ -102,6 +118,7 @@ impl Dispatcher {
 impl Drop for Dispatcher {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
+        self.master.wake_outside_callers();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

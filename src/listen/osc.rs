@@ -6,7 +6,7 @@
 //! at "now" (see [`crate::listen`]). Malformed packets (truncated, bad type tags, garbage) are
 //! logged (once per kind of error and then counted) and skipped. Bundles are unpacked in order.
 
-use super::act_now;
+use super::act_now_unless;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use rosc::address::{Matcher, OscAddress};
@@ -33,6 +33,7 @@ pub struct OscServer {
     routes: Arc<Mutex<Vec<Route>>>,
     stop: Arc<AtomicBool>,
     malformed: Arc<AtomicU64>,
+    master: Clock,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -134,7 +135,7 @@ impl OscServer {
                 .spawn(move || receive(socket, tx, &stop, &malformed, address))
         };
         let dispatcher = {
-            let (stop, routes) = (Arc::clone(&stop), Arc::clone(&routes));
+            let (stop, routes, master) = (Arc::clone(&stop), Arc::clone(&routes), master.clone());
             std::thread::Builder::new()
                 .name(format!("scamp-osc-dispatch-{port}"))
                 .spawn(move || dispatch(rx, &routes, &stop, &master))
@@ -148,6 +149,7 @@ impl OscServer {
             routes,
             stop,
             malformed,
+            master,
             threads: vec![receiver.map_err(fail)?, dispatcher.map_err(fail)?],
         })
     }
@@ -191,6 +193,8 @@ impl OscServer {
 impl Drop for OscServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
+        // The dispatcher may be waiting for a baton held by whoever drops us.
+        self.master.wake_outside_callers();
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -276,7 +280,7 @@ fn dispatch(
             .collect();
         for callback in callbacks {
             let (addr, args) = (message.addr.clone(), message.args.clone());
-            if let Err(e) = act_now(master, &format!("OSC {addr}"), move || {
+            if let Err(e) = act_now_unless(master, &format!("OSC {addr}"), stop, move || {
                 callback(&addr, &args)
             }) {
                 log::warn!("OSC callback for {} could not run: {e}", message.addr);

@@ -10,6 +10,7 @@ use super::process::Yielder;
 use super::{Baton, ClockId, Core, Shared};
 use crate::error::{Error, Result};
 use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard, Weak};
 
 /// What the scheduler thread is running right now.
@@ -178,6 +179,14 @@ pub(crate) fn hold(shared: &Shared) -> Result<Hold<'_>> {
 
 /// Waits until the session is idle and takes its baton for this thread (nested calls count).
 pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
+    acquire_external_unless(shared, &AtomicBool::new(false)).map(|_| ())
+}
+
+/// [`acquire_external`], giving up (`Ok(false)`, nothing taken) once `cancel` is set. Whoever
+/// sets it must then wake the waiters ([`Shared::wake_outside_callers`]). This lets a
+/// listener's thread be joined by a process that holds the baton: without it, the thread could
+/// wait for a baton that its joiner never gives back.
+pub(crate) fn acquire_external_unless(shared: &Shared, cancel: &AtomicBool) -> Result<bool> {
     if caller(shared) == Caller::External {
         ROLES.with(|r| {
             for (id, _, role) in r.borrow_mut().iter_mut().rev() {
@@ -189,12 +198,13 @@ pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
                 }
             }
         });
-        return Ok(());
+        return Ok(true);
     }
     let mut core = shared.lock();
     core.external_waiting += 1;
     shared.scheduler_cv.notify_all();
-    while core.baton != Baton::Idle && !core.shutdown {
+    let cancelled = || cancel.load(Ordering::Acquire);
+    while core.baton != Baton::Idle && !core.shutdown && !cancelled() {
         core = shared
             .thread_cv
             .wait(core)
@@ -206,6 +216,10 @@ pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
             "MASTER (the session has shut down)".into(),
         ));
     }
+    if core.baton != Baton::Idle {
+        shared.scheduler_cv.notify_all();
+        return Ok(false);
+    }
     core.baton = Baton::External(std::thread::current().id());
     stamp_external_now(&mut core);
     drop(core);
@@ -213,7 +227,7 @@ pub(crate) fn acquire_external(shared: &Shared) -> Result<()> {
         r.borrow_mut()
             .push((shared.id, Weak::new(), Role::External { depth: 1 }))
     });
-    Ok(())
+    Ok(true)
 }
 
 /// Moves ideal time to the driver's idea of "now" for an action from outside.

@@ -118,6 +118,14 @@ impl Shared {
         self.scheduler_cv.notify_all();
         self.thread_cv.notify_all();
     }
+
+    /// Wakes threads waiting to act from outside, after setting a flag they check (see
+    /// `context::acquire_external_unless`). Taking the lock first means none of them can be
+    /// between checking the flag and going to sleep, so none misses the wake-up.
+    pub(crate) fn wake_outside_callers(&self) {
+        drop(self.lock());
+        self.notify_all();
+    }
 }
 
 impl Core {

@@ -2,7 +2,9 @@
 //!
 //! The server is this test process's own (never the developer's desktop, which xdotool would
 //! type into): started once, on a display number Xvfb picks itself (`-displayfd`), on a 1000×800
-//! screen, and stopped by a watcher shell when the test process exits. The desktop event
+//! screen, kept as it is between clients (`-noreset`: by default an X server resets, pointer
+//! and all, when its last client leaves), and stopped by a watcher shell when the test process
+//! exits. The desktop event
 //! source is one per process, so tests that type or click take [`lock`] to run one at a time.
 
 use std::io::{BufRead, BufReader};
@@ -20,7 +22,7 @@ pub fn lock() -> MutexGuard<'static, ()> {
     let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     DISPLAY.get_or_init(|| {
         let script = format!(
-            "Xvfb -displayfd 3 -screen 0 {}x{}x24 -nolisten tcp 3>&1 >/dev/null 2>&1 & x=$!; \
+            "Xvfb -displayfd 3 -screen 0 {}x{}x24 -nolisten tcp -noreset 3>&1 >/dev/null 2>&1 & x=$!; \
              while kill -0 {} 2>/dev/null; do sleep 0.5; done; kill $x",
             WIDTH,
             HEIGHT,

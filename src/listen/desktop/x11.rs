@@ -71,17 +71,32 @@ pub(super) fn start() -> std::result::Result<(), String> {
         .name("scamp-desktop".into())
         .spawn(move || record(ready_tx))
         .map_err(|e| format!("cannot start the keyboard and mouse thread: {e}"))?;
-    match ready_rx.recv_timeout(Duration::from_secs(10)) {
+    match ready_rx.recv() {
         Ok(result) => result,
-        Err(_) => Err("the X server did not start recording within 10 s".into()),
+        Err(_) => Err("the keyboard and mouse thread ended before recording".into()),
     }
 }
+
+/// How long the server may take to start recording before the source gives up.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the record callback needs, owned by the source thread.
 struct Recorder {
     control: *mut xlib::Display,
+    /// Until recording starts: where to say whether it did.
     ready: Option<Sender<std::result::Result<(), String>>>,
+    /// Set before recording is disabled, when its end is expected.
+    stopping: bool,
     keys: KeyState,
+}
+
+impl Recorder {
+    /// Says whether recording started, if that is still to be said.
+    fn report(&mut self, started: std::result::Result<(), String>) {
+        if let Some(ready) = self.ready.take() {
+            let _ = ready.send(started);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -109,12 +124,20 @@ fn record(ready: Sender<std::result::Result<(), String>>) {
             return;
         }
     };
+    // Boxed so that the address handed to Xlib stays put; dropped only after `data` closes,
+    // since closing may still deliver the end of the recording to the callback.
+    let mut recorder = Box::new(Recorder {
+        control: control.0,
+        ready: Some(ready),
+        stopping: false,
+        keys: KeyState::default(),
+    });
     // SAFETY: both connections are open and used by this thread only; the range is filled in
-    // before use and freed after the context is made; `recorder` outlives the context.
+    // before use and freed once the context is made; `recorder` outlives both connections.
     unsafe {
         let range = xrecord::XRecordAllocRange();
         if range.is_null() {
-            let _ = ready.send(Err("out of memory for a record range".into()));
+            recorder.report(Err("out of memory for a record range".into()));
             return;
         }
         (*range).device_events.first = xlib::KeyPress as u8;
@@ -125,48 +148,41 @@ fn record(ready: Sender<std::result::Result<(), String>>) {
             xrecord::XRecordCreateContext(control.0, 0, &mut clients, 1, ranges.as_mut_ptr(), 1);
         xlib::XFree(range.cast());
         if context == 0 {
-            let _ = ready.send(Err("the X server refused a record context".into()));
+            recorder.report(Err("the X server refused a record context".into()));
             return;
         }
         xlib::XSync(control.0, xlib::False);
-        let mut recorder = Recorder {
-            control: control.0,
-            ready: Some(ready),
-            keys: KeyState::default(),
-        };
-        let enabled = xrecord::XRecordEnableContextAsync(
-            data.0,
-            context,
-            Some(on_record),
-            (&mut recorder as *mut Recorder).cast::<c_char>(),
-        );
-        if enabled == 0 {
-            if let Some(ready) = recorder.ready.take() {
-                let _ = ready.send(Err("the X server would not enable recording".into()));
-            }
+        let closure = (&mut *recorder as *mut Recorder).cast::<c_char>();
+        if xrecord::XRecordEnableContextAsync(data.0, context, Some(on_record), closure) == 0 {
+            recorder.report(Err("the X server would not enable recording".into()));
         } else {
             let mut poll = libc::pollfd {
                 fd: xlib::XConnectionNumber(data.0),
                 events: libc::POLLIN,
                 revents: 0,
             };
+            let started = std::time::Instant::now();
             loop {
                 libc::poll(&mut poll, 1, 50);
                 xrecord::XRecordProcessReplies(data.0);
-                if recorder.ready.is_none() && super::should_stop() {
+                let stop = match recorder.ready {
+                    None => super::should_stop(),
+                    Some(_) => started.elapsed() > START_TIMEOUT,
+                };
+                if stop {
                     break;
                 }
             }
         }
+        recorder.stopping = true;
+        recorder.report(Err("recording ended before it started".into()));
         xrecord::XRecordDisableContext(control.0, context);
         xrecord::XRecordFreeContext(control.0, context);
         xlib::XSync(control.0, xlib::False);
-        if let Some(ready) = recorder.ready.take() {
-            let _ = ready.send(Err("recording ended before it started".into()));
-        }
     }
     drop(data);
     drop(control);
+    drop(recorder);
 }
 
 unsafe extern "C" fn on_record(closure: *mut c_char, data: *mut xrecord::XRecordInterceptData) {
@@ -177,18 +193,14 @@ unsafe extern "C" fn on_record(closure: *mut c_char, data: *mut xrecord::XRecord
     };
     let recorder = &mut *closure.cast::<Recorder>();
     match intercept.category {
-        xrecord::XRecordStartOfData => {
-            if let Some(ready) = recorder.ready.take() {
-                let _ = ready.send(Ok(()));
-            }
-        }
+        xrecord::XRecordStartOfData => recorder.report(Ok(())),
         xrecord::XRecordFromServer if intercept.data_len * 4 >= 32 => {
             let bytes = std::slice::from_raw_parts(intercept.data, 32);
             if let Some(event) = recorder.convert(bytes) {
                 super::forward(event);
             }
         }
-        xrecord::XRecordEndOfData if recorder.ready.is_none() => {
+        xrecord::XRecordEndOfData if !recorder.stopping => {
             super::failed("the X server stopped recording");
         }
         _ => {}
