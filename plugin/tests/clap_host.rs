@@ -4,13 +4,15 @@
 //!
 //! It loads `target/bundled/scamp.clap` (made by `cargo xtask bundle scamp-plugin --release`,
 //! which `scripts/test.sh` runs first) and falls back to the library cargo just built for this
-//! test. The plugin plays its default piece, "Arpeggio": sixteenth notes, a chord every bar.
+//! test. The plugin plays its default piece, "Arpeggio": sixteenth notes, a chord every bar;
+//! one test switches to "Echo" through the Piece parameter and plays it notes.
 
+use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::render::{PluginRender, RenderMode};
 use clack_host::events::event_types::{
-    MidiEvent, NoteOffEvent, NoteOnEvent, TransportEvent, TransportFlags,
+    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
 };
-use clack_host::events::{EventFlags, Match};
+use clack_host::events::{EventFlags, Match, Pckn};
 use clack_host::prelude::*;
 use clack_host::utils::{BeatTime, SecondsTime};
 use std::path::PathBuf;
@@ -77,6 +79,21 @@ fn run_host(
     plan: Plan,
     real_time: bool,
 ) -> (Vec<Heard>, usize, Vec<f32>) {
+    run_host_with(block, blocks, plan, real_time, &|_, _, _| {})
+}
+
+/// What the host sends the plugin in the block starting at a sample: `(at, piece parameter
+/// id, events to fill)`.
+type Inputs<'a> = &'a dyn Fn(u64, ClapId, &mut EventBuffer);
+
+/// [`run_host`] that also sends events (`inputs`) into each block.
+fn run_host_with(
+    block: usize,
+    blocks: usize,
+    plan: Plan,
+    real_time: bool,
+    inputs: Inputs,
+) -> (Vec<Heard>, usize, Vec<f32>) {
     let entry = unsafe { PluginEntry::load(plugin_path()) }.expect("the plugin loads");
     let factory = entry.get_plugin_factory().expect("a plugin factory");
     let descriptor = factory
@@ -109,6 +126,19 @@ fn run_host(
         min_frames_count: 1,
         max_frames_count: block as u32,
     };
+    let params = handle
+        .get_extension::<PluginParams>()
+        .expect("the params extension");
+    let mut info = ParamInfoBuffer::new();
+    let piece_param = (0..params.count(&handle))
+        .filter_map(|i| {
+            params
+                .get_info(&handle, i, &mut info)
+                .map(|p| (p.id, p.name.to_vec()))
+        })
+        .find(|(_, name)| name.as_slice() == b"Piece")
+        .map(|(id, _)| id)
+        .expect("a Piece parameter");
     let stopped = instance.activate(|_, _| (), config).unwrap();
     let mut processor = stopped.start_processing().unwrap();
     let mut out_events = EventBuffer::new();
@@ -147,6 +177,8 @@ fn run_host(
             }
         });
         out_events.clear();
+        let mut in_events = EventBuffer::new();
+        inputs(at, piece_param, &mut in_events);
         let input = InputAudioBuffers::empty();
         let mut output = output_ports.with_output_buffers([AudioPortBuffer {
             latency: 0,
@@ -158,7 +190,7 @@ fn run_host(
             .process(
                 &input,
                 &mut output,
-                &InputEvents::empty(),
+                &InputEvents::from_buffer(&in_events),
                 &mut OutputEvents::from_buffer(&mut out_events),
                 None,
                 transport.as_ref(),
@@ -339,4 +371,36 @@ fn a_seek_to_bar_5_gives_the_notes_of_playing_through_to_bar_5() {
         .collect();
     assert_eq!(ons(&seek), after);
     assert_eq!(after.len(), 20);
+}
+
+#[test]
+fn notes_from_the_host_reach_the_echo_pieces_listener() {
+    const BLOCK: usize = 480;
+    const SENT: u64 = 40 * BLOCK as u64;
+    // Echo is the fifth built-in piece; the host picks it in the first block, then sends
+    // middle C in block 40 (0.4 s), paced like a real-time host.
+    let inputs = |at: u64, piece: ClapId, events: &mut EventBuffer| {
+        if at == 0 {
+            events.push(&ParamValueEvent::new(0, piece, Pckn::match_all(), 4.0));
+        }
+        if at == SENT {
+            events.push(&NoteOnEvent::new(
+                100,
+                Pckn::new(0u16, 0u16, 60u16, Match::All),
+                0.8,
+            ));
+        }
+    };
+    let (heard, _, _) = run_host_with(BLOCK, 100, &at_90, true, &inputs);
+    let ons = ons(&heard);
+    assert_eq!(ons.len(), 1, "only the echo plays: {ons:?}");
+    let (at, key) = ons[0];
+    assert_eq!(key, 67, "a fifth above the C sent");
+    // Played at "now" for the piece: the audio position plus the 50 ms lookahead, give or
+    // take a few blocks for the hand-over between threads.
+    let late = (at as f64 - (SENT + 100) as f64) / SR;
+    assert!(
+        (0.0..0.15).contains(&late),
+        "echoed {late} s after the note was sent"
+    );
 }
