@@ -13,6 +13,8 @@ cargo test -j2 --workspace --all-targets --no-run
 cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
+# The API documentation builds without broken links.
+RUSTDOCFLAGS="-D warnings" cargo doc -j2 --no-deps --workspace -q
 # The README's "your own pieces as a plugin" crate compiles and exports a plugin.
 CARGO_TARGET_DIR=target/template cargo clippy -j2 --manifest-path plugin-template/Cargo.toml -- -D warnings
 # Real MIDI ports through a JACK server with the dummy driver (no sound card or ALSA sequencer

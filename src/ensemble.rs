@@ -74,7 +74,7 @@ impl PartOptions {
     }
 }
 
-/// Options of [`Ensemble::new_midi_part_with`].
+/// Options of [`Ensemble::new_midi_part`].
 #[derive(Clone, Default)]
 pub struct MidiPartOptions {
     /// `None`: a virtual output port named `midi_output_name` (or the part's name).
@@ -118,7 +118,7 @@ impl MidiPartOptions {
     }
 }
 
-/// Options of [`Ensemble::new_osc_part_with`].
+/// Options of [`Ensemble::new_osc_part`].
 #[derive(Debug, Clone)]
 pub struct OscPartOptions {
     pub ip_address: String,

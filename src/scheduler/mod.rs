@@ -6,13 +6,13 @@
 //!   scheduler pops a wake-up (or an external action is stamped at "now"). Every clock's beat
 //!   and time derive from it through the tempo histories; nothing here reads the wall clock
 //!   except the real-time driver deciding *when* to deliver.
-//! - **One process at a time.** Whoever holds the baton ([`Baton`]) is the only code acting on
+//! - **One process at a time.** Whoever holds the baton (`Baton`) is the only code acting on
 //!   the clocks: the scheduler thread while it runs a process (processes are stackful
-//!   coroutines multiplexed on the scheduler thread, see [`process`]), the thread that owns the
+//!   coroutines multiplexed on the scheduler thread, see `process`), the thread that owns the
 //!   master clock's process, or an external thread that roused the session. The `Core` mutex
 //!   is only held for short bookkeeping, never while user code runs.
 //! - **Deterministic order.** Wake-ups at the same ideal time run deeper clocks first, then by
-//!   fork path, then by insertion ([`queue`]); killed processes are unwound in tree order.
+//!   fork path, then by insertion (`queue`); killed processes are unwound in tree order.
 
 pub(crate) mod context;
 pub mod driver;

@@ -1,9 +1,9 @@
 //! The [`Transcriber`]: records what instruments play into [`Performance`]s.
 //!
 //! Owns the transcriptions in progress. Instruments ask it, when a note starts, where the note
-//! starts in each transcription that wants it ([`Transcriber::note_started`]), record the
+//! starts in each transcription that wants it (`Transcriber::note_started`), record the
 //! written pitch/volume changes made while it sounds, and hand the note over when it ends
-//! ([`Transcriber::note_ended`]). Positions come from ideal time on the transcription's clock
+//! (`Transcriber::note_ended`). Positions come from ideal time on the transcription's clock
 //! (beats, or seconds with `units = Time`), relative to where the transcription started, so a
 //! fast-forwarded run and a real-time run transcribe identically. Several transcriptions can
 //! run at once, each with its own clock, units and instruments.

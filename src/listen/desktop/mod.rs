@@ -3,8 +3,8 @@
 //! The first keyboard or mouse listener starts a source thread that forwards every event to the
 //! subscribers of the moment; when the last one unsubscribes the source stops, and the next
 //! subscription starts it again. The source only forwards: callbacks run on each listener's
-//! own [`Dispatcher`](super::Dispatcher), so a slow callback never holds up the desktop.
-//! [`subscribe`] returns once the source is really listening, so every event after it is heard.
+//! own `Dispatcher`, so a slow callback never holds up the desktop.
+//! `subscribe` returns once the source is really listening, so every event after it is heard.
 //!
 //! Sources: on Linux, [`x11`], a client of the X server's RECORD extension (rdev's X11
 //! listener cannot say when it has started, cannot stop, and drops where buttons were
