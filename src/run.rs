@@ -7,6 +7,7 @@
 //!   --seed N  --soundfont PATH  --sample-rate HZ  --tempo BPM  --block-size N  --quiet
 //!   --json FILE  --midi FILE  --png FILE   also save what was played (Performance JSON,
 //!                                           Standard MIDI File, piano-roll picture)
+//!   --duration SECONDS                      stop the piece there (for pieces that never end)
 //! ```
 //!
 //! The piece is a function of the [`Session`] it plays on: the session's tempo, seed and
@@ -61,6 +62,10 @@ pub struct RunArgs {
     /// Save a piano-roll picture of what was played (PNG).
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
+    /// Stop the piece after this many seconds (a piece that never ends, such as one waiting
+    /// for input, needs it to render); its notes end there and ring out.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
 }
 
 impl RunArgs {
@@ -73,6 +78,7 @@ impl RunArgs {
             soundfont: self.soundfont.clone(),
             progress: !self.quiet,
             transcribe: self.json.is_some() || self.midi.is_some() || self.png.is_some(),
+            duration: self.duration,
         }
     }
 

@@ -478,6 +478,23 @@ impl AbortHandle {
             shared.notify_all();
         }
     }
+
+    /// Stops the session *at its "now"*: acting from outside first moves ideal time to the
+    /// driver's now (audio-paced: the horizon), so the processes unwind there and the notes
+    /// they were playing end at that moment, in the audio and in transcriptions. Waits for
+    /// the baton like any outside action: not for real-time threads, nor for a process of the
+    /// session itself.
+    pub fn abort_now(&self) {
+        let Some(shared) = self.shared.upgrade() else {
+            return;
+        };
+        let master = Clock::from_parts(shared, 0);
+        let held = master.rouse_and_hold();
+        self.abort();
+        if held.is_ok() {
+            master.release_from_suspension();
+        }
+    }
 }
 
 impl Deref for Session {

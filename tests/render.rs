@@ -255,3 +255,64 @@ fn a_piece_command_line_saves_wav_json_midi_and_png() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A piece that never ends: an organ note held for ten beats inside a process, and a master
+/// that waits forever (as a piece waiting for input does).
+fn never_ending(s: &Session) -> scamp::Result<()> {
+    let organ = s.new_part("organ")?;
+    s.fork(move |_c: Clock| organ.play_note(60, 0.8, 10.0, ""))?;
+    s.wait_forever()
+}
+
+fn capped(block_size: usize, duration: f64) -> RenderReport {
+    let options = RenderOptions {
+        block_size,
+        soundfont: Some("default".into()),
+        transcribe: true,
+        duration: Some(duration),
+        ..RenderOptions::default()
+    };
+    render_piece(&options, never_ending).expect("render")
+}
+
+#[test]
+fn duration_stops_a_piece_that_never_ends_at_the_same_sample_at_any_block_size() {
+    let reports: Vec<RenderReport> = [64, 512, 4096].map(|b| capped(b, 1.5)).into();
+    for report in &reports {
+        assert!(report.piece_error.is_none(), "{:?}", report.piece_error);
+        assert_eq!(report.piece_seconds, 1.5);
+        assert_eq!(report.late_events, 0);
+        assert_eq!(
+            report.left, reports[0].left,
+            "the same audio at every block size"
+        );
+    }
+    let left = &reports[0].left;
+    // The note sounds up to the cap, then ends there and rings out (the audio stops after).
+    assert!(rms(left, sample(1.3), sample(1.5)) > 0.01);
+    assert!(rms(left, sample(1.9), sample(2.0)) < rms(left, sample(1.3), sample(1.5)) / 10.0);
+    assert!(reports[0].seconds() > 1.5 && reports[0].seconds() < 1.5 + 10.0);
+    // It is transcribed as ending at the cap.
+    let performance = reports[0].performance.as_ref().unwrap();
+    let notes = performance.notes();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        (notes[0].1.end_beat() - 1.5).abs() < 1e-9,
+        "{:?}",
+        notes[0].1
+    );
+}
+
+#[test]
+fn a_duration_that_is_not_a_positive_number_is_refused_by_name() {
+    for bad in [0.0, -1.0, f64::NAN] {
+        let options = RenderOptions {
+            duration: Some(bad),
+            ..RenderOptions::default()
+        };
+        let err = render_piece(&options, never_ending)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--duration"), "{err}");
+    }
+}

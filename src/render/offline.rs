@@ -11,7 +11,7 @@
 use super::renderer::BlockRenderer;
 use super::wav::write_wav;
 use super::DEFAULT_SAMPLE_RATE;
-use crate::error::{Error, Result};
+use crate::error::{check_positive, Error, Result};
 use crate::scheduler::paced::Pace;
 use crate::session::Session;
 use crate::transcribe::Performance;
@@ -45,6 +45,9 @@ pub struct RenderOptions {
     pub progress: bool,
     /// Transcribe every instrument while rendering (the report's `performance`).
     pub transcribe: bool,
+    /// Stop the piece after this many seconds of audio (its sounding notes end there and ring
+    /// out): how a piece that never ends, like one waiting for input, is rendered.
+    pub duration: Option<f64>,
 }
 
 impl Default for RenderOptions {
@@ -57,6 +60,7 @@ impl Default for RenderOptions {
             soundfont: None,
             progress: false,
             transcribe: false,
+            duration: None,
         }
     }
 }
@@ -107,34 +111,46 @@ where
             expected: "between 1 and 65536 samples",
         });
     }
+    if let Some(d) = options.duration {
+        check_positive("--duration", d)?;
+    }
     let started = Instant::now();
     let pace = Pace::new();
     let session = paced_session(options, &pace)?;
     let renderer = session.attach_audio(options.sample_rate as f64)?;
-    let piece_end = Arc::new(AtomicU64::new(f64::INFINITY.to_bits()));
+    let ending = Arc::new(Ending::default());
     let thread = {
-        let (pace, piece_end, block, progress) = (
-            pace.clone(),
-            Arc::clone(&piece_end),
-            options.block_size,
-            options.progress,
-        );
+        let (pace, ending, abort) = (pace.clone(), Arc::clone(&ending), session.abort_handle());
+        let (block, progress, duration) = (options.block_size, options.progress, options.duration);
         std::thread::Builder::new()
             .name("scamp-render".into())
-            .spawn(move || render_loop(renderer, &pace, &piece_end, block, progress))
+            .spawn(move || {
+                let cap = duration.map(|seconds| Cap { seconds, abort });
+                render_loop(renderer, &pace, &ending, cap, block, progress)
+            })
             .map_err(|e| Error::Resource {
                 what: "the render thread",
                 reason: e.to_string(),
             })?
     };
-    let (piece_error, performance) = perform(&session, options, piece)?;
-    piece_end.store(session.time_in_master().to_bits(), Ordering::Release);
+    let (mut piece_error, performance) = perform(&session, options, piece)?;
+    ending.piece_ended(session.time_in_master());
     pace.finish();
     let (left, right, renderer) = thread.join().map_err(|_| Error::Resource {
         what: "the render thread",
         reason: "it panicked".into(),
     })?;
     drop(session);
+    if ending.capped() {
+        // The stop was ours: the piece's waits failing because of it is not the piece's fault.
+        if let Some(Error::ClockDead(_)) = piece_error {
+            piece_error = None;
+        }
+        log::info!(
+            "the piece was stopped after --duration {:?} s",
+            options.duration
+        );
+    }
     if let Some(e) = &piece_error {
         log::error!("the piece stopped with an error: {e}");
     }
@@ -142,7 +158,7 @@ where
         sample_rate: options.sample_rate,
         left,
         right,
-        piece_seconds: f64::from_bits(piece_end.load(Ordering::Acquire)),
+        piece_seconds: ending.end(),
         wall_seconds: started.elapsed().as_secs_f64(),
         events_applied: renderer.events_applied(),
         late_events: renderer.late_events(),
@@ -202,10 +218,58 @@ pub(crate) fn run_caught(piece: impl FnOnce() -> Result<()>) -> Result<()> {
     })
 }
 
+/// How the piece's end is agreed between the piece's thread and the render thread.
+struct Ending {
+    /// Master seconds at which the piece ended (infinite until known).
+    end: AtomicU64,
+    /// The piece's thread is done (its last notes are in the ring).
+    done: std::sync::atomic::AtomicBool,
+    /// The render thread stopped the piece at `--duration`.
+    capped: std::sync::atomic::AtomicBool,
+}
+
+impl Default for Ending {
+    fn default() -> Self {
+        Ending {
+            end: AtomicU64::new(f64::INFINITY.to_bits()),
+            done: Default::default(),
+            capped: Default::default(),
+        }
+    }
+}
+
+impl Ending {
+    /// The piece's thread is done; its end is `at` unless the render thread capped it first.
+    fn piece_ended(&self, at: f64) {
+        let _ = self.end.compare_exchange(
+            f64::INFINITY.to_bits(),
+            at.to_bits(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        self.done.store(true, Ordering::Release);
+    }
+
+    fn end(&self) -> f64 {
+        f64::from_bits(self.end.load(Ordering::Acquire))
+    }
+
+    fn capped(&self) -> bool {
+        self.capped.load(Ordering::Acquire)
+    }
+}
+
+/// Where the render stops the piece.
+struct Cap {
+    seconds: f64,
+    abort: crate::session::AbortHandle,
+}
+
 fn render_loop(
     mut renderer: BlockRenderer,
     pace: &Pace,
-    piece_end: &AtomicU64,
+    ending: &Ending,
+    cap: Option<Cap>,
     block: usize,
     progress: bool,
 ) -> (Vec<f32>, Vec<f32>, BlockRenderer) {
@@ -223,17 +287,38 @@ fn render_loop(
     let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut length: Option<usize> = None;
     let mut tail: Option<TailScan> = None;
+    let mut cap = cap;
     while length.is_none_or(|n| left.len() < n) {
-        let horizon = (renderer.position() + block as u64) as f64 / sr;
+        let mut horizon = (renderer.position() + block as u64) as f64 / sr;
+        if let Some(c) = &cap {
+            // The scheduler never runs past the cap, whatever the block size.
+            horizon = horizon.min(c.seconds);
+        }
         pace.advance_and_wait(horizon, || renderer.absorb());
+        if let Some(c) = cap.take_if(|c| horizon >= c.seconds && !pace.is_finished()) {
+            // Stop the piece exactly at the cap, and render on only once its last note-offs
+            // (stamped at the cap) are in: the audio is then the same at any block size.
+            let _ = ending.end.compare_exchange(
+                f64::INFINITY.to_bits(),
+                c.seconds.to_bits(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+            ending.capped.store(true, Ordering::Release);
+            // At the session's "now", which is the cap (the horizon): the notes sounding end
+            // there, in the audio and the transcription.
+            c.abort.abort_now();
+            while !ending.done.load(Ordering::Acquire) {
+                renderer.absorb();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
         renderer.absorb();
         renderer.render(&mut l, &mut r);
         left.extend_from_slice(&l);
         right.extend_from_slice(&r);
         if length.is_none() && pace.is_finished() {
-            let scan = tail.get_or_insert_with(|| {
-                TailScan::new(f64::from_bits(piece_end.load(Ordering::Acquire)), sr)
-            });
+            let scan = tail.get_or_insert_with(|| TailScan::new(ending.end(), sr));
             length = scan.end(&left, &right);
         }
         if let Some(bar) = &bar {

@@ -8,11 +8,11 @@
 
 use super::offline::{paced_session, perform, RenderOptions, MAX_TAIL};
 use super::renderer::BlockRenderer;
-use crate::error::{Error, Result};
+use crate::error::{check_positive, Error, Result};
 use crate::scheduler::paced::Pace;
 use crate::session::Session;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -100,8 +100,45 @@ where
         what: format!("starting audio device '{name}'"),
         reason: e.to_string(),
     })?;
-    let (piece_error, performance) = perform(&session, options, piece)?;
-    let end = session.time_in_master() + MAX_TAIL.min(2.0);
+    let done = Arc::new(AtomicBool::new(false));
+    let capped = Arc::new(AtomicBool::new(false));
+    if let Some(seconds) = options.duration {
+        check_positive("--duration", seconds)?;
+        let (abort, position, done, capped) = (
+            session.abort_handle(),
+            Arc::clone(&position),
+            Arc::clone(&done),
+            Arc::clone(&capped),
+        );
+        let sr = sample_rate as f64;
+        std::thread::Builder::new()
+            .name("scamp-duration".into())
+            .spawn(move || {
+                while !done.load(Ordering::Acquire) {
+                    if position.load(Ordering::Acquire) as f64 / sr >= seconds {
+                        capped.store(true, Ordering::Release);
+                        abort.abort_now();
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+            .map_err(|e| Error::Resource {
+                what: "the --duration timer",
+                reason: e.to_string(),
+            })?;
+    }
+    let (mut piece_error, performance) = perform(&session, options, piece)?;
+    done.store(true, Ordering::Release);
+    let mut piece_end = session.time_in_master();
+    if capped.load(Ordering::Acquire) {
+        // Stopped by --duration: its waits failing is not the piece's fault.
+        if let Some(Error::ClockDead(_)) = piece_error {
+            piece_error = None;
+        }
+        piece_end = piece_end.max(options.duration.unwrap_or(0.0));
+    }
+    let end = piece_end + MAX_TAIL.min(2.0);
     pace.finish();
     while (position.load(Ordering::Acquire) as f64 / sample_rate as f64) < end {
         std::thread::sleep(Duration::from_millis(20));
