@@ -6,22 +6,28 @@
 //! own `Dispatcher`, so a slow callback never holds up the desktop.
 //! `subscribe` returns once the source is really listening, so every event after it is heard.
 //!
-//! Sources: on Linux, [`x11`], a client of the X server's RECORD extension (rdev's X11
+//! Sources: on Linux, `x11`, a client of the X server's RECORD extension (rdev's X11
 //! listener cannot say when it has started, cannot stop, and drops where buttons were
 //! pressed); elsewhere, [`rdev`](https://docs.rs/rdev). Under Wayland only X (XWayland)
-//! windows are heard.
+//! windows are heard. `grab` holds the X grab behind a listener's `suppress`.
 
+#[cfg(target_os = "linux")]
+mod grab;
 #[cfg(not(target_os = "linux"))]
 mod rdev_source;
 #[cfg(target_os = "linux")]
-pub mod x11;
+mod x11;
 
+#[cfg(target_os = "linux")]
+pub(crate) use grab::Grab;
 #[cfg(not(target_os = "linux"))]
 use rdev_source as platform;
+#[cfg(not(target_os = "linux"))]
+pub(crate) use rdev_source::Grab;
 #[cfg(target_os = "linux")]
 use x11 as platform;
 
-pub(crate) use platform::{screen_size, Grab};
+pub(crate) use platform::screen_size;
 
 use crate::error::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
