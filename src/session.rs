@@ -12,9 +12,10 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_positive, Error, Result};
 use crate::instrument::ScampInstrument;
-use crate::listen::keyboard::{KeyboardListener, KeyboardListenerOptions};
+use crate::listen::desktop::DesktopListener;
+use crate::listen::keyboard::KeyboardListenerOptions;
 use crate::listen::midi::{HostMidi, MidiListener, HOST_DEVICE};
-use crate::listen::mouse::{MouseListener, MouseListenerOptions};
+use crate::listen::mouse::MouseListenerOptions;
 use crate::listen::osc::{OscCallback, OscServer};
 use crate::playback::midi::MidiDevice;
 use crate::random::Random;
@@ -35,8 +36,8 @@ pub struct Session {
     ensemble: Ensemble,
     osc_servers: std::sync::Mutex<Vec<OscServer>>,
     midi_listeners: std::sync::Mutex<Vec<MidiListener>>,
-    keyboard_listener: std::sync::Mutex<Option<KeyboardListener>>,
-    mouse_listener: std::sync::Mutex<Option<MouseListener>>,
+    keyboard_listener: std::sync::Mutex<Option<DesktopListener>>,
+    mouse_listener: std::sync::Mutex<Option<DesktopListener>>,
     host_midi: HostMidi,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
@@ -382,7 +383,7 @@ impl Session {
         let mut slot = lock_ignoring_poison(&self.keyboard_listener);
         // The old listener goes first: it may hold the keyboard grab the new one needs.
         drop(slot.take());
-        *slot = Some(KeyboardListener::start(options, self.master.clone())?);
+        *slot = Some(options.start(self.master.clone())?);
         Ok(())
     }
 
@@ -400,7 +401,7 @@ impl Session {
     pub fn register_mouse_listener(&self, options: MouseListenerOptions) -> Result<()> {
         let mut slot = lock_ignoring_poison(&self.mouse_listener);
         drop(slot.take());
-        *slot = Some(MouseListener::start(options, self.master.clone())?);
+        *slot = Some(options.start(self.master.clone())?);
         Ok(())
     }
 

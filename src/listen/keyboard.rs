@@ -11,8 +11,8 @@
 //! already down (auto-repeat on macOS and Windows) is not reported again; X reports
 //! auto-repeat as release and press pairs, which are passed on as they come.
 
-use super::desktop::{self, DesktopEvent, Grab, Subscription};
-use super::{Action, Dispatcher};
+use super::desktop::{DesktopEvent, DesktopListener, Grab};
+use super::Action;
 use crate::clock::Clock;
 use crate::error::Result;
 use rdev::Key;
@@ -62,24 +62,15 @@ impl KeyboardListenerOptions {
     }
 }
 
-/// A running keyboard listener. Dropping it stops the callbacks, then releases the keyboard.
-pub(crate) struct KeyboardListener {
-    // Declaration order is drop order: stop receiving, join the dispatcher, then ungrab.
-    _subscription: Subscription,
-    _dispatcher: Dispatcher,
-    _grab: Option<Grab>,
-}
-
-impl KeyboardListener {
-    pub(crate) fn start(options: KeyboardListenerOptions, master: Clock) -> Result<Self> {
-        let (subscription, events) = desktop::subscribe("keyboard")?;
-        let grab = if options.suppress {
-            Some(Grab::keyboard()?)
-        } else {
-            None
-        };
+impl KeyboardListenerOptions {
+    /// Starts listening with these options.
+    pub(crate) fn start(self, master: Clock) -> Result<DesktopListener> {
+        let options = self;
+        let grab = options
+            .suppress
+            .then_some(Grab::keyboard as fn() -> Result<Grab>);
         let mut held: HashMap<u32, (String, i64)> = HashMap::new();
-        let dispatcher = Dispatcher::spawn("keyboard".into(), master, events, move |event| {
+        DesktopListener::start("keyboard", grab, master, move |event| {
             let DesktopEvent::Key {
                 pressed,
                 id,
@@ -100,11 +91,6 @@ impl KeyboardListener {
                 (options.on_release.clone()?, as_pressed)
             };
             Some(Box::new(move || callback(&name, number)) as Action)
-        })?;
-        Ok(KeyboardListener {
-            _subscription: subscription,
-            _dispatcher: dispatcher,
-            _grab: grab,
         })
     }
 }

@@ -8,8 +8,8 @@
 //! `"buttonN"` for others. A scroll's `dy` is +1 up and -1 down, `dx` +1 right
 //! and -1 left, per notch.
 
-use super::desktop::{self, DesktopEvent, Grab, Subscription};
-use super::{Action, Dispatcher};
+use super::desktop::{self, DesktopEvent, DesktopListener, Grab};
+use super::Action;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use std::sync::Arc;
@@ -88,33 +88,23 @@ impl MouseListenerOptions {
     }
 }
 
-/// A running mouse listener. Dropping it stops the callbacks, then releases the pointer.
-pub(crate) struct MouseListener {
-    // Declaration order is drop order: stop receiving, join the dispatcher, then ungrab.
-    _subscription: Subscription,
-    _dispatcher: Dispatcher,
-    _grab: Option<Grab>,
-}
-
-impl MouseListener {
-    pub(crate) fn start(options: MouseListenerOptions, master: Clock) -> Result<Self> {
-        let no_display = |reason| Error::NoDisplay {
-            what: "mouse",
-            reason,
-        };
-        let (subscription, events) = desktop::subscribe("mouse")?;
+impl MouseListenerOptions {
+    /// Starts listening with these options.
+    pub(crate) fn start(self, master: Clock) -> Result<DesktopListener> {
+        let options = self;
         let (width, height) = if options.relative_coordinates {
-            desktop::screen_size().map_err(no_display)?
+            desktop::screen_size().map_err(|reason| Error::NoDisplay {
+                what: "mouse",
+                reason,
+            })?
         } else {
             (1.0, 1.0)
         };
         let mut position = (0.0, 0.0);
-        let grab = if options.suppress {
-            Some(Grab::pointer()?)
-        } else {
-            None
-        };
-        let dispatcher = Dispatcher::spawn("mouse".into(), master, events, move |event| {
+        let grab = options
+            .suppress
+            .then_some(Grab::pointer as fn() -> Result<Grab>);
+        DesktopListener::start("mouse", grab, master, move |event| {
             let mut at = |reported: Option<(f64, f64)>| {
                 position = reported.unwrap_or(position);
                 (position.0 / width, position.1 / height)
@@ -151,11 +141,6 @@ impl MouseListener {
                 DesktopEvent::Key { .. } => return None,
             };
             Some(action)
-        })?;
-        Ok(MouseListener {
-            _subscription: subscription,
-            _dispatcher: dispatcher,
-            _grab: grab,
         })
     }
 }

@@ -142,14 +142,7 @@ where
     })?;
     drop(session);
     if ending.capped() {
-        // The stop was ours: the piece's waits failing because of it is not the piece's fault.
-        if let Some(Error::ClockDead(_)) = piece_error {
-            piece_error = None;
-        }
-        log::info!(
-            "the piece was stopped after --duration {:?} s",
-            options.duration
-        );
+        excuse_stop(&mut piece_error, options);
     }
     if let Some(e) = &piece_error {
         log::error!("the piece stopped with an error: {e}");
@@ -205,6 +198,18 @@ where
     Ok((piece_error, performance))
 }
 
+/// For a piece stopped at `--duration`: its waits failing because of the stop is not the
+/// piece's fault, so that error is dropped (any other is kept).
+pub(crate) fn excuse_stop(piece_error: &mut Option<Error>, options: &RenderOptions) {
+    if let Some(Error::ClockDead(_)) = piece_error {
+        *piece_error = None;
+    }
+    log::info!(
+        "the piece was stopped after --duration {:?} s",
+        options.duration
+    );
+}
+
 /// Runs the piece's master process, turning a panic into an error (the audio so far is kept,
 /// as a panic in a forked process is reported and the rest plays on).
 pub(crate) fn run_caught(piece: impl FnOnce() -> Result<()>) -> Result<()> {
@@ -239,15 +244,26 @@ impl Default for Ending {
 }
 
 impl Ending {
-    /// The piece's thread is done; its end is `at` unless the render thread capped it first.
-    fn piece_ended(&self, at: f64) {
+    /// Sets the end, unless it is already set.
+    fn end_at(&self, at: f64) {
         let _ = self.end.compare_exchange(
             f64::INFINITY.to_bits(),
             at.to_bits(),
             Ordering::AcqRel,
             Ordering::Acquire,
         );
+    }
+
+    /// The piece's thread is done; its end is `at` unless the render thread capped it first.
+    fn piece_ended(&self, at: f64) {
+        self.end_at(at);
         self.done.store(true, Ordering::Release);
+    }
+
+    /// The render thread stops the piece at `at`.
+    fn cap(&self, at: f64) {
+        self.end_at(at);
+        self.capped.store(true, Ordering::Release);
     }
 
     fn end(&self) -> f64 {
@@ -298,13 +314,7 @@ fn render_loop(
         if let Some(c) = cap.take_if(|c| horizon >= c.seconds && !pace.is_finished()) {
             // Stop the piece exactly at the cap, and render on only once its last note-offs
             // (stamped at the cap) are in: the audio is then the same at any block size.
-            let _ = ending.end.compare_exchange(
-                f64::INFINITY.to_bits(),
-                c.seconds.to_bits(),
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            );
-            ending.capped.store(true, Ordering::Release);
+            ending.cap(c.seconds);
             // At the session's "now", which is the cap (the horizon): the notes sounding end
             // there, in the audio and the transcription.
             c.abort.abort_now();

@@ -6,7 +6,7 @@
 //! that still arrives late is applied at the start of the block and counted. The callback
 //! never locks, logs or allocates (apart from oxisynth's note-on, see [`crate::render`]).
 
-use super::offline::{paced_session, perform, RenderOptions, MAX_TAIL};
+use super::offline::{excuse_stop, paced_session, perform, RenderOptions, MAX_TAIL};
 use super::renderer::BlockRenderer;
 use crate::error::{check_positive, Error, Result};
 use crate::scheduler::paced::Pace;
@@ -132,10 +132,7 @@ where
     done.store(true, Ordering::Release);
     let mut piece_end = session.time_in_master();
     if capped.load(Ordering::Acquire) {
-        // Stopped by --duration: its waits failing is not the piece's fault.
-        if let Some(Error::ClockDead(_)) = piece_error {
-            piece_error = None;
-        }
+        excuse_stop(&mut piece_error, options);
         piece_end = piece_end.max(options.duration.unwrap_or(0.0));
     }
     let end = piece_end + MAX_TAIL.min(2.0);

@@ -29,6 +29,8 @@ use x11 as platform;
 
 pub(crate) use platform::screen_size;
 
+use super::{Action, Dispatcher};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -78,7 +80,7 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A listener's place among the desktop's subscribers; dropping it unsubscribes.
-pub(crate) struct Subscription {
+struct Subscription {
     id: u64,
 }
 
@@ -90,7 +92,7 @@ impl Drop for Subscription {
 
 /// Subscribes to every keyboard and mouse event, starting the source if it is not running.
 /// `what` ("keyboard", "mouse") names the listener in errors.
-pub(crate) fn subscribe(what: &'static str) -> Result<(Subscription, Receiver<DesktopEvent>)> {
+fn subscribe(what: &'static str) -> Result<(Subscription, Receiver<DesktopEvent>)> {
     let mut source = locked(&SOURCE);
     if let Source::Idle = *source {
         platform::start().map_err(|reason| Error::NoDisplay { what, reason })?;
@@ -100,6 +102,35 @@ pub(crate) fn subscribe(what: &'static str) -> Result<(Subscription, Receiver<De
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     locked(&SUBSCRIBERS).push((id, tx));
     Ok((Subscription { id }, rx))
+}
+
+/// A running keyboard or mouse listener. Dropping it stops the callbacks, then releases the
+/// device if the listener suppressed it.
+pub(crate) struct DesktopListener {
+    // Declaration order is drop order: stop receiving, join the dispatcher, then ungrab.
+    _subscription: Subscription,
+    _dispatcher: Dispatcher,
+    _grab: Option<Grab>,
+}
+
+impl DesktopListener {
+    /// Subscribes (`what` names the listener), takes the device with `grab` when the listener
+    /// suppresses its events, and runs `handler`'s actions at "now" on `master`.
+    pub(crate) fn start(
+        what: &'static str,
+        grab: Option<fn() -> Result<Grab>>,
+        master: Clock,
+        handler: impl FnMut(DesktopEvent) -> Option<Action> + Send + 'static,
+    ) -> Result<Self> {
+        let (subscription, events) = subscribe(what)?;
+        let grab = grab.map(|take| take()).transpose()?;
+        let dispatcher = Dispatcher::spawn(what.into(), master, events, handler)?;
+        Ok(DesktopListener {
+            _subscription: subscription,
+            _dispatcher: dispatcher,
+            _grab: grab,
+        })
+    }
 }
 
 /// Hands `event` to every subscriber (the source's thread calls this).
