@@ -10,7 +10,7 @@
 use super::{act_now, Action, Dispatcher};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::playback::midi::MidiDevice;
+use crate::playback::midi::{port_names, MidiDevice};
 use midir::{MidiInput, MidiInputConnection};
 use std::sync::mpsc::channel;
 use std::sync::Arc;
@@ -28,12 +28,7 @@ fn midi_input() -> Result<MidiInput> {
 
 /// Names of the MIDI input ports.
 pub fn input_port_names() -> Result<Vec<String>> {
-    let input = midi_input()?;
-    Ok(input
-        .ports()
-        .iter()
-        .filter_map(|p| input.port_name(p).ok())
-        .collect())
+    Ok(port_names(&midi_input()?))
 }
 
 /// A running MIDI listener. Dropping it disconnects and joins its dispatcher.
@@ -52,38 +47,12 @@ impl MidiListener {
         master: Clock,
     ) -> Result<MidiListener> {
         let input = midi_input()?;
-        let ports = input.ports();
-        let names: Vec<String> = ports
-            .iter()
-            .map(|p| input.port_name(p).unwrap_or_default())
-            .collect();
-        let index = match device {
-            MidiDevice::Host => None,
-            MidiDevice::Index(i) => (*i < ports.len()).then_some(*i),
-            MidiDevice::Name(wanted) => {
-                crate::name_match::best(wanted, names.iter().map(String::as_str)).map(|(i, _)| i)
-            }
-        };
-        let Some(index) = index else {
-            return Err(Error::UnknownDevice {
-                kind: "MIDI input port",
-                requested: match device {
-                    MidiDevice::Index(i) => format!("#{i}"),
-                    MidiDevice::Name(n) => n.clone(),
-                    MidiDevice::Host => "host".into(),
-                },
-                available: names,
-            });
-        };
-        let chosen = names[index].clone();
-        if let MidiDevice::Name(wanted) = device {
-            log::info!("MIDI listener: '{wanted}' → '{chosen}'");
-        }
+        let (port, chosen) = device.choose(&input, "MIDI input port")?;
         let (tx, rx) = channel::<(Vec<u8>, f64)>();
         let mut last: Option<Instant> = None;
         let connection = input
             .connect(
-                &ports[index],
+                &port,
                 "scamp listener",
                 move |_stamp, bytes, _| {
                     let now = Instant::now();

@@ -11,7 +11,7 @@ use super::message::MidiMessage;
 use super::{MappedPlayback, MapperUse};
 use crate::error::{Error, Result};
 use midir::os::unix::VirtualOutput;
-use midir::{MidiOutput, MidiOutputConnection};
+use midir::{MidiIO, MidiOutput, MidiOutputConnection};
 use std::sync::{Arc, Mutex};
 
 /// SCAMP's default bend range for external MIDI, in semitones.
@@ -97,7 +97,7 @@ impl MidiSink for MidiCapture {
     }
 }
 
-/// Which MIDI output port to use.
+/// Which MIDI port to use, for output (a MIDI part) or input (a listener).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MidiDevice {
     /// The n-th port.
@@ -106,6 +106,51 @@ pub enum MidiDevice {
     Name(String),
     /// The MIDI a plugin host sends to the plugin (listeners only).
     Host,
+}
+
+impl MidiDevice {
+    /// Picks the port of `io` this device names: by number, or the closest name (logged when
+    /// it is not exact). `kind` ("MIDI input port") names what was looked for in errors, which
+    /// list the ports there are. Returns the port and its name.
+    pub fn choose<IO: MidiIO>(&self, io: &IO, kind: &'static str) -> Result<(IO::Port, String)> {
+        let ports = io.ports();
+        let names: Vec<String> = ports
+            .iter()
+            .map(|p| io.port_name(p).unwrap_or_default())
+            .collect();
+        let index = match self {
+            MidiDevice::Host => None,
+            MidiDevice::Index(i) => (*i < ports.len()).then_some(*i),
+            MidiDevice::Name(wanted) => {
+                crate::name_match::best(wanted, names.iter().map(String::as_str)).map(|(i, _)| i)
+            }
+        };
+        let Some(index) = index else {
+            return Err(Error::UnknownDevice {
+                kind,
+                requested: match self {
+                    MidiDevice::Index(i) => format!("#{i}"),
+                    MidiDevice::Name(n) => n.clone(),
+                    MidiDevice::Host => "host".into(),
+                },
+                available: names,
+            });
+        };
+        if let MidiDevice::Name(wanted) = self {
+            if *wanted != names[index] {
+                log::info!("{kind} '{wanted}' → '{}'", names[index]);
+            }
+        }
+        Ok((ports[index].clone(), names[index].clone()))
+    }
+}
+
+/// Names of the ports of `io`.
+pub(crate) fn port_names(io: &impl MidiIO) -> Vec<String> {
+    io.ports()
+        .iter()
+        .filter_map(|p| io.port_name(p).ok())
+        .collect()
 }
 
 impl From<usize> for MidiDevice {
@@ -129,12 +174,7 @@ fn midi_output() -> Result<MidiOutput> {
 
 /// Names of the MIDI output ports.
 pub fn output_port_names() -> Result<Vec<String>> {
-    let out = midi_output()?;
-    Ok(out
-        .ports()
-        .iter()
-        .filter_map(|p| out.port_name(p).ok())
-        .collect())
+    Ok(port_names(&midi_output()?))
 }
 
 /// Opens `device`, or a virtual port named `port_name` when `device` is `None`.
@@ -151,32 +191,12 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
             virtual_port: true,
         });
     };
-    let ports = out.ports();
-    let names: Vec<String> = ports.iter().filter_map(|p| out.port_name(p).ok()).collect();
-    let found = match device {
-        MidiDevice::Host => {
-            return Err(Error::InvalidArgument(
-                "a MIDI part cannot send to the host device: inside a plugin every part's notes already go to the host".into(),
-            ))
-        }
-        MidiDevice::Index(i) => ports.get(*i).cloned(),
-        MidiDevice::Name(n) => ports
-            .iter()
-            .find(|p| out.port_name(p).is_ok_and(|name| name.contains(n.as_str())))
-            .cloned(),
-    };
-    let Some(port) = found else {
-        return Err(Error::UnknownDevice {
-            kind: "MIDI output port",
-            requested: match device {
-                MidiDevice::Index(i) => format!("#{i}"),
-                MidiDevice::Name(n) => n.clone(),
-                MidiDevice::Host => "host".into(),
-            },
-            available: names,
-        });
-    };
-    let name = out.port_name(&port).unwrap_or_default();
+    if *device == MidiDevice::Host {
+        return Err(Error::InvalidArgument(
+            "a MIDI part cannot send to the host device: inside a plugin every part's notes already go to the host".into(),
+        ));
+    }
+    let (port, name) = device.choose(&out, "MIDI output port")?;
     let connection = out.connect(&port, port_name).map_err(|e| Error::Output {
         what: format!("connecting to MIDI port '{name}'"),
         reason: e.to_string(),
