@@ -59,6 +59,7 @@ pub mod instrument;
 pub mod listen;
 pub mod name_match;
 pub mod pieces;
+pub mod pin;
 pub mod playback;
 pub mod random;
 pub mod render;

@@ -63,6 +63,8 @@ impl Session {
         shared.lock().driver.attach(signal);
         let scheduler = spawn_scheduler(Arc::clone(&shared))?;
         context::adopt_thread_process(&shared, 0);
+        // The creating thread holds the baton: the master's process is running.
+        shared.busy.start(0);
         let master = Clock::from_parts(shared, 0);
         Ok(Session {
             osc_servers: std::sync::Mutex::new(Vec::new()),
@@ -97,6 +99,7 @@ impl Session {
         let mut core = shared.lock();
         core.clock_mut(0).state = ProcState::Forever;
         core.baton = Baton::Idle;
+        shared.busy.stop();
         drop(core);
         context::forget_session(shared.id);
         shared.notify_all();
@@ -480,6 +483,29 @@ impl AbortHandle {
         }
     }
 
+    /// The process that has been running user code without waiting for longer than `limit`,
+    /// if there is one: its clock's name and how long it has run. Lock-free unless one is
+    /// found (then the name is read under the session's lock).
+    pub fn runaway_process(
+        &self,
+        limit: std::time::Duration,
+    ) -> Option<(String, std::time::Duration)> {
+        let shared = self.shared.upgrade()?;
+        let (id, running) = shared.busy.running()?;
+        if running <= limit {
+            return None;
+        }
+        let name = shared.lock().clocks.get(id).map(|c| c.name.clone())?;
+        Some((name, running))
+    }
+
+    /// The master clock's beat (takes the session's lock briefly), if the session is alive.
+    pub fn master_beat(&self) -> Option<f64> {
+        let shared = self.shared.upgrade()?;
+        let mut core = shared.lock();
+        Some(core.beat_of(0))
+    }
+
     /// Stops the session *at its "now"*: acting from outside first moves ideal time to the
     /// driver's now (audio-paced: the horizon), so the processes unwind there and the notes
     /// they were playing end at that moment, in the audio and in transcriptions. Waits for
@@ -521,6 +547,17 @@ impl Drop for Session {
                 let _ = handle.join();
             }
         }
+        // What is left of processes that never ran (their bodies, done callbacks) may hold
+        // instruments that hold clocks of this session: drop it now, or the session's state
+        // would keep itself alive.
+        let leftovers: Vec<_> = {
+            let mut core = shared.lock();
+            core.clocks
+                .iter_mut()
+                .map(|c| (c.body.take(), c.done_callback.take()))
+                .collect()
+        };
+        drop(leftovers);
     }
 }
 

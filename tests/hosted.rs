@@ -64,6 +64,7 @@ fn playing_at(sample: u64) -> Transport {
         playing: true,
         tempo: Some(90.0),
         beat: Some(sample as f64 / BEAT),
+        loop_range: None,
     }
 }
 
@@ -112,6 +113,7 @@ fn stopping_ends_every_note_at_the_stop_sample() {
                 playing: false,
                 tempo: Some(90.0),
                 beat: Some(stop_block as f64 / BEAT),
+                loop_range: None,
             }
         }
     });

@@ -76,6 +76,10 @@ pub struct ScampParams {
 impl ScampParams {
     fn new(names: Vec<&'static str>) -> Self {
         let count = names.len() as i32;
+        let from_string = {
+            let names = names.clone();
+            Arc::new(move |text: &str| piece_index(&names, text))
+        };
         let to_string = Arc::new(move |i: i32| {
             names
                 .get(i as usize)
@@ -90,9 +94,12 @@ impl ScampParams {
                     max: count - 1,
                 },
             )
-            .with_value_to_string(to_string),
+            .with_value_to_string(to_string)
+            .with_string_to_value(from_string),
             seed: IntParam::new("Seed", 0, IntRange::Linear { min: 0, max: 9999 }),
-            gain: FloatParam::new("Gain", 1.0, FloatRange::Linear { min: 0.0, max: 2.0 }),
+            // Smoothed, so automation does not zipper.
+            gain: FloatParam::new("Gain", 1.0, FloatRange::Linear { min: 0.0, max: 2.0 })
+                .with_smoother(SmoothingStyle::Linear(20.0)),
             free_tempo: FloatParam::new(
                 "Free-run tempo",
                 120.0,
@@ -107,10 +114,26 @@ impl ScampParams {
     }
 }
 
+/// The index of the piece named `text` (exactly, ignoring case and surrounding spaces), or
+/// given as its `#N` index or a plain number, as hosts type them.
+fn piece_index(names: &[&str], text: &str) -> Option<i32> {
+    let text = text.trim();
+    if let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(text)) {
+        return Some(i as i32);
+    }
+    let number = text.strip_prefix('#').unwrap_or(text);
+    number
+        .parse::<i32>()
+        .ok()
+        .filter(|i| (0..names.len() as i32).contains(i))
+}
+
 /// The plugin, generic over its pieces.
 pub struct ScampPlugin<S: PieceSet> {
     params: Arc<ScampParams>,
     hosted: Option<HostedPiece>,
+    /// How the host called the previous activation (see `scamp::hosted::pacing`).
+    pacing: scamp::hosted::pacing::Pacing,
     offline: bool,
     _pieces: PhantomData<S>,
 }
@@ -135,6 +158,7 @@ impl<S: PieceSet> Default for ScampPlugin<S> {
         ScampPlugin {
             params: Arc::new(ScampParams::new(names)),
             hosted: None,
+            pacing: Default::default(),
             offline: false,
             _pieces: PhantomData,
         }
@@ -192,6 +216,18 @@ fn note_event<S>(offset: usize, m: MidiMessage) -> Option<NoteEvent<S>> {
 /// The environment variable naming the UDP port on which the plugin (and the standalone)
 /// plays SCAMP's OSC playback messages.
 pub const SCAMP_OSC_PORT_ENV: &str = "SCAMP_OSC_PORT";
+
+/// The environment variable naming the address remote mode listens on (default 127.0.0.1,
+/// this machine only; `0.0.0.0` opens it to the network).
+pub const SCAMP_OSC_ADDRESS_ENV: &str = "SCAMP_OSC_ADDRESS";
+
+fn scamp_osc_address() -> String {
+    std::env::var(SCAMP_OSC_ADDRESS_ENV)
+        .ok()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "127.0.0.1".into())
+}
 
 fn scamp_osc_port() -> Option<u16> {
     let value = std::env::var(SCAMP_OSC_PORT_ENV).ok()?;
@@ -287,11 +323,13 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
             soundfont: Some("default".into()),
             free_tempo: self.params.free_tempo.value() as f64,
             scamp_osc_port: scamp_osc_port(),
+            scamp_osc_address: scamp_osc_address(),
             ..HostedConfig::default()
         };
         match HostedPiece::new(pieces, config) {
             Ok(mut hosted) => {
                 hosted.set_piece(self.params.piece.value().max(0) as usize);
+                hosted.continue_pacing(self.pacing.clone());
                 self.hosted = Some(hosted);
                 self.offline = buffer_config.process_mode == ProcessMode::Offline;
                 true
@@ -304,7 +342,9 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
     }
 
     fn deactivate(&mut self) {
-        self.hosted = None;
+        if let Some(hosted) = self.hosted.take() {
+            self.pacing = hosted.pacing();
+        }
     }
 
     fn process(
@@ -329,16 +369,15 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
         let t = context.transport();
         let transport = if t.tempo.is_none() && t.pos_beats().is_none() {
             // No transport at all (a host that has none): free-run.
-
             Transport::NONE
         } else {
             Transport {
                 playing: t.playing,
                 tempo: t.tempo,
                 beat: t.pos_beats(),
+                loop_range: t.loop_range_beats(),
             }
         };
-        let gain = self.params.gain.value();
         let channels = buffer.as_slice();
         if channels.len() < 2 {
             return ProcessStatus::Normal;
@@ -350,10 +389,11 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
                 let _ = context.try_send_event(e);
             }
         });
-        if gain != 1.0 {
-            for s in left.iter_mut().chain(right.iter_mut()) {
-                *s *= gain;
-            }
+        let gain = &self.params.gain.smoothed;
+        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+            let g = gain.next();
+            *l *= g;
+            *r *= g;
         }
         ProcessStatus::KeepAlive
     }

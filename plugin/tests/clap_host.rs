@@ -1,228 +1,49 @@
-//! A real CLAP host (clack-host) loading the built plugin and driving its transport: note-ons
-//! on the samples their beats imply at every block size, audio, a tempo change, stop, loops,
-//! free-running.
+//! A real CLAP host (clack-host, see `support`) loading the built plugin and driving its
+//! transport: note-ons on the samples their beats imply at every block size and under every
+//! host's rounding of positions, audio, tempo changes and ramps, stop, seeks, loops,
+//! free-running, and the memory and time a moving or jumping playhead costs.
 //!
 //! It loads `target/bundled/scamp.clap` (made by `cargo xtask bundle scamp-plugin --release`,
 //! which `scripts/test.sh` runs first) and falls back to the library cargo just built for this
 //! test. The plugin plays its default piece, "Arpeggio": sixteenth notes, a chord every bar;
 //! one test switches to "Echo" through the Piece parameter and plays it notes.
 
-use clack_extensions::params::{ParamInfoBuffer, PluginParams};
-use clack_extensions::render::{PluginRender, RenderMode};
-use clack_host::events::event_types::{
-    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
-};
-use clack_host::events::{EventFlags, Match, Pckn};
-use clack_host::prelude::*;
-use clack_host::utils::{BeatTime, SecondsTime};
-use std::path::PathBuf;
+mod support;
 
-const SR: f64 = 48_000.0;
-
-struct Shared;
-impl SharedHandler<'_> for Shared {
-    fn request_restart(&self) {}
-    fn request_process(&self) {}
-    fn request_callback(&self) {}
-}
-
-struct Host;
-impl HostHandlers for Host {
-    type Shared<'a> = Shared;
-    type MainThread<'a> = ();
-    type AudioProcessor<'a> = ();
-}
-
-/// The bundled `.clap`, unless the library cargo built next to this test is newer (a bundle
-/// left over from an older build must not be tested in place of the code under test).
-fn plugin_path() -> PathBuf {
-    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bundled/scamp.clap");
-    let exe = std::env::current_exe().expect("the test's own path");
-    let built = exe
-        .parent()
-        .expect("the deps directory")
-        .join("libscamp_plugin.so");
-    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    match (modified(&bundled), modified(&built)) {
-        (Some(b), Some(l)) if b >= l => bundled,
-        (_, Some(_)) => built,
-        (Some(_), None) => bundled,
-        (None, None) => panic!(
-            "no plugin at {} or {}: run `cargo xtask bundle scamp-plugin --release`",
-            bundled.display(),
-            built.display()
-        ),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Heard {
-    On(u64, u16),
-    Off(u64, u16),
-}
+use std::time::{Duration, Instant};
+use support::{in_own_process, ons, rss_mib, run, Heard, SoundCard, TestHost, Tr, SR};
 
 /// What the host says for the block starting at sample `at`: (playing, tempo, beat) or None
 /// for no transport.
 type Plan<'a> = &'a dyn Fn(u64) -> Option<(bool, f64, f64)>;
 
-/// Runs `blocks` blocks of `block` samples; returns note events (absolute samples), the MIDI
-/// channel-message count, and the left channel.
+fn tr((playing, tempo, beat): (bool, f64, f64)) -> Tr {
+    Tr {
+        playing,
+        tempo,
+        beat,
+        loop_range: None,
+    }
+}
+
+/// Runs `blocks` blocks of `block` samples offline (a bounce: the plugin may wait for its
+/// piece, so the output is exact at any speed this test runs at); returns note events
+/// (absolute samples), the MIDI channel-message count, and the left channel.
 fn host(block: usize, blocks: usize, plan: Plan) -> (Vec<Heard>, usize, Vec<f32>) {
     run_host(block, blocks, plan, false)
 }
 
-/// [`host`], offline (a bounce) or paced like a real-time host (each block delivered at its
-/// wall-clock time).
+/// [`host`], offline or paced like a real-time host (each block delivered at its wall-clock
+/// time, the plugin in real-time mode).
 fn run_host(
     block: usize,
     blocks: usize,
     plan: Plan,
     real_time: bool,
 ) -> (Vec<Heard>, usize, Vec<f32>) {
-    run_host_with(block, blocks, plan, real_time, &|_, _, _| {})
-}
-
-/// What the host sends the plugin in the block starting at a sample: `(at, piece parameter
-/// id, events to fill)`.
-type Inputs<'a> = &'a dyn Fn(u64, ClapId, &mut EventBuffer);
-
-/// [`run_host`] that also sends events (`inputs`) into each block.
-fn run_host_with(
-    block: usize,
-    blocks: usize,
-    plan: Plan,
-    real_time: bool,
-    inputs: Inputs,
-) -> (Vec<Heard>, usize, Vec<f32>) {
-    let entry = unsafe { PluginEntry::load(plugin_path()) }.expect("the plugin loads");
-    let factory = entry.get_plugin_factory().expect("a plugin factory");
-    let descriptor = factory
-        .plugin_descriptors()
-        .find(|d| {
-            d.id()
-                .is_some_and(|id| id.to_bytes() == b"org.scamp-rs.scamp")
-        })
-        .expect("the scamp plugin");
-    let host_info = HostInfo::new("scamp test host", "scamp", "https://localhost", "1.0").unwrap();
-    let mut instance = PluginInstance::<Host>::new(
-        |_| Shared,
-        |_| (),
-        &entry,
-        descriptor.id().unwrap(),
-        &host_info,
-    )
-    .unwrap();
-    // Render offline (a bounce): the plugin may wait for its piece, so the output is exact and
-    // the same at any speed this test runs at.
-    let handle = instance.plugin_handle();
-    let render = handle
-        .get_extension::<PluginRender>()
-        .expect("the render extension");
-    render
-        .set(&handle, RenderMode::Offline)
-        .expect("offline rendering");
-    let config = PluginAudioConfiguration {
-        sample_rate: SR,
-        min_frames_count: 1,
-        max_frames_count: block as u32,
-    };
-    let params = handle
-        .get_extension::<PluginParams>()
-        .expect("the params extension");
-    let mut info = ParamInfoBuffer::new();
-    let piece_param = (0..params.count(&handle))
-        .filter_map(|i| {
-            params
-                .get_info(&handle, i, &mut info)
-                .map(|p| (p.id, p.name.to_vec()))
-        })
-        .find(|(_, name)| name.as_slice() == b"Piece")
-        .map(|(id, _)| id)
-        .expect("a Piece parameter");
-    let stopped = instance.activate(|_, _| (), config).unwrap();
-    let mut processor = stopped.start_processing().unwrap();
-    let mut out_events = EventBuffer::new();
-    let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
-    let mut output_ports = AudioPorts::with_capacity(2, 1);
-    let (mut heard, mut midi, mut audio) = (Vec::new(), 0usize, Vec::new());
-    let started = std::time::Instant::now();
-    for i in 0..blocks {
-        let at = (i * block) as u64;
-        if real_time {
-            let due = std::time::Duration::from_secs_f64(at as f64 / SR);
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
-                std::thread::sleep(wait);
-            }
-        }
-        let transport = plan(at).map(|(playing, tempo, beat)| {
-            let mut flags = TransportFlags::HAS_TEMPO | TransportFlags::HAS_BEATS_TIMELINE;
-            if playing {
-                flags |= TransportFlags::IS_PLAYING;
-            }
-            TransportEvent {
-                header: EventHeader::new_core(0, EventFlags::empty()),
-                flags,
-                song_pos_beats: BeatTime::from_float(beat),
-                song_pos_seconds: SecondsTime::from_int(0),
-                tempo,
-                tempo_inc: 0.0,
-                loop_start_beats: BeatTime::from_int(0),
-                loop_end_beats: BeatTime::from_int(0),
-                loop_start_seconds: SecondsTime::from_int(0),
-                loop_end_seconds: SecondsTime::from_int(0),
-                bar_start: BeatTime::from_int(0),
-                bar_number: 0,
-                time_signature_numerator: 4,
-                time_signature_denominator: 4,
-            }
-        });
-        out_events.clear();
-        let mut in_events = EventBuffer::new();
-        inputs(at, piece_param, &mut in_events);
-        let input = InputAudioBuffers::empty();
-        let mut output = output_ports.with_output_buffers([AudioPortBuffer {
-            latency: 0,
-            channels: AudioPortBufferType::f32_output_only(
-                [left.as_mut_slice(), right.as_mut_slice()].into_iter(),
-            ),
-        }]);
-        processor
-            .process(
-                &input,
-                &mut output,
-                &InputEvents::from_buffer(&in_events),
-                &mut OutputEvents::from_buffer(&mut out_events),
-                None,
-                transport.as_ref(),
-            )
-            .unwrap();
-        for e in out_events.iter() {
-            let key = |k: Match<u16>| if let Match::Specific(k) = k { k } else { 0 };
-            if let Some(on) = e.as_event::<NoteOnEvent>() {
-                heard.push(Heard::On(at + on.header().time() as u64, key(on.key())));
-            } else if let Some(off) = e.as_event::<NoteOffEvent>() {
-                heard.push(Heard::Off(at + off.header().time() as u64, key(off.key())));
-            } else if e.as_event::<MidiEvent>().is_some() {
-                midi += 1;
-            }
-        }
-        audio.extend_from_slice(&left);
-    }
-    let stopped = processor.stop_processing();
-    instance.deactivate(stopped);
-    (heard, midi, audio)
-}
-
-fn ons(h: &[Heard]) -> Vec<(u64, u16)> {
-    h.iter()
-        .filter_map(|e| {
-            if let Heard::On(s, k) = e {
-                Some((*s, *k))
-            } else {
-                None
-            }
-        })
-        .collect()
+    let mut h = TestHost::scamp(block, !real_time);
+    let b = run(&mut h, blocks, &|at| plan(at).map(tr), real_time);
+    (b.heard, b.midi, b.left)
 }
 
 /// 90 bpm at 48 kHz: 32,000 samples a beat, 8,000 a sixteenth.
@@ -379,19 +200,21 @@ fn notes_from_the_host_reach_the_echo_pieces_listener() {
     const SENT: u64 = 40 * BLOCK as u64;
     // Echo is the fifth built-in piece; the host picks it in the first block, then sends
     // middle C in block 40 (0.4 s), paced like a real-time host.
-    let inputs = |at: u64, piece: ClapId, events: &mut EventBuffer| {
-        if at == 0 {
-            events.push(&ParamValueEvent::new(0, piece, Pckn::match_all(), 4.0));
+    let mut h = TestHost::scamp(BLOCK, false);
+    h.set_param("Piece", 4.0);
+    let started = Instant::now();
+    let mut heard = Vec::new();
+    for i in 0..100u64 {
+        let due = Duration::from_secs_f64((i * BLOCK as u64) as f64 / SR);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
         }
-        if at == SENT {
-            events.push(&NoteOnEvent::new(
-                100,
-                Pckn::new(0u16, 0u16, 60u16, Match::All),
-                0.8,
-            ));
+        if h.at == SENT {
+            h.note_on(100, 60, 0.8);
         }
-    };
-    let (heard, _, _) = run_host_with(BLOCK, 100, &at_90, true, &inputs);
+        let at = h.at;
+        heard.extend(h.process(at_90(at).map(tr)).heard);
+    }
     let ons = ons(&heard);
     assert_eq!(ons.len(), 1, "only the echo plays: {ons:?}");
     let (at, key) = ons[0];
@@ -403,4 +226,332 @@ fn notes_from_the_host_reach_the_echo_pieces_listener() {
         (0.0..0.15).contains(&late),
         "echoed {late} s after the note was sent"
     );
+}
+
+/// The note events of 4 beats at `bpm`, offline, with the host's position for each block
+/// given by `position(exact beat)`.
+fn four_beats(bpm: f64, position: &dyn Fn(f64) -> f64) -> Vec<Heard> {
+    let samples_per_beat = SR * 60.0 / bpm;
+    let blocks = (4.0 * samples_per_beat) as usize / 512;
+    let mut h = TestHost::scamp(512, true);
+    let b = run(
+        &mut h,
+        blocks,
+        &|at| Some(Tr::playing(bpm, position(at as f64 / samples_per_beat))),
+        false,
+    );
+    b.heard
+}
+
+#[test]
+fn positions_rounded_as_real_hosts_round_them_give_the_notes_of_exact_positions() {
+    for bpm in [60.0, 90.0, 120.0, 137.0] {
+        let exact = four_beats(bpm, &|b| b);
+        // Ardour's ticks (1/1920 beat), a position carried in 32-bit floats, and one
+        // derived from whole samples at 44.1 kHz.
+        let ticks = four_beats(bpm, &|b| (b * 1920.0).round() / 1920.0);
+        let single = four_beats(bpm, &|b| b as f32 as f64);
+        let samples = four_beats(bpm, &|b| {
+            (b * 60.0 / bpm * 44_100.0).round() / 44_100.0 * bpm / 60.0
+        });
+        assert!(ons(&exact).len() >= 20, "{bpm} bpm: {exact:?}");
+        assert_eq!(ticks, exact, "{bpm} bpm, ticks");
+        assert_eq!(single, exact, "{bpm} bpm, f32 positions");
+        assert_eq!(samples, exact, "{bpm} bpm, whole samples");
+    }
+}
+
+#[test]
+fn ardour_rounded_positions_in_real_time_play_every_sixteenth_on_its_sample() {
+    // 2 s at 90 bpm, paced like a sound card, positions rounded to Ardour's ticks, after half
+    // a second stopped at the start (as a DAW stands before play is pressed).
+    let mut h = TestHost::scamp(512, false);
+    run(&mut h, 47, &|_| Some(Tr::stopped(90.0, 0.0)), true);
+    let start = h.at;
+    let b = run(
+        &mut h,
+        (2.0 * SR) as usize / 512,
+        &|at| {
+            let beat = (at - start) as f64 / 32_000.0;
+            Some(Tr::playing(90.0, (beat * 1920.0).round() / 1920.0))
+        },
+        true,
+    );
+    let on: Vec<(u64, u16)> = ons(&b.heard)
+        .into_iter()
+        .map(|(s, k)| (s - start, k))
+        .collect();
+    assert!(
+        on.iter().all(|(s, _)| s % 8_000 == 0),
+        "every note-on on a sixteenth's sample: {on:?}"
+    );
+    // 12 sixteenths and the first bar's chord in 2 s (3 beats at 90 bpm).
+    assert_eq!(on.len(), 16, "{} note-ons: {on:?}", on.len());
+}
+
+#[test]
+fn a_tempo_ramp_is_followed_without_restarts() {
+    // 60 → 120 bpm over 4 s as a host reports it: the tempo at each block start and the
+    // exact position (beat = t + t²/8).
+    let beat_at = |t: f64| t + t * t / 8.0;
+    let mut h = TestHost::scamp(256, true);
+    let b = run(
+        &mut h,
+        (4.0 * SR) as usize / 256,
+        &|at| {
+            let t = at as f64 / SR;
+            Some(Tr::playing(60.0 + 15.0 * t, beat_at(t)))
+        },
+        false,
+    );
+    let on: Vec<u64> = ons(&b.heard).into_iter().map(|(s, _)| s).collect();
+    // Sixteenth k sounds where beat_at(t) = k / 4.
+    let expected: Vec<f64> = (0..)
+        .map(|k: u32| {
+            let beat = k as f64 / 4.0;
+            4.0 * (-1.0 + (1.0 + beat / 2.0).sqrt()) * SR
+        })
+        .take_while(|s| *s < 4.0 * SR - 256.0)
+        .collect();
+    // The chords start on sixteenths too: one onset per sample.
+    let mut distinct = on.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), expected.len(), "{distinct:?}");
+    for (got, want) in distinct.iter().zip(&expected) {
+        assert!(
+            (*got as f64 - want).abs() <= 2.0,
+            "note-on at {got}, the ramp puts it at {want}"
+        );
+    }
+}
+
+#[test]
+fn a_playhead_moving_while_stopped_keeps_memory_flat_and_plays_where_it_stops() {
+    if !in_own_process("a_playhead_moving_while_stopped_keeps_memory_flat_and_plays_where_it_stops")
+    {
+        return;
+    }
+    // 10 s of a stopped transport whose playhead is dragged across 64 beats, at real-time
+    // pace; then play from where it stands.
+    let mut h = TestHost::scamp(512, false);
+    let blocks = (10.0 * SR) as usize / 512;
+    let drag = |at: u64| 64.0 * (at as f64 / (10.0 * SR)).min(1.0);
+    run(
+        &mut h,
+        blocks / 5,
+        &|at| Some(Tr::stopped(120.0, drag(at))),
+        true,
+    );
+    let before = rss_mib();
+    run(
+        &mut h,
+        blocks - blocks / 5,
+        &|at| Some(Tr::stopped(120.0, drag(at))),
+        true,
+    );
+    let after = rss_mib();
+    assert!(
+        after - before < 40.0,
+        "RSS grew from {before:.1} to {after:.1} MiB"
+    );
+    // The playhead rests at 64 for a moment (the mouse let go, then play pressed).
+    run(&mut h, 10, &|_| Some(Tr::stopped(120.0, 64.0)), true);
+    let start = h.at;
+    let b = run(
+        &mut h,
+        (SR as usize) / 512,
+        &|at| Some(Tr::playing(120.0, 64.0 + (at - start) as f64 / 24_000.0)),
+        true,
+    );
+    let on = ons(&b.heard);
+    // 8 sixteenths in the second from beat 64, and bar 17's chord at its first sample.
+    assert_eq!(on.len(), 12, "it plays from the first block: {on:?}");
+    assert!(on.iter().all(|(s, _)| (s - start) % 6_000 == 0), "{on:?}");
+}
+
+#[test]
+fn a_jump_on_every_block_keeps_process_within_budget_and_gives_memory_back() {
+    if !in_own_process("a_jump_on_every_block_keeps_process_within_budget_and_gives_memory_back") {
+        return;
+    }
+    let mut h = TestHost::scamp(512, false);
+    // Measured once the plugin plays: what it costs to be loaded and playing is not a leak.
+    run(
+        &mut h,
+        94,
+        &|at| Some(Tr::playing(120.0, at as f64 / 24_000.0)),
+        true,
+    );
+    let before = rss_mib();
+    // 10 s at real-time pace, each block somewhere else in the first 64 beats.
+    let mut seed = 12345u64;
+    let mut slowest = Duration::ZERO;
+    let mut card = SoundCard::new(512);
+    for _ in 0..(10.0 * SR) as usize / 512 {
+        card.next();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let beat = (seed >> 11) as f64 / (1u64 << 53) as f64 * 64.0;
+        slowest = slowest.max(h.process(Some(Tr::playing(120.0, beat))).cpu);
+    }
+    let during = rss_mib();
+    let unloaded = h.unload();
+    // What the allocator keeps for itself is not ours: give it back first.
+    // SAFETY: malloc_trim only returns free memory to the system.
+    unsafe { libc::malloc_trim(0) };
+    let after = rss_mib();
+    assert!(
+        slowest < Duration::from_millis(10),
+        "a block took {slowest:?} of CPU"
+    );
+    assert!(
+        unloaded < Duration::from_secs(1),
+        "unloading took {unloaded:?}"
+    );
+    assert!(
+        after - before < 30.0,
+        "RSS {before:.1} MiB before, {during:.1} while jumping, {after:.1} after unloading"
+    );
+}
+
+#[test]
+fn a_seek_to_beat_ten_million_stays_within_budget_with_flat_memory() {
+    if !in_own_process("a_seek_to_beat_ten_million_stays_within_budget_with_flat_memory") {
+        return;
+    }
+    // Playing from beat 1e7, in real time: the catch-up runs beside the audio (silence), every
+    // block within its budget; after 10 s of computation it is given up. Memory grows while
+    // it runs (each finished process's clock record stays, ~400 bytes a note here) and is
+    // bounded by the give-up.
+    let mut h = TestHost::scamp(512, false);
+    let start = 1e7;
+    let blocks = (12.0 * SR) as usize / 512;
+    let mut slowest = Duration::ZERO;
+    let mut rss = Vec::new();
+    let mut card = SoundCard::new(512);
+    for i in 0..blocks {
+        card.next();
+        let b = h.process(Some(Tr::playing(
+            120.0,
+            start + (i * 512) as f64 / 24_000.0,
+        )));
+        slowest = slowest.max(b.cpu);
+        if i % 100 == 0 {
+            rss.push(rss_mib());
+        }
+    }
+    assert!(
+        slowest < Duration::from_millis(10),
+        "a block took {slowest:?} of CPU"
+    );
+    let (first, last) = (rss[1], *rss.last().unwrap());
+    assert!(last - first < 250.0, "RSS over the catch-up: {rss:?}");
+    let unloaded = h.unload();
+    assert!(
+        unloaded < Duration::from_secs(1),
+        "unloading took {unloaded:?}"
+    );
+}
+
+#[test]
+fn a_thousand_loop_wraps_in_real_time_are_gapless() {
+    // A loop of a sixteenth at 300 bpm (1,200 samples = 5 blocks of 240), in real time: every
+    // lap starts with the sixteenth and the chord at its first sample.
+    const BLOCK: usize = 240;
+    let lap = 1_200u64;
+    let beats_per_sample = 300.0 / 60.0 / SR;
+    let mut h = TestHost::scamp(BLOCK, false);
+    // A second of the transport standing at the loop start, as a DAW before pressing play.
+    run(
+        &mut h,
+        SR as usize / BLOCK,
+        &|_| {
+            Some(Tr {
+                loop_range: Some((0.0, 0.25)),
+                ..Tr::stopped(300.0, 0.0)
+            })
+        },
+        true,
+    );
+    let start = h.at;
+    let laps = 1_000u64;
+    let b = run(
+        &mut h,
+        (laps * lap) as usize / BLOCK,
+        &|at| {
+            let beat = ((at - start) % lap) as f64 * beats_per_sample;
+            Some(Tr {
+                loop_range: Some((0.0, 0.25)),
+                ..Tr::playing(300.0, beat)
+            })
+        },
+        true,
+    );
+    let on = ons(&b.heard);
+    let mut missing = Vec::new();
+    for l in 0..laps {
+        let first = start + l * lap;
+        let n = on.iter().filter(|(s, _)| *s == first).count();
+        if n != 5 {
+            missing.push((l, n));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "laps without their 5 note-ons at the first sample: {missing:?}"
+    );
+    assert_eq!(on.len() as u64, 5 * laps, "nothing else plays");
+}
+
+#[test]
+fn every_parameter_converts_text_to_value_and_back() {
+    // Across each parameter's range as the host sees it (CLAP values: stepped parameters
+    // count their steps, continuous ones run 0 to 1).
+    let mut h = TestHost::scamp(512, true);
+    let checks = h.with_params(|handle, params, ids| {
+        let mut out = Vec::new();
+        for &(id, ref name) in ids {
+            let index = (0..params.count(handle))
+                .find(|&i| {
+                    let mut info = clack_extensions::params::ParamInfoBuffer::new();
+                    params
+                        .get_info(handle, i, &mut info)
+                        .is_some_and(|p| p.id == id)
+                })
+                .expect("the parameter's index");
+            let mut info = clack_extensions::params::ParamInfoBuffer::new();
+            let p = params.get_info(handle, index, &mut info).expect("its info");
+            let (min, max) = (p.min_value, p.max_value);
+            for k in 0..=10 {
+                let mut value = min + (max - min) * k as f64 / 10.0;
+                if max - min >= 1.0 {
+                    value = value.round();
+                }
+                let mut buffer = [0u8; 256];
+                let text = params
+                    .value_to_text(handle, id, value, &mut buffer)
+                    .map(|t| String::from_utf8_lossy(t).to_string())
+                    .ok();
+                let back = text.as_ref().and_then(|t| {
+                    let c = std::ffi::CString::new(t.as_str()).ok()?;
+                    params.text_to_value(handle, id, &c)
+                });
+                out.push((name.clone(), value, text, back));
+            }
+        }
+        out
+    });
+    for (name, value, text, back) in &checks {
+        let back =
+            back.unwrap_or_else(|| panic!("{name}: {value} → {text:?} does not convert back"));
+        assert!(
+            (back - value).abs() < 1e-3,
+            "{name}: {value} → {text:?} → {back}"
+        );
+    }
+    assert!(checks
+        .iter()
+        .any(|(n, v, t, _)| n == "Piece" && *v == 1.0 && t.as_deref() == Some("Polytempo")));
 }

@@ -81,7 +81,9 @@ impl Clock {
     pub(crate) fn act<T>(&self, f: impl FnOnce(&mut Core) -> Result<T>) -> Result<T> {
         let _hold = context::hold(&self.shared)?;
         let mut core = self.shared.lock();
-        if !core.clock(self.id).alive() {
+        // A session shutting down takes no more actions: a process forked now would never
+        // run, and the body it holds would keep the session alive through its captures.
+        if !core.clock(self.id).alive() || core.shutdown {
             return Err(Error::ClockDead(core.clock(self.id).name.clone()));
         }
         f(&mut core)

@@ -26,6 +26,18 @@ pub struct AudioEvent {
     pub message: MidiMessage,
 }
 
+/// Whether `message` belongs to a note (on, off, bend, expression) rather than to the setup of
+/// a channel (program, other controllers): what a piece fast-forwarding to a position drops.
+pub fn is_note_event(message: &MidiMessage) -> bool {
+    matches!(
+        message,
+        MidiMessage::NoteOn { .. }
+            | MidiMessage::NoteOff { .. }
+            | MidiMessage::PitchBend { .. }
+            | MidiMessage::ControlChange { controller: 11, .. }
+    )
+}
+
 /// Channels in each synth (oxisynth allows up to 255).
 pub const CHANNELS_PER_SYNTH: u16 = 128;
 /// Synths a renderer can hold without allocating.
@@ -220,15 +232,7 @@ impl AudioLink {
             Some(clock) => clock.beat(),
             None => stamp,
         };
-        if stamp < inner.mute_before
-            && matches!(
-                message,
-                MidiMessage::NoteOn { .. }
-                    | MidiMessage::NoteOff { .. }
-                    | MidiMessage::PitchBend { .. }
-                    | MidiMessage::ControlChange { controller: 11, .. }
-            )
-        {
+        if stamp < inner.mute_before && is_note_event(&message) {
             return;
         }
         inner.pushed += 1;

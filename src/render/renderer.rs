@@ -41,6 +41,10 @@ pub fn set_note_on_guard(guard: fn(&mut dyn FnMut())) {
 pub struct SynthSlot {
     synth: Synth,
     font: SoundFontId,
+    /// The synth panicked (a font it cannot play): it stays silent from then on.
+    faulted: bool,
+    /// The fault has been counted in the renderer's [`BlockRenderer::synth_faults`].
+    counted: bool,
 }
 
 impl SynthSlot {
@@ -60,7 +64,12 @@ impl SynthSlot {
             reason: format!("{e:?}"),
         })?;
         let id = synth.add_font(font.load_for_synth()?, true);
-        let mut slot = SynthSlot { synth, font: id };
+        let mut slot = SynthSlot {
+            synth,
+            font: id,
+            faulted: false,
+            counted: false,
+        };
         slot.warm_voices(font);
         Ok(slot)
     }
@@ -101,7 +110,37 @@ impl SynthSlot {
         self.synth.write((&mut l[..], &mut r[..]));
     }
 
-    fn apply(&mut self, message: MidiMessage) {
+    /// Applies `message`; false if the synth panicked doing so (it is then muted for good).
+    fn apply(&mut self, message: MidiMessage) -> bool {
+        if self.faulted {
+            return true;
+        }
+        let caught =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply_inner(message)));
+        if caught.is_err() {
+            self.faulted = true;
+        }
+        !self.faulted
+    }
+
+    /// Renders into `left`/`right`; false if the synth panicked (it is then muted for good and
+    /// the span is silent).
+    fn write(&mut self, left: &mut [f32], right: &mut [f32]) -> bool {
+        if !self.faulted {
+            let synth = &mut self.synth;
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                synth.write((&mut *left, &mut *right))
+            }));
+            self.faulted = caught.is_err();
+        }
+        if self.faulted {
+            left.fill(0.0);
+            right.fill(0.0);
+        }
+        !self.faulted
+    }
+
+    fn apply_inner(&mut self, message: MidiMessage) {
         let event = match message {
             MidiMessage::NoteOn {
                 channel,
@@ -160,6 +199,8 @@ pub struct BlockRenderer {
     late: u64,
     dropped: u64,
     applied: u64,
+    /// Synths that panicked (and were muted).
+    faults: u64,
     /// Sounding keys per (synth, channel): synth * 256 + channel → bit per key.
     sounding: Vec<u128>,
 }
@@ -181,6 +222,7 @@ impl BlockRenderer {
             late: 0,
             dropped: 0,
             applied: 0,
+            faults: 0,
             sounding: vec![0; MAX_SYNTHS * 256],
         }
     }
@@ -236,6 +278,12 @@ impl BlockRenderer {
         self.applied
     }
 
+    /// Synths that panicked while rendering or applying an event (each is muted from then
+    /// on; the rest play on). A font that passes validation should never do this.
+    pub fn synth_faults(&self) -> u64 {
+        self.faults
+    }
+
     /// Events for a synth that never arrived (should stay 0).
     pub fn events_dropped(&self) -> u64 {
         self.dropped
@@ -253,6 +301,35 @@ impl BlockRenderer {
     pub fn next_stamp(&mut self) -> Option<f64> {
         self.take_from_ring();
         self.backlog.front().map(|e| e.stamp)
+    }
+
+    /// Drops the notes (note-ons, -offs, bends, expression) stamped before `stamp` that have
+    /// arrived, applying everything else (programs, controllers) so the synths are set up:
+    /// what a piece produced while catching up to a position the audio has already passed.
+    /// Never allocates.
+    pub fn discard_notes_before(&mut self, stamp: f64) {
+        loop {
+            self.take_from_ring();
+            let mut progressed = false;
+            while let Some(&event) = self.backlog.front() {
+                if event.stamp >= stamp {
+                    break;
+                }
+                self.backlog.pop_front();
+                progressed = true;
+                if !super::link::is_note_event(&event.message) {
+                    self.apply(event);
+                }
+            }
+            if !progressed || self.backlog.front().is_some_and(|e| e.stamp >= stamp) {
+                return;
+            }
+        }
+    }
+
+    /// Moves what the ring holds into the backlog as far as it has room (never allocates).
+    pub fn take_arrived(&mut self) {
+        self.take_from_ring();
     }
 
     fn take_from_ring(&mut self) {
@@ -398,7 +475,10 @@ impl BlockRenderer {
         }
         match self.synths.get_mut(index) {
             Some(slot) => {
-                slot.apply(event.message);
+                if !slot.apply(event.message) && !slot.counted {
+                    slot.counted = true;
+                    self.faults += 1;
+                }
                 self.applied += 1;
             }
             None => self.dropped += 1,
@@ -415,13 +495,19 @@ impl BlockRenderer {
             right.fill(0.0);
             return;
         };
-        first.synth.write((&mut *left, &mut *right));
+        if !first.write(left, right) && !first.counted {
+            first.counted = true;
+            self.faults += 1;
+        }
         for slot in rest {
             let mut done = 0;
             while done < left.len() {
                 let len = (left.len() - done).min(SCRATCH);
                 let (sl, sr) = (&mut self.scratch.0[..len], &mut self.scratch.1[..len]);
-                slot.synth.write((&mut *sl, &mut *sr));
+                if !slot.write(sl, sr) && !slot.counted {
+                    slot.counted = true;
+                    self.faults += 1;
+                }
                 for i in 0..len {
                     left[done + i] += sl[i];
                     right[done + i] += sr[i];

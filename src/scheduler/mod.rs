@@ -32,7 +32,7 @@ use crate::clock::tempo::TempoHistory;
 use driver::{Driver, TimingPolicy};
 use queue::WakeQueue;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Index of a clock in its session (never reused within a session).
@@ -79,6 +79,49 @@ pub(crate) struct Shared {
     /// Thread processes and external threads wanting the baton wait here.
     pub thread_cv: Condvar,
     pub id: u64,
+    /// Which process is running user code, and since when (read without the lock by
+    /// watchdogs looking for processes that never wait).
+    pub busy: Busy,
+}
+
+/// Since when a process has been running without waiting. Lock-free.
+#[derive(Default)]
+pub(crate) struct Busy {
+    /// Nanoseconds since [`busy_epoch`] + 1 when the running process started; 0 when none runs.
+    since: AtomicU64,
+    clock: AtomicUsize,
+}
+
+fn busy_epoch() -> std::time::Instant {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+impl Busy {
+    /// Process `id` starts (or resumes) running.
+    pub fn start(&self, id: ClockId) {
+        let ns = busy_epoch().elapsed().as_nanos() as u64 + 1;
+        self.clock.store(id, Ordering::Relaxed);
+        self.since.store(ns, Ordering::Release);
+    }
+
+    /// The running process blocked or ended.
+    pub fn stop(&self) {
+        self.since.store(0, Ordering::Release);
+    }
+
+    /// The process running now and for how long, if one is.
+    pub fn running(&self) -> Option<(ClockId, std::time::Duration)> {
+        let since = self.since.load(Ordering::Acquire);
+        let clock = self.clock.load(Ordering::Relaxed);
+        (since != 0).then(|| {
+            let now = busy_epoch().elapsed().as_nanos() as u64 + 1;
+            (
+                clock,
+                std::time::Duration::from_nanos(now.saturating_sub(since)),
+            )
+        })
+    }
 }
 
 static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(1);
@@ -104,6 +147,7 @@ impl Shared {
             }),
             scheduler_cv: Condvar::new(),
             thread_cv: Condvar::new(),
+            busy: Busy::default(),
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
         })
     }

@@ -148,6 +148,7 @@ pub(crate) fn block(
                 return Ok(());
             }
             core.baton = Baton::Idle;
+            shared.busy.stop();
             shared.scheduler_cv.notify_all();
             while core.baton != Baton::Thread(id) {
                 if core.shutdown {

@@ -166,6 +166,7 @@ impl Scheduler {
         }
         if core.clock(id).on_thread {
             core.baton = Baton::Thread(id);
+            shared.busy.start(id);
             shared.thread_cv.notify_all();
             return core;
         }
@@ -210,7 +211,9 @@ impl Scheduler {
         drop(core);
         let running = Running::new(&self.shared, id, proc.yielder);
         context::set_running(Some(running));
+        shared.busy.start(id);
         let result = proc.coro.resume(input);
+        shared.busy.stop();
         if let Some(r) = context::set_running(None) {
             proc.yielder = r.yielder;
         }

@@ -127,6 +127,7 @@ pub fn bench_osc_latency(messages: usize) -> scamp::Result<()> {
             playing: true,
             tempo: Some(120.0),
             beat: Some(i as f64 * 256.0 / 48_000.0 * 2.0),
+            loop_range: None,
         };
         hosted.process(&mut l, &mut r, transport, false, &mut |offset, m| {
             if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {

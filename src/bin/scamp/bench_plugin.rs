@@ -62,6 +62,7 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
             playing,
             tempo: Some(TEMPO),
             beat: Some(played * TEMPO / 60.0),
+            loop_range: None,
         };
         let t0 = Instant::now();
         h.process(&mut l, &mut r, transport, false, &mut |_, m| {
@@ -87,11 +88,13 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
         playing: true,
         tempo: Some(TEMPO),
         beat: Some(0.0),
+        loop_range: None,
     };
     h.process(&mut l, &mut r, first, true, &mut |_, _| {});
     let t0 = Instant::now();
     let jump = Transport {
         beat: Some(400.0),
+        loop_range: None,
         ..first
     };
     h.process(&mut l, &mut r, jump, true, &mut |_, _| {});

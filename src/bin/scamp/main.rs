@@ -4,6 +4,7 @@ mod bench;
 mod bench_listen;
 mod bench_plugin;
 mod bench_render;
+mod host;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +30,9 @@ enum Command {
         /// "general_midi", "default" (the embedded font) or a path to an .sf2 file.
         soundfont: Option<String>,
     },
+    /// Render a built-in piece as the plugin plays it under a host's transport (offline,
+    /// exact): the reference for renders made in real hosts.
+    Host(host::HostArgs),
     /// List the MIDI output ports and the default audio output.
     Devices,
     /// Play a saved Performance (SCAMP JSON): render it with --render out.wav, or in real time.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Bench(b) => bench::run(b),
         Command::Presets { soundfont } => presets(soundfont.as_deref().unwrap_or("general_midi")),
         Command::Devices => devices(),
+        Command::Host(args) => host::host(&args),
         Command::Play { performance, run } => play(&performance, &run),
         Command::Convert {
             performance,

@@ -1,0 +1,114 @@
+//! `scamp host PIECE`: a built-in piece rendered exactly as the plugin plays it under a host's
+//! transport (the hosted piece, bounced offline, fed exact positions and the host's tempo
+//! map). The reference that renders from real hosts (Ardour, DawDreamer) are compared with.
+
+use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
+use scamp::Error;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What `scamp host` was asked.
+#[derive(clap::Args, Debug)]
+pub struct HostArgs {
+    /// A built-in piece: Arpeggio, Polytempo, Microtonal, Demo or Echo.
+    pub piece: String,
+    /// The host's tempo (bpm).
+    #[arg(long, default_value_t = 120.0)]
+    pub tempo: f64,
+    /// A tempo change in the host's tempo map: `BEAT:BPM` (from that beat on).
+    #[arg(long, value_name = "BEAT:BPM")]
+    pub tempo_change: Option<String>,
+    /// Seconds of audio.
+    #[arg(long, default_value_t = 8.0)]
+    pub seconds: f64,
+    #[arg(long, default_value_t = 48_000)]
+    pub sample_rate: u32,
+    #[arg(long, default_value_t = 512)]
+    pub block_size: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the audio here (32-bit float WAV).
+    #[arg(long, value_name = "FILE")]
+    pub render: std::path::PathBuf,
+}
+
+fn tempo_change(text: &str) -> scamp::Result<(f64, f64)> {
+    let bad = || {
+        Error::InvalidArgument(format!(
+            "--tempo-change {text:?}: expected BEAT:BPM with a beat >= 0 and a tempo > 0, e.g. 8:120"
+        ))
+    };
+    let (beat, bpm) = text.split_once(':').ok_or_else(bad)?;
+    let beat: f64 = beat.trim().parse().map_err(|_| bad())?;
+    let bpm: f64 = bpm.trim().parse().map_err(|_| bad())?;
+    if !(beat.is_finite() && beat >= 0.0 && bpm.is_finite() && bpm > 0.0) {
+        return Err(bad());
+    }
+    Ok((beat, bpm))
+}
+
+pub fn host(args: &HostArgs) -> scamp::Result<()> {
+    let (_, piece) = scamp::pieces::BUILT_IN
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&args.piece))
+        .ok_or_else(|| {
+            let names: Vec<&str> = scamp::pieces::BUILT_IN.iter().map(|(n, _)| *n).collect();
+            Error::InvalidArgument(format!(
+                "no built-in piece '{}' (there are {})",
+                args.piece,
+                names.join(", ")
+            ))
+        })?;
+    for (what, value) in [("--tempo", args.tempo), ("--seconds", args.seconds)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(Error::InvalidArgument(format!(
+                "{what} {value}: expected a number > 0"
+            )));
+        }
+    }
+    if args.block_size == 0 || args.block_size > 1 << 16 {
+        return Err(Error::InvalidArgument(format!(
+            "--block-size {}: expected 1 to 65536 samples",
+            args.block_size
+        )));
+    }
+    let change = args.tempo_change.as_deref().map(tempo_change).transpose()?;
+    let piece = *piece;
+    let pieces: Vec<PieceFn> = vec![Arc::new(move |s: &scamp::Session| piece(s))];
+    let sr = args.sample_rate as f64;
+    let config = HostedConfig {
+        sample_rate: sr,
+        seed: args.seed,
+        soundfont: Some("default".into()),
+        ..HostedConfig::default()
+    };
+    let mut hosted = HostedPiece::new(pieces, config)?;
+    let total = (args.seconds * sr).round() as usize;
+    let (mut left, mut right) = (vec![0.0f32; total], vec![0.0f32; total]);
+    // Where the tempo map puts each block: the first tempo up to the change, then the second.
+    let change_at = change.map(|(beat, bpm)| (beat, beat * 60.0 / args.tempo, bpm));
+    let mut at = 0;
+    while at < total {
+        let n = args.block_size.min(total - at);
+        let seconds = at as f64 / sr;
+        let (tempo, beat) = match change_at {
+            Some((beat, time, bpm)) if seconds >= time => {
+                (bpm, beat + (seconds - time) * bpm / 60.0)
+            }
+            _ => (args.tempo, seconds * args.tempo / 60.0),
+        };
+        let transport = Transport {
+            playing: true,
+            tempo: Some(tempo),
+            beat: Some(beat),
+            loop_range: None,
+        };
+        let (l, r) = (&mut left[at..at + n], &mut right[at..at + n]);
+        hosted.process(l, r, transport, true, &mut |_, _| {});
+        at += n;
+    }
+    drop(hosted);
+    scamp::render::wav::write_wav(Path::new(&args.render), args.sample_rate, &left, &right)?;
+    println!("wrote {}", args.render.display());
+    Ok(())
+}
