@@ -8,8 +8,12 @@ scripts/setup.sh
 cargo fmt --all -- --check
 cargo fmt --manifest-path plugin-template/Cargo.toml -- --check
 cargo clippy -j2 --workspace --all-targets -- -D warnings
-# Build the tests, then bundle the plugin, so the CLAP host test loads the fresh bundle.
+# Build the tests, then bundle the plugin, so the CLAP host test loads the fresh bundle; the
+# plugin of misbehaving pieces is a crate of its own (as a user's plugin is).
 cargo test -j2 --workspace --all-targets --no-run
+cargo fmt --manifest-path plugin/faults/Cargo.toml -- --check
+CARGO_TARGET_DIR=target/faults cargo clippy -j2 -q --manifest-path plugin/faults/Cargo.toml -- -D warnings
+CARGO_TARGET_DIR=target/faults cargo build -j2 -q --manifest-path plugin/faults/Cargo.toml
 cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets
 cargo test -j2 --doc
@@ -38,15 +42,24 @@ for example in demo random_durations_and_rests glissandi_and_envelopes note_hand
   ./target/release/examples/"$example" --render "target/renders/$example.wav" --quiet >/dev/null \
     || { echo "example $example failed"; exit 1; }
 done
-# The VST3 in a second, independent host (minihost, from PyPI) when it can be installed.
-if [ -x target/minihost-venv/bin/python ] || python3 -m venv target/minihost-venv >/dev/null 2>&1; then
-  if target/minihost-venv/bin/python -m pip install -q --disable-pip-version-check minihost numpy >/dev/null 2>&1; then
-    target/minihost-venv/bin/python plugin/tests/hosts/minihost_vst3.py target/bundled/scamp.vst3
+# The VST3 in independent hosts: minihost and DawDreamer (PyPI, in a venv under target/) and
+# Ardour 7 (Debian), each compared with the project's own exact render (`scamp host`).
+if [ -x target/hosts-venv/bin/python ] || python3 -m venv target/hosts-venv >/dev/null 2>&1; then
+  if target/hosts-venv/bin/python -m pip install -q --disable-pip-version-check minihost dawdreamer numpy >/dev/null 2>&1; then
+    target/hosts-venv/bin/python plugin/tests/hosts/minihost_vst3.py target/bundled/scamp.vst3
+    target/hosts-venv/bin/python plugin/tests/hosts/dawdreamer_vst3.py target/bundled/scamp.vst3 \
+      target/release/scamp target/host-tests/dawdreamer
   else
-    echo "minihost could not be installed from PyPI: the VST3 host test is skipped"
+    echo "minihost and dawdreamer could not be installed from PyPI: those VST3 host tests are skipped"
+  fi
+  if command -v ardour7-lua >/dev/null 2>&1; then
+    target/hosts-venv/bin/python plugin/tests/hosts/ardour_vst3.py target/bundled/scamp.vst3 \
+      target/release/scamp target/host-tests/ardour
+  else
+    echo "ardour7-lua is not installed: the Ardour test is skipped"
   fi
 else
-  echo "python3 -m venv is not available: the VST3 host test is skipped"
+  echo "python3 -m venv is not available: the VST3 host tests are skipped"
 fi
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
   --midi target/renders/demo.mid --png target/renders/demo.png --quiet

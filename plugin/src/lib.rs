@@ -151,8 +151,18 @@ fn performance_piece(path: Arc<RwLock<String>>) -> PieceFn {
     })
 }
 
+/// The environment variable that sets what the engine logs (`error`, `warn` (default),
+/// `info`, `debug`), to stderr.
+pub const SCAMP_LOG_ENV: &str = "SCAMP_LOG";
+
 impl<S: PieceSet> Default for ScampPlugin<S> {
     fn default() -> Self {
+        // The engine reports through `log`; nice-plug's own logger does not take those
+        // records, so they get a logger of their own (unless the host process has one).
+        let _ = env_logger::Builder::from_env(
+            env_logger::Env::default().filter_or(SCAMP_LOG_ENV, "warn"),
+        )
+        .try_init();
         let mut names: Vec<&'static str> = S::pieces().into_iter().map(|(n, _)| n).collect();
         names.push(PERFORMANCE_FILE);
         ScampPlugin {

@@ -52,6 +52,22 @@ pub fn plugin_path() -> PathBuf {
     }
 }
 
+/// The plugin of misbehaving pieces (`plugin/faults`, a crate of its own that
+/// `scripts/test.sh` builds into `target/faults`).
+pub fn fault_plugin_path() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/faults/debug/libscamp_fault_pieces.so");
+    assert!(
+        path.exists(),
+        "no {}: build it with `CARGO_TARGET_DIR=target/faults cargo build --manifest-path plugin/faults/Cargo.toml`",
+        path.display()
+    );
+    path
+}
+
+/// The CLAP id of the fault pieces' plugin.
+pub const FAULTS_ID: &str = "org.scamp-rs.fault-pieces";
+
 /// Where cargo puts this test's dependencies (and the workspace's cdylibs, one level up).
 pub fn deps_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test's own path");
@@ -402,8 +418,14 @@ pub fn ons(h: &[Heard]) -> Vec<(u64, u16)> {
 /// the process (resident memory) is its own: returns true in the child, where the caller
 /// runs its body; in the parent it runs the child, passes its output on and fails with it.
 pub fn in_own_process(name: &str) -> bool {
+    child_stderr(name).is_none()
+}
+
+/// [`in_own_process`], giving the parent what the child wrote to stderr (its log): `None` in
+/// the child, where the caller runs its body.
+pub fn child_stderr(name: &str) -> Option<String> {
     if std::env::var("SCAMP_TEST_ISOLATED").as_deref() == Ok(name) {
-        return true;
+        return None;
     }
     let out = std::process::Command::new(std::env::current_exe().expect("the test's path"))
         .args(["--exact", name, "--nocapture", "--test-threads", "1"])
@@ -416,9 +438,14 @@ pub fn in_own_process(name: &str) -> bool {
             println!("{line}");
         }
     }
-    eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{name} failed in its own process");
-    false
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    eprint!("{stderr}");
+    assert!(
+        out.status.success(),
+        "{name} failed in its own process: {}",
+        out.status
+    );
+    Some(stderr)
 }
 
 /// Resident memory of this process, in MiB.
@@ -429,4 +456,27 @@ pub fn rss_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Writes the built-in SoundFont to `path` with every sample header pointing past the sample
+/// data (start and loop points beyond its end): a font that parses, and makes a synth that
+/// trusts it read out of bounds when a note renders.
+pub fn write_corrupt_font(path: &Path) {
+    let mut font = scamp::soundfont::EMBEDDED_SOUNDFONT.to_vec();
+    let at = font
+        .windows(4)
+        .position(|w| w == b"shdr")
+        .expect("a shdr chunk");
+    let size = u32::from_le_bytes(font[at + 4..at + 8].try_into().unwrap()) as usize;
+    let headers = &mut font[at + 8..at + 8 + size];
+    // 46 bytes a header: a 20-byte name, then start, end, loop start, loop end (u32 each).
+    let count = headers.len() / 46;
+    for h in headers.chunks_mut(46).take(count - 1) {
+        let start = u32::from_le_bytes(h[20..24].try_into().unwrap());
+        let far = start.saturating_add(0x0100_0000);
+        for (k, v) in [far, far + 64, far + 8, far + 56].into_iter().enumerate() {
+            h[20 + 4 * k..24 + 4 * k].copy_from_slice(&v.to_le_bytes());
+        }
+    }
+    std::fs::write(path, font).expect("the corrupt font is written");
 }
