@@ -103,3 +103,105 @@ fn only_note_on_blocks_allocate() {
     assert_eq!(renderer.late_events(), 0);
     eprintln!("{quiet_blocks} blocks without note-on: 0 allocations; note-on blocks: {note_on_allocations:?} allocations");
 }
+
+/// oxisynth's note-on, uncounted (what the plugin permits under `assert_process_allocs`).
+fn uncounted(f: &mut dyn FnMut()) {
+    let was = COUNT_HERE.with(|c| c.replace(false));
+    f();
+    COUNT_HERE.with(|c| c.set(was));
+}
+
+#[test]
+fn the_hosted_piece_never_allocates_or_frees_in_process() {
+    use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    scamp::render::renderer::set_note_on_guard(uncounted);
+    const SR: f64 = 48_000.0;
+    const BLOCK: usize = 256;
+    let pieces: Vec<PieceFn> = scamp::pieces::BUILT_IN[..3]
+        .iter()
+        .map(|&(_, f)| Arc::new(move |s: &Session| f(s)) as PieceFn)
+        .collect();
+    let config = HostedConfig {
+        sample_rate: SR,
+        soundfont: Some("default".into()),
+        ..HostedConfig::default()
+    };
+    let mut hosted = HostedPiece::new(pieces, config).unwrap();
+    let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let seconds = |s: f64| (s * SR) as usize / BLOCK;
+    // Stopped, playing, a tempo change, a loop of a beat (wraps), a seek, another piece (its
+    // own synths), stopped again; blocks at a sound card's pace.
+    let plan = |block: usize| -> (Transport, Option<usize>) {
+        let t = (block * BLOCK) as f64 / SR;
+        let playing = |tempo: f64, beat: f64| Transport {
+            playing: true,
+            tempo: Some(tempo),
+            beat: Some(beat),
+            loop_range: None,
+        };
+        if block < seconds(0.3) {
+            (
+                Transport {
+                    playing: false,
+                    ..playing(120.0, 0.0)
+                },
+                None,
+            )
+        } else if block < seconds(1.3) {
+            (playing(120.0, (t - 0.3) * 2.0), None)
+        } else if block < seconds(2.0) {
+            (playing(150.0, 2.0 + (t - 1.3) * 2.5), None)
+        } else if block < seconds(3.5) {
+            let beat = 8.0 + ((t - 2.0) * 2.0) % 1.0;
+            (
+                Transport {
+                    loop_range: Some((8.0, 9.0)),
+                    ..playing(120.0, beat)
+                },
+                None,
+            )
+        } else if block < seconds(4.2) {
+            (playing(120.0, 32.0 + (t - 3.5) * 2.0), None)
+        } else if block < seconds(5.0) {
+            (playing(120.0, 40.0 + (t - 4.2) * 2.0), Some(1))
+        } else {
+            (
+                Transport {
+                    playing: false,
+                    ..playing(120.0, 41.6)
+                },
+                Some(1),
+            )
+        }
+    };
+    let started = Instant::now();
+    let (mut allocating, mut notes) = (Vec::new(), 0usize);
+    for block in 0..seconds(5.5) {
+        let due = Duration::from_secs_f64((block * BLOCK) as f64 / SR);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let (transport, piece) = plan(block);
+        if let Some(p) = piece {
+            hosted.set_piece(p);
+        }
+        let ((), n) = counted(|| {
+            hosted.process(&mut l, &mut r, transport, false, &mut |_, m| {
+                if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
+                    notes += 1;
+                }
+            })
+        });
+        if n > 0 {
+            allocating.push((block, n));
+        }
+    }
+    drop(hosted);
+    assert!(notes > 25, "it played: {notes} note-ons");
+    assert!(
+        allocating.is_empty(),
+        "blocks that allocated or freed: {allocating:?}"
+    );
+}

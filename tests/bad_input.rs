@@ -121,3 +121,31 @@ fn metric_phase_targets_reject_bad_phases() {
     assert!(MetricPhaseTarget::new(0.0, f64::NAN).is_err());
     assert!(Envelope::from_levels_and_durations(&[1.0, 2.0], &[1.0, 2.0], &[]).is_err());
 }
+
+#[test]
+fn a_process_that_recurses_without_end_is_stopped_and_the_piece_plays_on() {
+    #[allow(unconditional_recursion)]
+    fn deeper(depth: u64, pad: [u8; 512]) -> u64 {
+        let pad = std::hint::black_box(pad);
+        deeper(depth + 1, pad) + pad[(depth % 512) as usize] as u64
+    }
+    let session = Session::fast_forward_session(120.0).unwrap();
+    let bottomless = session
+        .fork_with(
+            |_c: Clock| -> scamp::Result<()> {
+                std::hint::black_box(deeper(0, [1; 512]));
+                Ok(())
+            },
+            ForkOptions::new().name("bottomless"),
+        )
+        .unwrap();
+    let after = session.fork(|c: Clock| c.wait(2.0)).unwrap();
+    session.wait(4.0).unwrap();
+    session.wait_for_children_to_finish().unwrap();
+    assert!(!bottomless.alive() && !after.alive());
+    assert_eq!(
+        session.beat(),
+        4.0,
+        "the session went on after the overflow"
+    );
+}

@@ -319,3 +319,83 @@ fn midi_from_the_host_reaches_the_pieces_listeners() {
         "echoed at {at} s (sent at 0.3 s; lookahead 50 ms)"
     );
 }
+
+#[test]
+#[ignore = "a thousand sessions: scripts/test.sh runs it in a release build (--ignored)"]
+fn a_thousand_hosted_pieces_dropped_at_any_moment_of_play_seek_and_stop_return_quickly() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    // Two threads keep both cores busy meanwhile.
+    let stop = Arc::new(AtomicBool::new(false));
+    let load: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+                }
+            })
+        })
+        .collect();
+    let arpeggio: PieceFn = Arc::new(|s: &Session| scamp::pieces::arpeggio(s));
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let (mut slowest, mut total) = (Duration::ZERO, Duration::ZERO);
+    let (mut l, mut r) = (vec![0.0f32; 256], vec![0.0f32; 256]);
+    for _ in 0..1000 {
+        let config = HostedConfig {
+            sample_rate: SR,
+            soundfont: Some("default".into()),
+            ..HostedConfig::default()
+        };
+        let mut hosted = HostedPiece::new(vec![Arc::clone(&arpeggio)], config).unwrap();
+        let mut beat = next(64) as f64;
+        // At a sound card's pace (faster, the host would be taken for one that renders
+        // offline, and the blocks would wait for the piece).
+        for _ in 0..next(6) {
+            std::thread::sleep(Duration::from_secs_f64(256.0 / SR));
+            let transport = match next(4) {
+                0 => Transport {
+                    playing: false,
+                    ..playing_at(0)
+                },
+                1 => {
+                    beat = next(256) as f64;
+                    Transport {
+                        beat: Some(beat),
+                        ..playing_at(0)
+                    }
+                }
+                _ => {
+                    beat += 256.0 / SR * 1.5;
+                    Transport {
+                        beat: Some(beat),
+                        ..playing_at(0)
+                    }
+                }
+            };
+            hosted.process(&mut l, &mut r, transport, false, &mut |_, _| {});
+        }
+        std::thread::sleep(Duration::from_micros(next(3000)));
+        let started = Instant::now();
+        drop(hosted);
+        let took = started.elapsed();
+        slowest = slowest.max(took);
+        total += took;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in load {
+        t.join().unwrap();
+    }
+    eprintln!("1000 drops: slowest {slowest:?}, mean {:?}", total / 1000);
+    assert!(
+        slowest < scamp::hosted::QUIT_LIMIT + Duration::from_millis(500),
+        "a drop took {slowest:?}"
+    );
+}

@@ -90,3 +90,30 @@ fn a_soundfont_that_cannot_load_is_reported_and_the_host_plays_on() {
         "the log names the font: {log}"
     );
 }
+
+#[test]
+fn a_process_that_recurses_without_end_is_stopped_and_named_and_the_piece_plays_on() {
+    let Some(log) = child_stderr(
+        "a_process_that_recurses_without_end_is_stopped_and_named_and_the_piece_plays_on",
+    ) else {
+        let mut h = fault_host(1.0);
+        run(&mut h, 20, &|_| Some(Tr::stopped(120.0, 0.0)), true);
+        let b = run(
+            &mut h,
+            (3.0 * SR) as usize / 512,
+            &|at| Some(Tr::playing(120.0, at as f64 / 24_000.0)),
+            true,
+        );
+        // The master plays a note a beat (0.5 s) after the first: 6 note-ons in 3 s.
+        let on = ons(&b.heard);
+        assert!(on.len() >= 5, "the rest of the piece plays on: {on:?}");
+        assert!(h.unload() < Duration::from_secs(1));
+        host_still_plays();
+        return;
+    };
+    assert!(
+        log.contains("clock 'bottomless' overflowed its stack")
+            && log.contains("SCAMP_PROCESS_STACK_KIB"),
+        "the log names the process and the fix: {log}"
+    );
+}

@@ -37,9 +37,10 @@ pub const RUNAWAY_LIMIT: Duration = Duration::from_secs(1);
 pub const CATCH_UP_LIMIT: Duration = Duration::from_secs(10);
 /// Longest a plugin being unloaded waits for its piece threads.
 pub const QUIT_LIMIT: Duration = Duration::from_millis(500);
-/// Stack of a runner thread (the piece's own code runs on it; forked processes have their
-/// own stacks, see `SCAMP_PROCESS_STACK_KIB`).
-const RUNNER_STACK: usize = 16 << 20;
+/// Stack the piece's own function runs on (guarded: an overflow is reported, see
+/// `scheduler::overflow`); forked processes have their own stacks (`SCAMP_PROCESS_STACK_KIB`).
+/// Only the pages touched cost memory.
+const PIECE_STACK: usize = 16 << 20;
 /// How often the manager looks at its requests and runners.
 const TICK: Duration = Duration::from_millis(1);
 
@@ -192,6 +193,7 @@ pub(crate) fn spawn_manager(
                 served: [0; 1 + STANDBYS],
                 last_midi: None,
                 notes: mpsc::channel(),
+                synth_faults: 0,
             }
             .run()
         })
@@ -212,6 +214,8 @@ struct Manager {
     served: [u64; 1 + STANDBYS],
     last_midi: Option<Instant>,
     notes: (mpsc::Sender<Note>, mpsc::Receiver<Note>),
+    /// Synth faults already reported.
+    synth_faults: u64,
 }
 
 impl Manager {
@@ -255,7 +259,6 @@ impl Manager {
         let status = Arc::clone(&self.status);
         let spawned = std::thread::Builder::new()
             .name("scamp-piece".into())
-            .stack_size(RUNNER_STACK)
             .spawn(move || {
                 let result = run_session(
                     &piece,
@@ -365,6 +368,13 @@ impl Manager {
                     ));
                 }
             }
+        }
+        let faults = self.status.synth_faults();
+        if faults > self.synth_faults {
+            self.synth_faults = faults;
+            self.status.report(format!(
+                "a SoundFont synth failed while rendering and was muted ({faults} so far): its font is probably damaged"
+            ));
         }
         // Join the runners whose threads have ended.
         self.runners.retain_mut(|r| match r.thread.as_ref() {
@@ -484,7 +494,9 @@ fn run_session(
             let (session, state) = (&session, &**state);
             scope.spawn(move || remote_mode_when_active(session, state, port, config));
         }
-        let result = catch_up_and_play(piece, &session, start, state);
+        let result = crate::scheduler::overflow::run_guarded("MASTER", PIECE_STACK, || {
+            catch_up_and_play(piece, &session, start, state)
+        });
         session.ensemble().end_all_notes();
         pace.finish();
         state.ended.store(true, Ordering::Release);

@@ -17,6 +17,7 @@
 pub(crate) mod context;
 pub mod driver;
 mod family;
+pub(crate) mod overflow;
 pub mod paced;
 pub(crate) mod pool;
 pub(crate) mod process;

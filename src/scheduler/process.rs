@@ -44,16 +44,20 @@ pub(crate) struct StackPool {
     size: usize,
 }
 
+/// The stack of a process, in KiB: `SCAMP_PROCESS_STACK_KIB` (at least 64), else 1024.
+pub(crate) fn stack_kib() -> usize {
+    std::env::var("SCAMP_PROCESS_STACK_KIB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&k| k >= 64)
+        .unwrap_or(DEFAULT_STACK_KIB)
+}
+
 impl StackPool {
     pub fn new() -> Self {
-        let kib = std::env::var("SCAMP_PROCESS_STACK_KIB")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|&k| k >= 64)
-            .unwrap_or(DEFAULT_STACK_KIB);
         StackPool {
             free: Vec::new(),
-            size: kib * 1024,
+            size: stack_kib() * 1024,
         }
     }
 

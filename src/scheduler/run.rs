@@ -6,6 +6,7 @@
 
 use super::context::{self, Running};
 use super::driver::Permit;
+use super::overflow::Guarded;
 use super::process::{make_coroutine, Coro, Resume, StackPool, Yielder};
 use super::{Baton, ClockId, Core, ProcState, Shared};
 use crate::error::{Error, Result};
@@ -212,13 +213,20 @@ impl Scheduler {
         let running = Running::new(&self.shared, id, proc.yielder);
         context::set_running(Some(running));
         shared.busy.start(id);
+        Guarded::enter(proc.coro.trap_handler());
         let result = proc.coro.resume(input);
+        let fault = Guarded::leave();
         shared.busy.stop();
         if let Some(r) = context::set_running(None) {
             proc.yielder = r.yielder;
         }
         let mut core = shared.lock();
         core.baton = Baton::Idle;
+        if let Some(fault) = fault {
+            // Its frames were abandoned (see `overflow`): it is over.
+            log::error!("{}", fault.describe(&core.clock(id).name));
+            core.clock_mut(id).killed = true;
+        }
         match result {
             CoroutineResult::Yield(()) => core,
             CoroutineResult::Return(()) => {
