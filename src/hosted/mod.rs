@@ -416,6 +416,19 @@ impl HostedPiece {
         offline: bool,
         midi_out: &mut dyn FnMut(usize, MidiMessage),
     ) {
+        crate::render::audio_thread::block(|| {
+            self.process_block(left, right, transport, offline, midi_out)
+        })
+    }
+
+    fn process_block(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        transport: Transport,
+        offline: bool,
+        midi_out: &mut dyn FnMut(usize, MidiMessage),
+    ) {
         let began = Instant::now();
         let n = left.len().min(right.len());
         let (left, right) = (&mut left[..n], &mut right[..n]);

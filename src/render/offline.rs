@@ -324,7 +324,7 @@ fn render_loop(
             }
         }
         renderer.absorb();
-        renderer.render(&mut l, &mut r);
+        super::audio_thread::block(|| renderer.render(&mut l, &mut r));
         left.extend_from_slice(&l);
         right.extend_from_slice(&r);
         if length.is_none() && pace.is_finished() {

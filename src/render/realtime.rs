@@ -75,18 +75,20 @@ where
             .build_output_stream(
                 &config.config(),
                 move |data: &mut [f32], _| {
-                    for frames in data.chunks_mut(CHUNK * channels) {
-                        let n = frames.len() / channels;
-                        pace.advance((renderer.position() + n as u64) as f64 / sr + LOOKAHEAD);
-                        renderer.render(&mut l[..n], &mut r[..n]);
-                        for (i, frame) in frames.chunks_mut(channels).enumerate() {
-                            for (c, s) in frame.iter_mut().enumerate() {
-                                *s = if c % 2 == 0 { l[i] } else { r[i] }.clamp(-1.0, 1.0);
+                    super::audio_thread::block(|| {
+                        for frames in data.chunks_mut(CHUNK * channels) {
+                            let n = frames.len() / channels;
+                            pace.advance((renderer.position() + n as u64) as f64 / sr + LOOKAHEAD);
+                            renderer.render(&mut l[..n], &mut r[..n]);
+                            for (i, frame) in frames.chunks_mut(channels).enumerate() {
+                                for (c, s) in frame.iter_mut().enumerate() {
+                                    *s = if c % 2 == 0 { l[i] } else { r[i] }.clamp(-1.0, 1.0);
+                                }
                             }
                         }
-                    }
-                    position.store(renderer.position(), Ordering::Release);
-                    late.store(renderer.late_events(), Ordering::Release);
+                        position.store(renderer.position(), Ordering::Release);
+                        late.store(renderer.late_events(), Ordering::Release);
+                    })
                 },
                 |e| log::error!("audio stream error: {e}"),
                 None,
