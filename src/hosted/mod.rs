@@ -9,7 +9,7 @@
 //!   and renders with [`crate::render::BlockRenderer::render_beats`], handing every applied message to the
 //!   caller's MIDI output at its sample. Sessions it no longer needs go back to the piece
 //!   side to be freed; a full ring is retried at the next block, never dropped here;
-//! - the **piece side** ([`piece_side`]): a manager thread that runs each session on a runner
+//! - the **piece side** (`piece_side.rs`): a manager thread that runs each session on a runner
 //!   thread of its own, watches them (runaway processes, catch-ups past their limit) and
 //!   frees what the audio side retires.
 //!

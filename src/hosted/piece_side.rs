@@ -348,12 +348,14 @@ impl Manager {
                 ));
                 continue;
             }
+            // A catch-up: the fast-forward to the start beat, and for the session asked to
+            // play now, until it plays (it may still be chasing the audio once there).
             let caught_up = r.state.caught_up.load(Ordering::Acquire);
-            if !caught_up && !r.state.ended.load(Ordering::Acquire) {
+            let main = self.requests.main.read().0 == r.generation;
+            let chasing = main && !r.state.active.load(Ordering::Acquire);
+            if (!caught_up || chasing) && !r.state.ended.load(Ordering::Acquire) {
                 let at = abort.master_beat().unwrap_or(0.0);
-                if self.requests.playing.load(Ordering::Acquire) == r.generation
-                    || self.requests.main.read().0 == r.generation
-                {
+                if main {
                     self.status.set_catch_up(at, r.start);
                 }
                 if r.started.elapsed() > CATCH_UP_LIMIT {

@@ -29,6 +29,16 @@ pub enum Bench {
         #[arg(long, default_value_t = 200)]
         messages: usize,
     },
+    /// What a seek costs the plugin: a hosted piece played from each beat at a sound card's
+    /// pace, until it plays (or gives up).
+    Seek {
+        /// arpeggio or dense.
+        #[arg(long, default_value = "arpeggio")]
+        piece: String,
+        /// Beats to seek to.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+        beats: Vec<f64>,
+    },
     /// The plugin's audio side under the dense piece in real time: CPU time per block,
     /// late events, and the time a seek to bar 100 takes.
     Plugin {
@@ -69,6 +79,7 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             seconds,
             block,
         } => super::bench_plugin::bench_plugin(parts, seconds, block),
+        Bench::Seek { piece, beats } => super::bench_seek::bench_seek(&piece, &beats),
         Bench::Render {
             parts,
             seconds,

@@ -4,6 +4,7 @@ mod bench;
 mod bench_listen;
 mod bench_plugin;
 mod bench_render;
+mod bench_seek;
 mod host;
 
 use clap::{Parser, Subcommand};
