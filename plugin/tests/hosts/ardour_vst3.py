@@ -98,6 +98,8 @@ def misaligned_windows(a, b, window):
 
 
 def main(bundle, cli, work):
+    # Ardour takes only absolute paths (a relative session folder ends it with a ConvertError).
+    bundle, cli, work = (os.path.abspath(p) for p in (bundle, cli, work))
     env = prepare(bundle, work)
     failures = []
     cases = [(f"t{bpm}", bpm, None) for bpm in (60, 90, 120, 137)] + [("change", 90, (8, 120))]
