@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from audio import correlation, read_wav  # noqa: E402
+from audio import compare, correlation, read_wav  # noqa: E402
 
 SR, SECONDS = 48_000, 8.0
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,8 +105,7 @@ def main(bundle, cli, work):
     cases = [(f"t{bpm}", bpm, None) for bpm in (60, 90, 120, 137)] + [("change", 90, (8, 120))]
     for name, bpm, change in cases:
         got, want = export(env, work, name, bpm, change), reference(cli, work, name, bpm, change)
-        rms = float(np.sqrt((got[:, 0] ** 2).mean()))
-        corr = min(correlation(got[:, c], want[:, c]) for c in (0, 1))
+        rms, corr = compare(got, want)
         bad = misaligned_windows(got[:, 0], want[:, 0], int(SR * 60 / bpm))
         print(f"ardour {name}: {bpm} bpm{' -> %s at beat %s' % (change[1], change[0]) if change else ''}"
               f", rms {rms:.4f}, correlation {corr:.6f}, misaligned beats {len(bad)}")

@@ -67,3 +67,10 @@ def off_grid(found, grid, late_by=128):
     starts a note at its next 64-sample chunk; the attack needs a little more to show)."""
     return [s for s in found if not (0 <= s - round(s / grid) * grid <= late_by or
                                      0 <= s - int(s / grid) * grid <= late_by)]
+
+
+def compare(got, want):
+    """(rms of the left channel, the lower correlation of the two channels) of a host's
+    stereo render against the reference."""
+    rms = float(np.sqrt((got[:, 0] ** 2).mean()))
+    return rms, min(correlation(got[:, c], want[:, c]) for c in (0, 1))

@@ -165,11 +165,21 @@ fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()
 
 /// Peak resident set size of this process (VmHWM), in MiB; 0 where /proc is unavailable.
 pub fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident set size of this process now (VmRSS), in MiB; 0 where /proc is unavailable.
+pub fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// A `kB` line of /proc/self/status, in MiB.
+fn status_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)

@@ -4,6 +4,7 @@
 //! given up, how many blocks were silent, the longest `process()` call, and how much resident
 //! memory the catch-up added.
 
+use super::bench::rss_mb;
 use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, PieceState, Transport};
 use scamp::Error;
 use std::sync::Arc;
@@ -12,17 +13,6 @@ use std::time::{Duration, Instant};
 const SR: f64 = 48_000.0;
 const BLOCK: usize = 512;
 const TEMPO: f64 = 120.0;
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 pub fn bench_seek(piece: &str, beats: &[f64]) -> scamp::Result<()> {
     let piece: PieceFn = match piece {
