@@ -38,10 +38,33 @@ mod imp {
     /// What the handler found: (fault address, stack pointer at the fault).
     type Fault = (usize, usize);
 
+    /// A thread's alternate signal stack, taken down (and unmapped) when the thread ends:
+    /// sessions come and go with their threads, and a mapping left per thread would run the
+    /// process out of memory maps.
+    struct AltStack {
+        base: *mut libc::c_void,
+    }
+
+    impl Drop for AltStack {
+        fn drop(&mut self) {
+            // SAFETY: the stack is this thread's; it is disabled before it is unmapped.
+            unsafe {
+                let off = libc::stack_t {
+                    ss_sp: std::ptr::null_mut(),
+                    ss_flags: libc::SS_DISABLE,
+                    ss_size: 0,
+                };
+                libc::sigaltstack(&off, std::ptr::null_mut());
+                libc::munmap(self.base, ALT_STACK);
+            }
+        }
+    }
+
     thread_local! {
         static ACTIVE: Cell<Option<Active>> = const { Cell::new(None) };
         static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
         static ALT_STACK_SET: Cell<bool> = const { Cell::new(false) };
+        static ALT: std::cell::RefCell<Option<AltStack>> = const { std::cell::RefCell::new(None) };
     }
 
     static INSTALL: Once = Once::new();
@@ -71,15 +94,22 @@ mod imp {
     }
 
     /// Gives the calling thread an alternate signal stack (once), so the handler can run
-    /// when the thread's own stack is exhausted.
+    /// when the thread's own stack is exhausted. A thread that already has one (its own, or
+    /// the host's) keeps it.
     pub fn ensure_alt_stack() {
         install();
         if ALT_STACK_SET.with(|s| s.replace(true)) {
             return;
         }
-        // SAFETY: a private anonymous mapping, handed to sigaltstack; it lives as long as the
-        // thread (and is left mapped after it, a small cost for the threads that run pieces).
+        // SAFETY: reads the thread's current alternate stack; then a private anonymous
+        // mapping handed to sigaltstack, taken down again when the thread ends (`AltStack`).
         unsafe {
+            let mut current: libc::stack_t = std::mem::zeroed();
+            if libc::sigaltstack(std::ptr::null(), &mut current) == 0
+                && current.ss_flags & libc::SS_DISABLE == 0
+            {
+                return;
+            }
             let stack = libc::mmap(
                 std::ptr::null_mut(),
                 ALT_STACK,
@@ -96,7 +126,11 @@ mod imp {
                 ss_flags: 0,
                 ss_size: ALT_STACK,
             };
-            libc::sigaltstack(&ss, std::ptr::null_mut());
+            if libc::sigaltstack(&ss, std::ptr::null_mut()) == 0 {
+                ALT.with(|a| *a.borrow_mut() = Some(AltStack { base: stack }));
+            } else {
+                libc::munmap(stack, ALT_STACK);
+            }
         }
     }
 
