@@ -437,13 +437,8 @@ impl HostedPiece {
         let playing = transport.playing;
         // Stopped, there is nothing to wait for: the window at the playhead is prepared in
         // the background.
-        let wait = if !playing {
-            None
-        } else if offline || self.pacing.faster_than_real_time() {
-            Some(WAIT_LIMIT)
-        } else {
-            None
-        };
+        let wait =
+            (playing && (offline || self.pacing.faster_than_real_time())).then_some(WAIT_LIMIT);
         self.flush_retiring();
         let t = self.timeline.place(
             playing,
