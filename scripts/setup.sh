@@ -4,13 +4,14 @@
 set -euo pipefail
 
 # fluidr3mono-gm-soundfont: a real compressed .sf3 font, which the tests check is refused with
-# a clear error (the SF2 parser would panic on it).
+# a clear error (the SF2 parser would panic on it). timgm6mb-soundfont: a third-party SF2 that
+# the SoundFont checks must accept (and the General-MIDI font found first when installed).
 # python3 + python3-venv: the VST3 is also tested in minihost, a PyPI plugin host.
 # jackd2: real MIDI ports for the tests (a JACK server with the dummy driver).
 # libx11-dev + libxtst-dev: keyboard and mouse listeners (X11 and its RECORD extension).
 # xvfb + xdotool: the keyboard and mouse tests type and click on a private X server.
 packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev
-  fluidr3mono-gm-soundfont python3 python3-venv jackd2 xvfb xdotool)
+  fluidr3mono-gm-soundfont timgm6mb-soundfont python3 python3-venv jackd2 xvfb xdotool)
 # ardour: the VST3 is exported from a real Ardour 7 session (headless, ardour7-lua); without
 # its recommends (a desktop's worth of packages).
 lean=(ardour)

@@ -188,7 +188,7 @@ fn the_hosted_piece_never_allocates_or_frees_in_process() {
             hosted.set_piece(p);
         }
         let ((), n) = counted(|| {
-            hosted.process(&mut l, &mut r, transport, false, &mut |_, m| {
+            hosted.process(&mut l, &mut r, transport, &mut |_, m| {
                 if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
                     notes += 1;
                 }

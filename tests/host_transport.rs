@@ -5,23 +5,25 @@
 
 use scamp::playback::MidiMessage;
 use scamp::prelude::*;
-use scamp::scheduler::paced::Pace;
+use scamp::render::OfflineRenderer;
+use scamp::scheduler::paced::OfflinePace;
 
 const SR: f64 = 48_000.0;
 
 /// Plays 8 quarter notes; the host plays at 90 bpm and, if `switch_at` is given, at 120 bpm
 /// from the first block at or after that sample. Returns (absolute sample, key) of note-ons.
 fn run(block: usize, switch_at: Option<u64>) -> (Vec<(u64, u8)>, Option<String>) {
-    let pace = Pace::in_beats();
+    let offline = OfflinePace::in_beats();
+    let pace = offline.pace().clone();
     let session = Session::with_driver(90.0, pace.driver()).unwrap();
     session.lock_master_tempo("the host owns the tempo");
     session
         .ensemble()
         .audio_link()
         .stamp_in_beats_of(session.clock().clone());
-    let mut renderer = session.attach_audio(SR).unwrap();
+    let mut renderer = OfflineRenderer::new(session.attach_audio(SR).unwrap());
     let host = {
-        let pace = pace.clone();
+        let pace = offline;
         std::thread::spawn(move || {
             let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
             let mut ons = Vec::new();

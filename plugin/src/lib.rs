@@ -394,11 +394,16 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
         }
         let (left, rest) = channels.split_at_mut(1);
         let (left, right) = (&mut *left[0], &mut *rest[0]);
-        hosted.process(left, right, transport, self.offline, &mut |offset, m| {
+        let mut to_host = |offset, m| {
             if let Some(e) = note_event(offset, m) {
                 let _ = context.try_send_event(e);
             }
-        });
+        };
+        if self.offline {
+            hosted.process_offline(left, right, transport, &mut to_host);
+        } else {
+            hosted.process(left, right, transport, &mut to_host);
+        }
         let gain = &self.params.gain.smoothed;
         for (l, r) in left.iter_mut().zip(right.iter_mut()) {
             let g = gain.next();

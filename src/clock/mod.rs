@@ -53,6 +53,8 @@ impl<T, E: fmt::Display> ProcessResult for std::result::Result<T, E> {
 pub struct Clock {
     pub(crate) shared: Arc<Shared>,
     pub(crate) id: ClockId,
+    /// Keeps the clock's record (see `scheduler::records`): a handle always answers.
+    _record: Arc<()>,
 }
 
 impl fmt::Debug for Clock {
@@ -68,8 +70,20 @@ impl PartialEq for Clock {
 }
 
 impl Clock {
+    /// A handle to clock `id`, which must be one nothing can free meanwhile: the master, or
+    /// the clock of the process the calling thread runs. Others are made under the lock,
+    /// with [`Core::handle`].
     pub(crate) fn from_parts(shared: Arc<Shared>, id: ClockId) -> Clock {
-        Clock { shared, id }
+        let mut core = shared.lock();
+        core.handle(&shared, id)
+    }
+
+    pub(crate) fn from_token(shared: Arc<Shared>, id: ClockId, record: Arc<()>) -> Clock {
+        Clock {
+            shared,
+            id,
+            _record: record,
+        }
     }
 
     /// Reads state under the lock.
@@ -123,29 +137,41 @@ impl Clock {
     }
 
     pub fn parent(&self) -> Option<Clock> {
-        self.read(|c| c.clock(self.id).parent)
-            .map(|p| Clock::from_parts(Arc::clone(&self.shared), p))
+        self.read(|c| {
+            let parent = c.clock(self.id).parent?;
+            Some(c.handle(&self.shared, parent))
+        })
     }
 
-    fn handles(&self, ids: Vec<ClockId>) -> Vec<Clock> {
+    /// Handles to `ids`, made under the lock that `ids` were read under.
+    fn handles(&self, core: &mut Core, ids: Vec<ClockId>) -> Vec<Clock> {
         ids.into_iter()
-            .map(|id| Clock::from_parts(Arc::clone(&self.shared), id))
+            .map(|id| core.handle(&self.shared, id))
             .collect()
     }
 
     /// Direct children still running.
     pub fn children(&self) -> Vec<Clock> {
-        self.handles(self.read(|c| c.clock(self.id).children.clone()))
+        self.read(|c| {
+            let ids = c.clock(self.id).children.clone();
+            self.handles(c, ids)
+        })
     }
 
     /// Children, grandchildren, ... in depth-first fork order.
     pub fn descendants(&self) -> Vec<Clock> {
-        self.handles(self.read(|c| c.descendants(self.id, false)))
+        self.read(|c| {
+            let ids = c.descendants(self.id, false);
+            self.handles(c, ids)
+        })
     }
 
     /// Parent, grandparent, ... up to the master.
     pub fn inheritance(&self, include_self: bool) -> Vec<Clock> {
-        self.handles(self.read(|c| c.inheritance(self.id, include_self)))
+        self.read(|c| {
+            let ids = c.inheritance(self.id, include_self);
+            self.handles(c, ids)
+        })
     }
 
     pub fn iterate_inheritance(&self, include_self: bool) -> impl Iterator<Item = Clock> {
@@ -201,7 +227,7 @@ impl Clock {
             done_callback,
             ..
         } = options;
-        let id = self.act(|core| {
+        self.act(|core| {
             let parent_beat = core.beat_of(self.id);
             let start_beat = match &schedule_at {
                 None => parent_beat,
@@ -222,9 +248,9 @@ impl Clock {
             let id = core.add_child(self.id, name, beat_length, start_beat, start_time, body);
             core.clock_mut(id).done_callback = done_callback;
             core.schedule_wake(id, 0.0);
-            Ok(id)
-        })?;
-        Ok(Clock::from_parts(Arc::clone(&self.shared), id))
+            // Made now: once the lock is let go, the child may run, end and be freed.
+            Ok(core.handle(&self.shared, id))
+        })
     }
 
     /// Runs `f` on a pooled thread outside the clock tree (it may not `wait`). Actions it

@@ -404,20 +404,35 @@ impl HostedPiece {
         }
     }
 
-    /// Renders one block: `left`/`right` get the audio, `midi_out` every message applied with
-    /// its sample offset (channels are the synth's, modulo 16). `offline`: the host is
-    /// bouncing, so this may wait for the piece (it also waits, bounded, when the host calls
-    /// faster than real time; see the module docs).
+    /// Renders one block in real time: `left`/`right` get the audio, `midi_out` every message
+    /// applied with its sample offset (channels are the synth's, modulo 16). Waits for the
+    /// piece (bounded) only while the host calls much faster than the audio it asks for, so
+    /// it is not playing to a sound card (see the module docs).
     pub fn process(
         &mut self,
         left: &mut [f32],
         right: &mut [f32],
         transport: Transport,
-        offline: bool,
         midi_out: &mut dyn FnMut(usize, MidiMessage),
     ) {
         crate::render::audio_thread::block(|| {
-            self.process_block(left, right, transport, offline, midi_out)
+            self.process_block(left, right, transport, Mode::RealTime, midi_out)
+        })
+    }
+
+    /// Renders one block of an offline bounce (the host waits for it): as [`process`], but
+    /// every playing block may wait for the piece, up to a bound.
+    ///
+    /// [`process`]: Self::process
+    pub fn process_offline(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        transport: Transport,
+        midi_out: &mut dyn FnMut(usize, MidiMessage),
+    ) {
+        crate::render::audio_thread::block(|| {
+            self.process_block(left, right, transport, Mode::Offline, midi_out)
         })
     }
 
@@ -426,7 +441,7 @@ impl HostedPiece {
         left: &mut [f32],
         right: &mut [f32],
         transport: Transport,
-        offline: bool,
+        mode: Mode,
         midi_out: &mut dyn FnMut(usize, MidiMessage),
     ) {
         let began = Instant::now();
@@ -437,6 +452,7 @@ impl HostedPiece {
         let playing = transport.playing;
         // Stopped, there is nothing to wait for: the window at the playhead is prepared in
         // the background.
+        let offline = mode == Mode::Offline;
         let wait =
             (playing && (offline || self.pacing.faster_than_real_time())).then_some(WAIT_LIMIT);
         self.flush_retiring();
@@ -481,7 +497,7 @@ impl HostedPiece {
         self.keep_standby(transport.loop_range, &t, lookahead);
         self.collect();
         let horizon = t.end() + lookahead;
-        self.render(left, right, &t, playing, horizon, wait, offline, midi_out);
+        self.render(left, right, &t, playing, horizon, wait, midi_out);
         if let Some(d) = self.current.as_ref() {
             self.status
                 .set_late_events(self.retired_late + d.renderer.late_events());
@@ -503,7 +519,6 @@ impl HostedPiece {
         playing: bool,
         horizon: f64,
         wait: Option<Duration>,
-        offline: bool,
         midi_out: &mut dyn FnMut(usize, MidiMessage),
     ) {
         let may_wait = wait.is_some();
@@ -557,11 +572,8 @@ impl HostedPiece {
         }
         if may_wait {
             while !d.ready_through(horizon) && !d.failed() && Instant::now() < deadline {
-                if offline {
-                    d.renderer.absorb();
-                } else {
-                    d.renderer.take_arrived();
-                }
+                // The ring and the backlog hold far more than a block's lookahead of events.
+                d.renderer.take_arrived();
                 std::thread::sleep(Duration::from_micros(50));
             }
         }
@@ -576,6 +588,13 @@ impl HostedPiece {
             .render_beats(left, right, t.beat, t.tempo, &mut |o, _, m| midi_out(o, m));
         self.status.set_state(PieceState::Playing);
     }
+}
+
+/// Whether the host plays to a sound card or bounces (and waits for each block).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    RealTime,
+    Offline,
 }
 
 fn silence(left: &mut [f32], right: &mut [f32]) {

@@ -156,7 +156,13 @@ enum Note {
 struct Runner {
     generation: u64,
     start: f64,
-    started: Instant,
+    /// Time spent catching up: fast-forwarding to the start, or (for the session asked to
+    /// play) behind what the audio side asks for. Waiting for a host that does not call
+    /// `process()` does not count.
+    behind: Duration,
+    last_watched: Instant,
+    /// The session's pace, once it has arrived.
+    pace: Option<Pace>,
     state: Arc<SessionState>,
     abort: Option<AbortHandle>,
     host_midi: Option<HostMidi>,
@@ -281,7 +287,9 @@ impl Manager {
             Ok(thread) => self.runners.push(Runner {
                 generation,
                 start,
-                started: Instant::now(),
+                behind: Duration::ZERO,
+                last_watched: Instant::now(),
+                pace: None,
                 state,
                 abort: None,
                 host_midi: None,
@@ -308,6 +316,7 @@ impl Manager {
             {
                 r.abort = Some(abort);
                 r.host_midi = Some(host_midi);
+                r.pace = Some(delivery.pace.clone());
             }
             if let Err(back) = self.ends.deliveries.try_push(delivery) {
                 // The audio side has not taken the earlier ones: this one is not wanted yet.
@@ -352,13 +361,21 @@ impl Manager {
             // play now, until it plays (it may still be chasing the audio once there).
             let caught_up = r.state.caught_up.load(Ordering::Acquire);
             let main = self.requests.main.read().0 == r.generation;
-            let chasing = main && !r.state.active.load(Ordering::Acquire);
+            let behind_the_audio = r
+                .pace
+                .as_ref()
+                .is_none_or(|p| p.reached() < p.horizon() && !p.is_finished());
+            let chasing = main && !r.state.active.load(Ordering::Acquire) && behind_the_audio;
+            let now = Instant::now();
+            let since = now.duration_since(r.last_watched);
+            r.last_watched = now;
             if (!caught_up || chasing) && !r.state.ended.load(Ordering::Acquire) {
+                r.behind += since;
                 let at = abort.master_beat().unwrap_or(0.0);
                 if main {
                     self.status.set_catch_up(at, r.start);
                 }
-                if r.started.elapsed() > CATCH_UP_LIMIT {
+                if r.behind > CATCH_UP_LIMIT {
                     r.state.failed.store(true, Ordering::Release);
                     r.aborted = true;
                     abort.abort();

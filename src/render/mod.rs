@@ -22,7 +22,7 @@ pub mod wav;
 
 pub use link::{AudioEvent, AudioLink};
 pub use offline::{render_piece, RenderOptions, RenderReport};
-pub use renderer::BlockRenderer;
+pub use renderer::{BlockRenderer, OfflineRenderer};
 
 use crate::playback::MidiMessage;
 

@@ -8,11 +8,11 @@
 //! result depends only on the audio, never on the block size, so renders are byte-identical
 //! across block sizes and runs.
 
-use super::renderer::BlockRenderer;
+use super::renderer::{BlockRenderer, OfflineRenderer};
 use super::wav::write_wav;
 use super::DEFAULT_SAMPLE_RATE;
 use crate::error::{check_positive, Error, Result};
-use crate::scheduler::paced::Pace;
+use crate::scheduler::paced::{OfflinePace, Pace};
 use crate::session::Session;
 use crate::transcribe::Performance;
 use std::path::Path;
@@ -115,18 +115,19 @@ where
         check_positive("--duration", d)?;
     }
     let started = Instant::now();
-    let pace = Pace::new();
+    let offline_pace = OfflinePace::new();
+    let pace = offline_pace.pace().clone();
     let session = paced_session(options, &pace)?;
     let renderer = session.attach_audio(options.sample_rate as f64)?;
     let ending = Arc::new(Ending::default());
     let thread = {
-        let (pace, ending, abort) = (pace.clone(), Arc::clone(&ending), session.abort_handle());
+        let (ending, abort) = (Arc::clone(&ending), session.abort_handle());
         let (block, progress, duration) = (options.block_size, options.progress, options.duration);
         std::thread::Builder::new()
             .name("scamp-render".into())
             .spawn(move || {
                 let cap = duration.map(|seconds| Cap { seconds, abort });
-                render_loop(renderer, &pace, &ending, cap, block, progress)
+                render_loop(renderer, &offline_pace, &ending, cap, block, progress)
             })
             .map_err(|e| Error::Resource {
                 what: "the render thread",
@@ -282,13 +283,14 @@ struct Cap {
 }
 
 fn render_loop(
-    mut renderer: BlockRenderer,
-    pace: &Pace,
+    renderer: BlockRenderer,
+    pace: &OfflinePace,
     ending: &Ending,
     cap: Option<Cap>,
     block: usize,
     progress: bool,
 ) -> (Vec<f32>, Vec<f32>, BlockRenderer) {
+    let mut renderer = OfflineRenderer::new(renderer);
     let sr = renderer.sample_rate();
     let bar = progress.then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -346,7 +348,7 @@ fn render_loop(
     let n = length.unwrap_or(left.len());
     left.truncate(n);
     right.truncate(n);
-    (left, right, renderer)
+    (left, right, renderer.into_inner())
 }
 
 /// Finds where the rendered audio should end: after the piece's end, at the first grid point

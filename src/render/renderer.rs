@@ -50,6 +50,16 @@ pub struct SynthSlot {
 impl SynthSlot {
     /// A synth for `font` with `channels` channels, reverb and chorus on, voice pool warmed.
     pub fn new(font: &SoundFontInfo, sample_rate: f64, channels: u8) -> Result<SynthSlot> {
+        Self::with_font(font.load_for_synth()?, font, sample_rate, channels)
+    }
+
+    /// A synth for a font already parsed (and checked) for it; `info` names its presets.
+    fn with_font(
+        parsed: oxisynth::SoundFont,
+        info: &SoundFontInfo,
+        sample_rate: f64,
+        channels: u8,
+    ) -> Result<SynthSlot> {
         let mut synth = Synth::new(SynthDescriptor {
             sample_rate: sample_rate as f32,
             midi_channels: channels.max(16),
@@ -63,14 +73,14 @@ impl SynthSlot {
             what: "creating the SoundFont synth".into(),
             reason: format!("{e:?}"),
         })?;
-        let id = synth.add_font(font.load_for_synth()?, true);
+        let id = synth.add_font(parsed, true);
         let mut slot = SynthSlot {
             synth,
             font: id,
             faulted: false,
             counted: false,
         };
-        slot.warm_voices(font);
+        slot.warm_voices(info);
         Ok(slot)
     }
 
@@ -187,7 +197,8 @@ impl SynthSlot {
     }
 }
 
-/// See the module docs.
+/// The audio side's renderer: every method is real-time safe (see the module docs). What
+/// may allocate lives on [`OfflineRenderer`], which a real-time caller never holds.
 pub struct BlockRenderer {
     sample_rate: f64,
     position: u64,
@@ -287,14 +298,6 @@ impl BlockRenderer {
     /// Events for a synth that never arrived (should stay 0).
     pub fn events_dropped(&self) -> u64 {
         self.dropped
-    }
-
-    /// Moves everything in the ring into the backlog, growing it if needed. Offline use only
-    /// (it may allocate): lets the engine keep pushing while the renderer waits for it.
-    pub fn absorb(&mut self) {
-        while let Some(e) = self.events.try_pop() {
-            self.backlog.push_back(e);
-        }
     }
 
     /// Earliest stamp waiting, if any (after taking what is in the ring).
@@ -515,5 +518,101 @@ impl BlockRenderer {
                 done += len;
             }
         }
+    }
+}
+
+/// A [`BlockRenderer`] for an offline render, which may also grow its backlog without bound
+/// ([`absorb`](Self::absorb)): the engine can then keep pushing while the renderer waits for
+/// it. Owned by the thread that renders offline; the real-time paths (plugin, `--realtime`)
+/// hold a plain `BlockRenderer` and so cannot call it.
+pub struct OfflineRenderer(BlockRenderer);
+
+impl OfflineRenderer {
+    pub fn new(renderer: BlockRenderer) -> Self {
+        OfflineRenderer(renderer)
+    }
+
+    /// Moves everything in the ring into the backlog, growing it if needed (allocates).
+    pub fn absorb(&mut self) {
+        while let Some(e) = self.0.events.try_pop() {
+            self.0.backlog.push_back(e);
+        }
+    }
+
+    pub fn into_inner(self) -> BlockRenderer {
+        self.0
+    }
+}
+
+impl std::ops::Deref for OfflineRenderer {
+    type Target = BlockRenderer;
+    fn deref(&self) -> &BlockRenderer {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for OfflineRenderer {
+    fn deref_mut(&mut self) -> &mut BlockRenderer {
+        &mut self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soundfont::validate::defective;
+
+    fn note(stamp: f64, on: bool) -> AudioEvent {
+        let message = if on {
+            MidiMessage::NoteOn {
+                channel: 0,
+                key: 60,
+                velocity: 100,
+            }
+        } else {
+            MidiMessage::NoteOff {
+                channel: 0,
+                key: 60,
+            }
+        };
+        AudioEvent {
+            stamp,
+            synth: 0,
+            message,
+        }
+    }
+
+    /// Validation keeps such fonts out; this is the line behind it: a synth that panics
+    /// while rendering is muted and counted, and the renderer goes on.
+    #[test]
+    fn a_synth_that_panics_while_rendering_is_muted_and_counted() {
+        let sr = 44_100.0;
+        let info = SoundFontInfo::resolve("default").unwrap();
+        let bytes = defective::samples_past_the_data();
+        let unchecked = oxisynth::SoundFont::load(&mut std::io::Cursor::new(&bytes[..]))
+            .expect("oxisynth itself accepts the font");
+        let events = vec![note(0.01, true), note(0.2, false), note(0.3, true)];
+        let mut r = BlockRenderer::for_events(sr, &[], events).unwrap();
+        r.synths.push(Box::new(
+            SynthSlot::with_font(unchecked, &info, sr, 16).unwrap(),
+        ));
+        let (mut l, mut rr) = (vec![1.0f32; 512], vec![1.0f32; 512]);
+        for i in 0..40 {
+            r.render(&mut l, &mut rr);
+            let peak = l.iter().chain(&rr).fold(0.0f32, |m, x| m.max(x.abs()));
+            assert!(peak < 1e-4, "block {i}: peak {peak}");
+        }
+        assert_eq!(r.synth_faults(), 1);
+        assert!(!r.has_pending_events());
+
+        // The same notes on the embedded font play.
+        let mut good = BlockRenderer::for_events(sr, &[info], vec![note(0.01, true)]).unwrap();
+        let mut loud = 0.0f32;
+        for _ in 0..20 {
+            good.render(&mut l, &mut rr);
+            loud = loud.max(l.iter().fold(0.0, |m, x| m.max(x.abs())));
+        }
+        assert!(loud > 0.01, "peak {loud}");
+        assert_eq!(good.synth_faults(), 0);
     }
 }

@@ -2,12 +2,13 @@
 //!
 //! Invariants: a clock's `path` is its parent's path plus its index among the parent's forks;
 //! `children` lists only clocks still alive; a dead clock keeps its final beat and time so a
-//! handle to it still answers, and drops its tempo history.
+//! handle to it still answers, and drops its tempo history. When a record is freed, see
+//! `records`.
 
 use super::driver::TimingPolicy;
 use super::{ClockId, Core};
 use crate::clock::tempo::TempoHistory;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 /// The body of a process not yet started.
@@ -48,6 +49,15 @@ pub enum SyncPolicy {
 
 pub(crate) struct ClockData {
     pub name: String,
+    /// Order of creation in the session (the master is 0); unlike the record's slot, never
+    /// reused.
+    pub serial: u64,
+    /// The weak side of the token every `Clock` handle to this record carries.
+    pub handles: Weak<()>,
+    /// Child records that still exist (see `records`).
+    pub records_below: u32,
+    /// A freed slot, waiting for a new clock.
+    pub vacant: bool,
     pub parent: Option<ClockId>,
     pub children: Vec<ClockId>,
     pub path: Arc<[u32]>,
@@ -78,9 +88,13 @@ pub(crate) struct ClockData {
 
 impl ClockData {
     /// A clock not yet started, with no parent: the defaults both constructors share.
-    fn fresh(name: String, tempo: TempoHistory) -> Self {
+    pub(super) fn fresh(name: String, tempo: TempoHistory, serial: u64) -> Self {
         ClockData {
             name,
+            serial,
+            handles: Weak::new(),
+            records_below: 0,
+            vacant: false,
             parent: None,
             children: Vec::new(),
             path: Arc::from(Vec::new()),
@@ -113,7 +127,7 @@ impl ClockData {
             on_thread: true,
             timing_policy: Some(TimingPolicy::default()),
             sync_policy: SyncPolicy::AllRelatives,
-            ..Self::fresh("MASTER".into(), tempo)
+            ..Self::fresh("MASTER".into(), tempo, 0)
         }
     }
 
@@ -140,13 +154,13 @@ impl Core {
         start_time: f64,
         body: ProcessBody,
     ) -> ClockId {
-        let id = self.clocks.len();
+        let serial = self.next_serial();
         let p = &mut self.clocks[parent];
         let index = p.forks_made;
         p.forks_made += 1;
+        p.records_below += 1;
         let mut path = p.path.to_vec();
         path.push(index);
-        p.children.push(id);
         let data = ClockData {
             parent: Some(parent),
             path: Arc::from(path),
@@ -155,11 +169,13 @@ impl Core {
             woke_at: start_time,
             body: Some(body),
             ..ClockData::fresh(
-                name.unwrap_or_else(|| format!("Clock {id}")),
+                name.unwrap_or_else(|| format!("Clock {serial}")),
                 TempoHistory::new(beat_length),
+                serial,
             )
         };
-        self.clocks.push(data);
+        let id = self.new_record(data);
+        self.clocks[parent].children.push(id);
         id
     }
 
@@ -213,8 +229,9 @@ impl Core {
                 continue;
             }
             data.killed = true;
-            data.wake_version += 1;
             killed.push(c);
+            self.clocks[c].wake_version = self.next_wake_version();
+            let data = &self.clocks[c];
             if data.state == ProcState::Pending || (data.is_suspended() && !data.on_thread) {
                 self.to_reap.push_back(c);
             }

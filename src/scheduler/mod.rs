@@ -22,6 +22,7 @@ pub mod paced;
 pub(crate) mod pool;
 pub(crate) mod process;
 mod queue;
+mod records;
 mod run;
 mod timeline;
 
@@ -36,7 +37,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-/// Index of a clock in its session (never reused within a session).
+/// Slot of a clock's record in its session (reused once the record is freed, see `records`).
 pub(crate) type ClockId = usize;
 
 /// Who may act on the clocks right now.
@@ -70,6 +71,7 @@ pub(crate) struct Core {
     /// When set, the master tempo belongs to someone else (a plugin host) and cannot be set.
     pub tempo_locked: bool,
     pub tempo_lock_reason: String,
+    pub records: records::Records,
 }
 
 /// A session's shared state: the core and the two places threads wait.
@@ -145,6 +147,7 @@ impl Shared {
                 wakes: 0,
                 tempo_locked: false,
                 tempo_lock_reason: String::new(),
+                records: records::Records::default(),
             }),
             scheduler_cv: Condvar::new(),
             thread_cv: Condvar::new(),

@@ -7,8 +7,10 @@
 //!   after it waits. Whenever the scheduler stops at the horizon (or runs out of work) it
 //!   records the horizon as **reached**;
 //! - the audio side: [`Pace::advance`] (real time: never blocks; stores the horizon in an
-//!   atomic and pokes the scheduler) or [`Pace::advance_and_wait`] (offline: also waits until
-//!   the scheduler has reached the horizon, or the piece is over).
+//!   atomic and pokes the scheduler) or, offline only, [`OfflinePace::advance_and_wait`]
+//!   (also waits until the scheduler has reached the horizon, or the piece is over). The
+//!   blocking half is on its own type so that a real-time caller, holding a `Pace`, cannot
+//!   reach it.
 //!
 //! The horizon counts seconds of ideal time, or master beats when a plugin host owns the tempo
 //! ([`Pace::in_beats`]); then the host's tempo reaches the master clock through
@@ -125,35 +127,6 @@ impl Pace {
         }
     }
 
-    /// Offline advance: moves the horizon and waits until the scheduler has run everything
-    /// before it (or the piece has finished). `meanwhile` runs while waiting (the renderer
-    /// drains its ring there, so a busy scheduler never blocks on a full ring).
-    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut()) {
-        if horizon > self.horizon() {
-            self.inner
-                .horizon
-                .store(horizon.to_bits(), Ordering::Release);
-        }
-        if let Some(signal) = self.inner.signal.get() {
-            signal.notify();
-        }
-        let mut guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-        while self.reached() < horizon && !self.is_finished() {
-            drop(guard);
-            meanwhile();
-            guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-            if self.reached() >= horizon || self.is_finished() {
-                break;
-            }
-            guard = self
-                .inner
-                .cv
-                .wait_timeout(guard, POLL)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-
     /// The piece is over: nothing more will be scheduled; stop waiting for the scheduler.
     pub fn finish(&self) {
         self.inner.finished.store(true, Ordering::Release);
@@ -172,6 +145,71 @@ impl Pace {
             let _guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
             self.inner.cv.notify_all();
         }
+    }
+}
+
+/// The offline renderer's end of a [`Pace`]: it may also wait for the scheduler
+/// ([`advance_and_wait`](Self::advance_and_wait)). Made only by the thread that renders
+/// offline; the real-time paths hold a plain `Pace`, whose methods never block.
+pub struct OfflinePace(Pace);
+
+impl Default for OfflinePace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OfflinePace {
+    /// A pace in seconds of ideal time.
+    pub fn new() -> Self {
+        OfflinePace(Pace::new())
+    }
+
+    /// A pace in master beats, for a host that owns the tempo (see [`Pace::in_beats`]).
+    pub fn in_beats() -> Self {
+        OfflinePace(Pace::in_beats())
+    }
+
+    /// The pace both ends share (for the session's driver).
+    pub fn pace(&self) -> &Pace {
+        &self.0
+    }
+
+    /// Offline advance: moves the horizon and waits until the scheduler has run everything
+    /// before it (or the piece has finished). `meanwhile` runs while waiting (the renderer
+    /// drains its ring there, so a busy scheduler never blocks on a full ring).
+    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut()) {
+        let pace = &self.0;
+        if horizon > pace.horizon() {
+            pace.inner
+                .horizon
+                .store(horizon.to_bits(), Ordering::Release);
+        }
+        if let Some(signal) = pace.inner.signal.get() {
+            signal.notify();
+        }
+        let mut guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+        while pace.reached() < horizon && !pace.is_finished() {
+            drop(guard);
+            meanwhile();
+            guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+            if pace.reached() >= horizon || pace.is_finished() {
+                break;
+            }
+            guard = pace
+                .inner
+                .cv
+                .wait_timeout(guard, POLL)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+impl std::ops::Deref for OfflinePace {
+    type Target = Pace;
+    fn deref(&self) -> &Pace {
+        &self.0
     }
 }
 

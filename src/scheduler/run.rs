@@ -10,7 +10,6 @@ use super::overflow::Guarded;
 use super::process::{make_coroutine, Coro, Resume, StackPool, Yielder};
 use super::{Baton, ClockId, Core, ProcState, Shared};
 use crate::error::{Error, Result};
-use crate::Clock;
 use corosensei::CoroutineResult;
 use std::collections::HashMap;
 use std::sync::{Arc, MutexGuard};
@@ -174,10 +173,10 @@ impl Scheduler {
         if previous == ProcState::Pending {
             let body = core.clock_mut(id).body.take();
             let name = core.clock(id).name.clone();
-            let clock = Clock::from_parts(Arc::clone(&self.shared), id);
             let Some(body) = body else {
                 return self.finish(shared, core, id);
             };
+            let clock = core.handle(&self.shared, id);
             match make_coroutine(&mut self.stacks, Box::new(move || body(clock))) {
                 Ok(coro) => {
                     self.procs.insert(
@@ -262,11 +261,12 @@ impl Scheduler {
         let final_length = core.beat_length_of(id);
         let data = core.clock_mut(id);
         data.state = ProcState::Finished;
-        data.wake_version += 1;
         data.final_position = Some((final_beat, final_time));
         data.final_beat_length = final_length;
         let killed = data.killed;
         let name = data.name.clone();
+        core.clock_mut(id).wake_version = core.next_wake_version();
+        let data = core.clock(id);
         let orphans: Vec<ClockId> = data.children.clone();
         if !orphans.is_empty() && !killed {
             let names: Vec<String> = orphans
@@ -286,6 +286,7 @@ impl Scheduler {
             }
         }
         let Some(callback) = core.clock_mut(id).done_callback.take() else {
+            core.release_record(id);
             return core;
         };
         let parent = core.clock(id).parent.unwrap_or(0);
@@ -297,13 +298,15 @@ impl Scheduler {
         context::set_running(None);
         let mut core = shared.lock();
         core.baton = Baton::Idle;
+        core.release_record(id);
         core
     }
 
     /// Unwinds every process still suspended, in clock order, so their destructors run.
     fn shut_down<'a>(&mut self, shared: &'a Shared, mut core: Guard<'a>) {
         let mut ids: Vec<ClockId> = self.procs.keys().copied().collect();
-        ids.sort_unstable();
+        // In the order the clocks were made (slots are reused, serial numbers are not).
+        ids.sort_unstable_by_key(|&id| core.clock(id).serial);
         for c in 0..core.clocks.len() {
             core.clock_mut(c).killed = true;
             core.clock_mut(c).done_callback = None;

@@ -107,17 +107,19 @@ impl Core {
     /// Queues the wake-up of `id` at its own `target_beat`.
     pub fn schedule_wake(&mut self, id: ClockId, target_beat: f64) {
         let time = self.master_time_at(id, target_beat).max(self.now);
+        let version = self.next_wake_version();
         let data = &mut self.clocks[id];
-        data.wake_version += 1;
-        let (path, version) = (data.path.clone(), data.wake_version);
+        data.wake_version = version;
+        let path = data.path.clone();
         self.queue.push(time, &path, id, version);
     }
 
     /// Queues the wake-up of `id` at the current ideal time.
     pub fn schedule_wake_now(&mut self, id: ClockId) {
+        let version = self.next_wake_version();
         let data = &mut self.clocks[id];
-        data.wake_version += 1;
-        let (path, version) = (data.path.clone(), data.wake_version);
+        data.wake_version = version;
+        let path = data.path.clone();
         self.queue.push(self.now, &path, id, version);
     }
 

@@ -4,9 +4,12 @@
 //! default font (written by [`generate`] at build time), and preset matching for
 //! `preset = "auto"` / preset names. Loading never panics: the SF2 parser oxisynth uses panics
 //! on some files (compressed `.sf3` among them), so every parse runs behind `catch_unwind` and
-//! comes back as [`Error::SoundFont`] naming the path. Nothing here touches audio.
+//! comes back as [`Error::SoundFont`] naming the path; and a font is checked against the data
+//! it indexes (`validate`) before a synth gets it, so nothing that loads can fail when a note
+//! renders. Nothing here touches audio.
 
 pub mod generate;
+pub(crate) mod validate;
 
 use crate::error::{Error, Result};
 use std::io::Cursor;
@@ -79,12 +82,12 @@ impl SoundFontInfo {
         }
     }
 
-    /// Parses the font for a synth (each synth needs its own copy).
+    /// Parses the font for a synth (each synth needs its own copy), checked again: the file
+    /// may have changed since it was resolved.
     pub fn load_for_synth(&self) -> Result<oxisynth::SoundFont> {
         let (bytes, path) = origin_bytes(&self.origin)?;
-        guarded(&path, || {
-            oxisynth::SoundFont::load(&mut Cursor::new(&bytes[..])).map_err(|e| format!("{e:?}"))
-        })
+        checked(&bytes, &path)?;
+        synth_font(&bytes, &path)
     }
 
     /// The preset for `spec`, with a warning when a name or number does not exist.
@@ -215,25 +218,41 @@ fn origin_bytes(origin: &SoundFontOrigin) -> Result<(std::borrow::Cow<'static, [
     }
 }
 
-fn read_presets(origin: &SoundFontOrigin) -> Result<Vec<PresetInfo>> {
-    let (bytes, path) = origin_bytes(origin)?;
-    let sf = guarded(&path, || {
-        soundfont::SoundFont2::load(&mut Cursor::new(&bytes[..])).map_err(|e| format!("{e:?}"))
+/// Parses and validates `bytes` (see [`validate`]): what a synth may be given.
+fn checked(bytes: &[u8], path: &str) -> Result<soundfont::SoundFont2> {
+    let sf = guarded(path, || {
+        soundfont::SoundFont2::load(&mut Cursor::new(bytes)).map_err(|e| format!("{e:?}"))
     })?;
     if sf.info.version.major > 2 {
         return Err(Error::SoundFont {
-            path,
+            path: path.into(),
             reason: format!(
                 "SoundFont version {}.{} (compressed SF3) is not supported; convert it to SF2",
                 sf.info.version.major, sf.info.version.minor
             ),
         });
     }
+    if let Some(defect) = validate::defect(&sf) {
+        return Err(Error::SoundFont {
+            path: path.into(),
+            reason: format!("it cannot be played safely: {defect}"),
+        });
+    }
+    Ok(sf)
+}
+
+fn synth_font(bytes: &[u8], path: &str) -> Result<oxisynth::SoundFont> {
+    guarded(path, || {
+        oxisynth::SoundFont::load(&mut Cursor::new(bytes)).map_err(|e| format!("{e:?}"))
+    })
+}
+
+fn read_presets(origin: &SoundFontOrigin) -> Result<Vec<PresetInfo>> {
+    let (bytes, path) = origin_bytes(origin)?;
+    let sf = checked(&bytes, &path)?;
     // The synth parses the file differently: make sure it accepts it too, now rather than
     // on the audio side.
-    guarded(&path, || {
-        oxisynth::SoundFont::load(&mut Cursor::new(&bytes[..])).map_err(|e| format!("{e:?}"))
-    })?;
+    synth_font(&bytes, &path)?;
     let mut presets: Vec<PresetInfo> = sf
         .presets
         .iter()

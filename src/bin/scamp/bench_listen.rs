@@ -129,7 +129,7 @@ pub fn bench_osc_latency(messages: usize) -> scamp::Result<()> {
             beat: Some(i as f64 * 256.0 / 48_000.0 * 2.0),
             loop_range: None,
         };
-        hosted.process(&mut l, &mut r, transport, false, &mut |offset, m| {
+        hosted.process(&mut l, &mut r, transport, &mut |offset, m| {
             if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
                 heard.push(block_start + Duration::from_secs_f64(offset as f64 / 48_000.0));
             }

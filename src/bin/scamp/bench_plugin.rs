@@ -65,7 +65,7 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
             loop_range: None,
         };
         let t0 = Instant::now();
-        h.process(&mut l, &mut r, transport, false, &mut |_, m| {
+        h.process(&mut l, &mut r, transport, &mut |_, m| {
             if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
                 notes += 1;
             }
@@ -90,14 +90,14 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
         beat: Some(0.0),
         loop_range: None,
     };
-    h.process(&mut l, &mut r, first, true, &mut |_, _| {});
+    h.process_offline(&mut l, &mut r, first, &mut |_, _| {});
     let t0 = Instant::now();
     let jump = Transport {
         beat: Some(400.0),
         loop_range: None,
         ..first
     };
-    h.process(&mut l, &mut r, jump, true, &mut |_, _| {});
+    h.process_offline(&mut l, &mut r, jump, &mut |_, _| {});
     let seek = t0.elapsed().as_secs_f64();
     drop(h);
 

@@ -54,7 +54,7 @@ pub fn bench_seek(piece: &str, beats: &[f64]) -> scamp::Result<()> {
                 loop_range: None,
             };
             let t0 = Instant::now();
-            hosted.process(&mut l, &mut r, transport, false, &mut |_, _| {});
+            hosted.process(&mut l, &mut r, transport, &mut |_, _| {});
             slowest = slowest.max(t0.elapsed());
             peak = peak.max(rss_mb());
             i += 1;

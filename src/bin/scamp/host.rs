@@ -104,7 +104,7 @@ pub fn host(args: &HostArgs) -> scamp::Result<()> {
             loop_range: None,
         };
         let (l, r) = (&mut left[at..at + n], &mut right[at..at + n]);
-        hosted.process(l, r, transport, true, &mut |_, _| {});
+        hosted.process_offline(l, r, transport, &mut |_, _| {});
         at += n;
     }
     drop(hosted);
