@@ -163,6 +163,149 @@ fn malformed_packets_are_counted_and_a_busy_port_is_a_clear_error() {
 }
 
 #[test]
+fn a_datagram_of_bundles_nested_thousands_deep_is_skipped_and_the_server_lives_on() {
+    let session = Session::fast_forward_session(60.0).unwrap();
+    let server = OscServer::start("127.0.0.1", 0, session.clock().clone()).unwrap();
+    session.run_as_server().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<i32>::new()));
+    let s = Arc::clone(&seen);
+    server
+        .add_route(
+            "/deep",
+            Arc::new(move |_: &str, args: &[OscType]| {
+                if let Some(OscType::Int(i)) = args.first() {
+                    s.lock().unwrap().push(*i);
+                }
+                Ok(())
+            }),
+        )
+        .unwrap();
+    // rosc's encoder recurses as its decoder does: build the datagrams on a deep stack.
+    let datagrams = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(|| {
+            [2_500usize, 4, 20_000].map(|depth| {
+                let mut packet = OscPacket::Message(OscMessage {
+                    addr: "/deep".into(),
+                    args: vec![OscType::Int(depth as i32)],
+                });
+                for _ in 0..depth {
+                    packet = OscPacket::Bundle(rosc::OscBundle {
+                        timetag: rosc::OscTime::from((0, 1)),
+                        content: vec![packet],
+                    });
+                }
+                rosc::encoder::encode(&packet).unwrap()
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(datagrams[0].len() > 45_000, "{} bytes", datagrams[0].len());
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender
+        .send_to(&datagrams[0], server.local_address())
+        .unwrap();
+    wait_until("the deep datagram counted", || {
+        server.malformed_packets() == 1
+    });
+    sender
+        .send_to(&datagrams[1], server.local_address())
+        .unwrap();
+    wait_until("the shallow one delivered", || *seen.lock().unwrap() == [4]);
+    // 20,000 deep is more than a UDP datagram holds (about 400 KB).
+    assert!(sender
+        .send_to(&datagrams[2], server.local_address())
+        .is_err());
+    send(
+        &sender,
+        server.local_address(),
+        "/deep",
+        vec![OscType::Int(7)],
+    );
+    wait_until("a message after them", || *seen.lock().unwrap() == [4, 7]);
+    assert_eq!(server.stats().malformed, 1);
+}
+
+#[test]
+fn a_flood_while_a_callback_holds_the_clocks_is_bounded_counted_and_warned_about() {
+    use scamp::listen::osc::QUEUE_LENGTH;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    let session = Session::fast_forward_session(60.0).unwrap();
+    let server = OscServer::start("127.0.0.1", 0, session.clock().clone()).unwrap();
+    session.run_as_server().unwrap();
+    let handled = Arc::new(AtomicUsize::new(0));
+    let flooded = Arc::new(AtomicBool::new(false));
+    let (h, f) = (Arc::clone(&handled), Arc::clone(&flooded));
+    server
+        .add_route(
+            "/n",
+            Arc::new(move |_: &str, args: &[OscType]| {
+                if args.first() == Some(&OscType::Int(0)) {
+                    // The first message's callback blocks, holding every clock, until the
+                    // flood has been sent.
+                    while !f.load(SeqCst) {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                h.fetch_add(1, SeqCst);
+                Ok(())
+            }),
+        )
+        .unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    send(&sender, server.local_address(), "/n", vec![OscType::Int(0)]);
+    std::thread::sleep(Duration::from_millis(100));
+    let sent = 2 * QUEUE_LENGTH;
+    for i in 1..=sent {
+        send(
+            &sender,
+            server.local_address(),
+            "/n",
+            vec![OscType::Int(i as i32)],
+        );
+        if i % 256 == 0 {
+            // Paced a little, so that the kernel's buffer is not what drops them.
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    flooded.store(true, SeqCst);
+    wait_until("the queue drained", || {
+        let done = handled.load(SeqCst) as u64;
+        std::thread::sleep(Duration::from_millis(50));
+        done > 0 && handled.load(SeqCst) as u64 == done
+    });
+    let done = handled.load(SeqCst);
+    let stats = server.stats();
+    assert!(
+        done <= QUEUE_LENGTH + 2,
+        "{done} handled: more than the queue holds waited for the blocked callback"
+    );
+    assert!(stats.dropped > 0, "{stats:?}");
+    assert!(
+        done as u64 + stats.dropped <= sent as u64 + 1,
+        "{done} {stats:?}"
+    );
+    assert!(stats.slow_callbacks >= 1, "{stats:?}");
+    // And the server keeps serving.
+    send(
+        &sender,
+        server.local_address(),
+        "/n",
+        vec![OscType::Int(-1)],
+    );
+    wait_until("a message after the flood", || {
+        handled.load(SeqCst) == done + 1
+    });
+    println!(
+        "{sent} sent while a callback blocked: {done} handled, {} dropped",
+        stats.dropped
+    );
+}
+
+#[test]
 fn scamp_osc_remote_mode_plays_and_transcribes_scamps_messages() {
     // A real-time session run as a server: messages act at the wall-clock now.
     let session = Session::new(60.0).unwrap();

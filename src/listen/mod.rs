@@ -16,6 +16,7 @@ pub mod keyboard;
 pub mod midi;
 pub mod mouse;
 pub mod osc;
+pub mod osc_packet;
 pub mod remote;
 
 use crate::clock::{Clock, ForkOptions};

@@ -3,20 +3,84 @@
 //! Two threads per server: a receiver that only reads and decodes datagrams (so a burst is
 //! drained from the socket quickly) and a dispatcher that matches each message against the
 //! patterns (OSC 1.0 matching: `*`, `?`, `[a-z]`, `[!a]`, `{foo,bar}`) and runs the callbacks
-//! at "now" (see [`crate::listen`]). Malformed packets (truncated, bad type tags, garbage) are
-//! logged (once per kind of error and then counted) and skipped. Bundles are unpacked in order.
+//! at "now" (see [`crate::listen`]). Malformed packets (truncated, bad type tags, garbage, and
+//! bundles nested deeper than [`MAX_NESTING`](super::osc_packet::MAX_NESTING)) are logged
+//! (the first, then counted) and skipped. Bundles are unpacked in order.
+//!
+//! Between the two threads is a queue of [`QUEUE_LENGTH`] messages. While callbacks cannot
+//! keep up (one blocks, holding the clocks), messages arriving at a full queue are dropped:
+//! the newest go, what is queued keeps its order, memory stays bounded, and the backlog a
+//! callback faces when it returns is at most the queue's. Drops are counted
+//! ([`OscStats::dropped`]) and warned about at most every [`WARN_EVERY`]; so is a callback
+//! that holds the clocks longer than [`SLOW_CALLBACK`].
 
 use super::act_now_unless;
+use super::osc_packet::{self, Rejected};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use rosc::address::{Matcher, OscAddress};
-use rosc::{OscMessage, OscPacket, OscType};
+use rosc::{OscMessage, OscType};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Messages waiting for the dispatcher at most (a few MB of small messages; a burst of this
+/// many sent at once is delivered whole).
+pub const QUEUE_LENGTH: usize = 65_536;
+/// A callback holding the clocks longer than this is warned about.
+pub const SLOW_CALLBACK: Duration = Duration::from_millis(100);
+/// Repeated warnings (drops, slow callbacks) are given at most this often.
+pub const WARN_EVERY: Duration = Duration::from_secs(5);
+/// The receiver's stack: decoding recurses once per bundle level, bounded by
+/// `osc_packet::MAX_NESTING`, so this leaves a wide margin.
+const RECEIVER_STACK: usize = 1 << 20;
+
+/// What a server has counted so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OscStats {
+    /// Datagrams that were not OSC (or nested too deeply), skipped.
+    pub malformed: u64,
+    /// Messages dropped at a full queue.
+    pub dropped: u64,
+    /// Callbacks that held the clocks longer than [`SLOW_CALLBACK`].
+    pub slow_callbacks: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    malformed: AtomicU64,
+    dropped: AtomicU64,
+    slow_callbacks: AtomicU64,
+}
+
+/// A warning given at most every [`WARN_EVERY`], saying how often it happened meanwhile.
+struct Throttled {
+    last: Option<Instant>,
+    since: u64,
+}
+
+impl Throttled {
+    fn new() -> Self {
+        Throttled {
+            last: None,
+            since: 0,
+        }
+    }
+
+    /// Counts one occurrence; `warn(n)` runs when a warning is due, with the occurrences
+    /// since the last one.
+    fn hit(&mut self, warn: impl FnOnce(u64)) {
+        self.since += 1;
+        if self.last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
+            warn(self.since);
+            self.since = 0;
+            self.last = Some(Instant::now());
+        }
+    }
+}
 
 /// An OSC callback: the address and the arguments of a matching message.
 pub type OscCallback = Arc<dyn Fn(&str, &[OscType]) -> Result<()> + Send + Sync>;
@@ -32,7 +96,7 @@ pub struct OscServer {
     address: SocketAddr,
     routes: Arc<Mutex<Vec<Route>>>,
     stop: Arc<AtomicBool>,
-    malformed: Arc<AtomicU64>,
+    counters: Arc<Counters>,
     master: Clock,
     threads: Vec<JoinHandle<()>>,
 }
@@ -93,13 +157,6 @@ fn force_receive_buffer(_socket: &socket2::Socket) -> bool {
     false
 }
 
-fn flatten(packet: OscPacket, out: &mut Vec<OscMessage>) {
-    match packet {
-        OscPacket::Message(m) => out.push(m),
-        OscPacket::Bundle(b) => b.content.into_iter().for_each(|p| flatten(p, out)),
-    }
-}
-
 impl OscServer {
     /// Binds `ip:port` and starts listening; `master` is the clock callbacks run on.
     pub fn start(ip: &str, port: u16, master: Clock) -> Result<OscServer> {
@@ -126,19 +183,21 @@ impl OscServer {
         let address = socket.local_addr().unwrap_or(address);
         let routes: Arc<Mutex<Vec<Route>>> = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let malformed = Arc::new(AtomicU64::new(0));
-        let (tx, rx) = channel::<OscMessage>();
+        let counters = Arc::new(Counters::default());
+        let (tx, rx) = sync_channel::<OscMessage>(QUEUE_LENGTH);
         let receiver = {
-            let (stop, malformed) = (Arc::clone(&stop), Arc::clone(&malformed));
+            let (stop, counters) = (Arc::clone(&stop), Arc::clone(&counters));
             std::thread::Builder::new()
                 .name(format!("scamp-osc-in-{port}"))
-                .spawn(move || receive(socket, tx, &stop, &malformed, address))
+                .stack_size(RECEIVER_STACK)
+                .spawn(move || receive(socket, tx, &stop, &counters, address))
         };
         let dispatcher = {
             let (stop, routes, master) = (Arc::clone(&stop), Arc::clone(&routes), master.clone());
+            let counters = Arc::clone(&counters);
             std::thread::Builder::new()
                 .name(format!("scamp-osc-dispatch-{port}"))
-                .spawn(move || dispatch(rx, &routes, &stop, &master))
+                .spawn(move || dispatch(rx, &routes, &stop, &master, &counters, address))
         };
         let fail = |e: std::io::Error| Error::Resource {
             what: "an OSC listener thread",
@@ -148,7 +207,7 @@ impl OscServer {
             address,
             routes,
             stop,
-            malformed,
+            counters,
             master,
             threads: vec![receiver.map_err(fail)?, dispatcher.map_err(fail)?],
         })
@@ -186,7 +245,17 @@ impl OscServer {
 
     /// Packets that could not be decoded so far.
     pub fn malformed_packets(&self) -> u64 {
-        self.malformed.load(Ordering::Relaxed)
+        self.stats().malformed
+    }
+
+    /// Everything counted so far: malformed packets, dropped messages, slow callbacks.
+    pub fn stats(&self) -> OscStats {
+        let c = &self.counters;
+        OscStats {
+            malformed: c.malformed.load(Ordering::Relaxed),
+            dropped: c.dropped.load(Ordering::Relaxed),
+            slow_callbacks: c.slow_callbacks.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -203,12 +272,13 @@ impl Drop for OscServer {
 
 fn receive(
     socket: UdpSocket,
-    tx: Sender<OscMessage>,
+    tx: SyncSender<OscMessage>,
     stop: &AtomicBool,
-    malformed: &AtomicU64,
+    counters: &Counters,
     address: SocketAddr,
 ) {
     let mut buf = vec![0u8; 65_536];
+    let mut drops = Throttled::new();
     while !stop.load(Ordering::Acquire) {
         let n = match socket.recv_from(&mut buf) {
             Ok((n, _)) => n,
@@ -225,20 +295,32 @@ fn receive(
                 continue;
             }
         };
-        match rosc::decoder::decode_udp(&buf[..n]) {
-            Ok((_, packet)) => {
-                let mut messages = Vec::new();
-                flatten(packet, &mut messages);
-                for m in messages {
-                    if tx.send(m).is_err() {
-                        return;
-                    }
+        let messages = match osc_packet::decode(&buf[..n]) {
+            Ok(messages) => messages,
+            Err(why) => {
+                if counters.malformed.fetch_add(1, Ordering::Relaxed) == 0 {
+                    let why = match why {
+                        Rejected::TooDeep(depth) => format!(
+                            "bundles nested {depth} deep; at most {} are accepted",
+                            osc_packet::MAX_NESTING
+                        ),
+                        Rejected::Malformed(reason) => reason,
+                    };
+                    log::warn!("OSC listener on {address}: skipped a malformed packet of {n} bytes ({why}); later ones are only counted");
                 }
+                continue;
             }
-            Err(e) => {
-                if malformed.fetch_add(1, Ordering::Relaxed) == 0 {
-                    log::warn!("OSC listener on {address}: skipped a malformed packet of {n} bytes ({e:?}); later ones are only counted");
+        };
+        for m in messages {
+            match tx.try_send(m) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => {
+                    counters.dropped.fetch_add(1, Ordering::Relaxed);
+                    drops.hit(|n| {
+                        log::warn!("OSC listener on {address}: {n} message(s) dropped, {QUEUE_LENGTH} are waiting for callbacks that cannot keep up");
+                    });
                 }
+                Err(TrySendError::Disconnected(_)) => return,
             }
         }
     }
@@ -249,7 +331,10 @@ fn dispatch(
     routes: &Mutex<Vec<Route>>,
     stop: &AtomicBool,
     master: &Clock,
+    counters: &Counters,
+    address: SocketAddr,
 ) {
+    let mut slow = Throttled::new();
     loop {
         let message = match rx.recv_timeout(Duration::from_millis(20)) {
             Ok(m) => m,
@@ -264,7 +349,7 @@ fn dispatch(
         if stop.load(Ordering::Acquire) {
             return;
         }
-        let Ok(address) = OscAddress::new(message.addr.clone()) else {
+        let Ok(osc_address) = OscAddress::new(message.addr.clone()) else {
             log::warn!(
                 "OSC message with an invalid address '{}' skipped",
                 message.addr
@@ -275,15 +360,23 @@ fn dispatch(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .filter(|r| r.matcher.match_address(&address))
+            .filter(|r| r.matcher.match_address(&osc_address))
             .map(|r| Arc::clone(&r.callback))
             .collect();
         for callback in callbacks {
             let (addr, args) = (message.addr.clone(), message.args.clone());
+            let began = Instant::now();
             if let Err(e) = act_now_unless(master, &format!("OSC {addr}"), stop, move || {
                 callback(&addr, &args)
             }) {
                 log::warn!("OSC callback for {} could not run: {e}", message.addr);
+            }
+            let held = began.elapsed();
+            if held > SLOW_CALLBACK {
+                counters.slow_callbacks.fetch_add(1, Ordering::Relaxed);
+                slow.hit(|n| {
+                    log::warn!("OSC listener on {address}: the callback for {} held the clocks for {:.0} ms ({n} slow callback(s) since the last warning); every clock waits while a callback runs", message.addr, held.as_secs_f64() * 1e3);
+                });
             }
         }
     }
