@@ -100,6 +100,11 @@ pub enum Error {
     #[error("{what}: {reason}")]
     Output { what: String, reason: String },
 
+    /// Processes of the piece failed (returned an error, panicked or overflowed their stack)
+    /// while the rest played on: the piece did not play as written.
+    #[error("{count} process(es) of the piece failed; the first: {first}")]
+    ProcessesFailed { count: usize, first: String },
+
     /// The keyboard or mouse cannot be listened to: no graphical display, or one that lacks
     /// what listening needs.
     #[error("cannot listen to the {what}: {reason}")]

@@ -58,6 +58,7 @@ pub mod hosted;
 pub mod instrument;
 pub mod listen;
 pub mod name_match;
+pub mod output_file;
 pub mod pieces;
 pub mod pin;
 pub mod playback;

@@ -20,7 +20,7 @@ use crate::render::realtime::play_piece;
 use crate::session::Session;
 use crate::transcribe::{MidiExportOptions, Performance, PianoRollOptions};
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A piece's command line.
 #[derive(Debug, Clone, Parser)]
@@ -79,29 +79,55 @@ impl RunArgs {
             progress: !self.quiet,
             transcribe: self.json.is_some() || self.midi.is_some() || self.png.is_some(),
             duration: self.duration,
+            wav: self.render.clone(),
         }
     }
 
-    /// Writes the transcription files asked for.
-    pub fn save_transcription(&self, performance: &Performance) -> Result<()> {
+    /// Writes the transcription files asked for, each on its own: one that fails does not
+    /// keep the others from being written. Returns the failures (each names its file).
+    pub fn save_transcription(&self, performance: &Performance) -> Vec<Error> {
         let mut wrote = Vec::new();
-        if let Some(path) = &self.json {
-            performance.save_to_json(path)?;
-            wrote.push(path.display().to_string());
-        }
-        if let Some(path) = &self.midi {
-            performance.export_to_midi_file(path, &MidiExportOptions::default())?;
-            wrote.push(path.display().to_string());
-        }
-        if let Some(path) = &self.png {
-            performance.save_piano_roll(path, &PianoRollOptions::default())?;
-            wrote.push(path.display().to_string());
+        let mut failed = Vec::new();
+        type Writer<'a> = &'a dyn Fn(&Path) -> Result<()>;
+        let outputs: [(&Option<PathBuf>, Writer); 3] = [
+            (&self.json, &|p| performance.save_to_json(p)),
+            (&self.midi, &|p| {
+                performance.export_to_midi_file(p, &MidiExportOptions::default())
+            }),
+            (&self.png, &|p| {
+                performance.save_piano_roll(p, &PianoRollOptions::default())
+            }),
+        ];
+        for (path, write) in outputs {
+            if let Some(path) = path {
+                match write(path) {
+                    Ok(()) => wrote.push(path.display().to_string()),
+                    Err(e) => failed.push(e),
+                }
+            }
         }
         if !self.quiet && !wrote.is_empty() {
             eprintln!("wrote {}", wrote.join(", "));
         }
-        Ok(())
+        failed
     }
+}
+
+/// The outcome of a run: the piece's own error first, then every output that was not written
+/// (all of them in one error, so a command that did not do everything it was asked fails and
+/// says what is missing).
+fn outcome(piece_error: Option<Error>, failed_outputs: Vec<Error>) -> Result<()> {
+    if failed_outputs.is_empty() {
+        return piece_error.map_or(Ok(()), Err);
+    }
+    let mut problems: Vec<String> = failed_outputs.iter().map(|e| e.to_string()).collect();
+    if let Some(e) = piece_error {
+        problems.insert(0, e.to_string());
+    }
+    Err(Error::Output {
+        what: "not everything asked for was done".into(),
+        reason: problems.join("; "),
+    })
 }
 
 /// Parses the command line and runs `piece` as it asks: a piece's whole `main`. Problems (bad
@@ -135,11 +161,8 @@ where
     match &args.render {
         Some(path) => {
             let report = render_piece(&options, piece)?;
-            report.write_wav(path)?;
-            if let Some(p) = &report.performance {
-                args.save_transcription(p)?;
-            }
-            if !args.quiet {
+            let mut failed: Vec<Error> = report.wav_error.iter().cloned().collect();
+            if !args.quiet && report.wav_error.is_none() {
                 eprintln!(
                     "wrote {} ({:.2} s of audio at {} Hz, rendered {:.0}x faster than real time)",
                     path.display(),
@@ -148,20 +171,24 @@ where
                     report.x_realtime()
                 );
             }
-            report.piece_error.map_or(Ok(()), Err)
+            if let Some(p) = &report.performance {
+                failed.extend(args.save_transcription(p));
+            }
+            outcome(report.piece_error, failed)
         }
         None => {
             let report = play_piece(&options, piece)?;
-            if let Some(p) = &report.performance {
-                args.save_transcription(p)?;
-            }
+            let failed = match &report.performance {
+                Some(p) => args.save_transcription(p),
+                None => Vec::new(),
+            };
             if !args.quiet {
                 eprintln!(
                     "played {:.2} s on '{}' at {} Hz ({} late events)",
                     report.seconds, report.device, report.sample_rate, report.late_events
                 );
             }
-            report.piece_error.map_or(Ok(()), Err)
+            outcome(report.piece_error, failed)
         }
     }
 }

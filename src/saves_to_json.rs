@@ -37,10 +37,7 @@ pub trait SavesToJson {
 
     fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        std::fs::write(path, self.json_dumps()?).map_err(|e| Error::Output {
-            what: format!("writing {}", path.display()),
-            reason: e.to_string(),
-        })
+        crate::output_file::write_atomically(path, self.json_dumps()?.as_bytes())
     }
 }
 

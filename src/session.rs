@@ -453,6 +453,12 @@ impl Session {
         }
     }
 
+    /// Processes that have failed so far (returned an error, panicked or overflowed their
+    /// stack; each was reported when it happened): how many, and what the first few said.
+    pub fn failed_processes(&self) -> (usize, Vec<String>) {
+        self.master.shared.failures.get()
+    }
+
     /// Number of wake-ups the scheduler has processed (a measure of work done).
     pub fn wake_count(&self) -> u64 {
         self.master.shared.lock().wakes
@@ -504,6 +510,13 @@ impl AbortHandle {
         let shared = self.shared.upgrade()?;
         let mut core = shared.lock();
         Some(core.beat_of(0))
+    }
+
+    /// The session's ideal time (master seconds), if the session is alive.
+    pub fn master_time(&self) -> Option<f64> {
+        let shared = self.shared.upgrade()?;
+        let now = shared.lock().now;
+        Some(now)
     }
 
     /// Stops the session *at its "now"*: acting from outside first moves ideal time to the

@@ -270,37 +270,27 @@ fn a_flood_while_a_callback_holds_the_clocks_is_bounded_counted_and_warned_about
             std::thread::sleep(Duration::from_micros(500));
         }
     }
-    std::thread::sleep(Duration::from_millis(100));
-    flooded.store(true, SeqCst);
-    wait_until("the queue drained", || {
-        let done = handled.load(SeqCst) as u64;
-        std::thread::sleep(Duration::from_millis(50));
-        done > 0 && handled.load(SeqCst) as u64 == done
+    // While the callback still blocks: the queue is full and everything past it was dropped.
+    wait_until("the flood read", || {
+        server.stats().dropped as usize >= sent - QUEUE_LENGTH - 1
     });
-    let done = handled.load(SeqCst);
+    std::thread::sleep(Duration::from_millis(200));
     let stats = server.stats();
+    assert_eq!(
+        handled.load(SeqCst),
+        0,
+        "the blocked callback has not returned"
+    );
     assert!(
-        done <= QUEUE_LENGTH + 2,
-        "{done} handled: more than the queue holds waited for the blocked callback"
+        stats.dropped as usize <= sent - QUEUE_LENGTH + 1,
+        "more dropped than the queue could not hold: {stats:?}"
     );
-    assert!(stats.dropped > 0, "{stats:?}");
-    assert!(
-        done as u64 + stats.dropped <= sent as u64 + 1,
-        "{done} {stats:?}"
-    );
-    assert!(stats.slow_callbacks >= 1, "{stats:?}");
-    // And the server keeps serving.
-    send(
-        &sender,
-        server.local_address(),
-        "/n",
-        vec![OscType::Int(-1)],
-    );
-    wait_until("a message after the flood", || {
-        handled.load(SeqCst) == done + 1
-    });
+    flooded.store(true, SeqCst);
+    // The dispatcher goes on with what was queued.
+    wait_until("callbacks running again", || handled.load(SeqCst) > 100);
+    assert!(server.stats().slow_callbacks >= 1, "{:?}", server.stats());
     println!(
-        "{sent} sent while a callback blocked: {done} handled, {} dropped",
+        "{sent} sent while a callback blocked: {} dropped",
         stats.dropped
     );
 }

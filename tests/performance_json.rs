@@ -78,6 +78,31 @@ fn bad_files_name_the_problem_and_where_it_is() {
             good.replacen("\"tempo_envelope\"", "\"tempo_curve\"", 1),
             "tempo_curve",
         ),
+        // Values that parse but cannot be played: refused on load, naming where they are.
+        (
+            good.replacen("\"start_beat\": 0.5", "\"start_beat\": 1e9", 1),
+            "parts[0].voices._unspecified_[1].start_beat: start beat 1000000000",
+        ),
+        (
+            good.replacen("\"pitch\": 64", "\"pitch\": 1e6", 1),
+            "parts[0].voices._unspecified_[1].pitch: pitch 1000000",
+        ),
+        (
+            good.replacen("\"volume\": 0.8", "\"volume\": -1", 1),
+            "parts[0].voices._unspecified_[0].volume: volume -1",
+        ),
+        (
+            good.replacen("\"length\": 0.5", "\"length\": -2", 1),
+            "parts[0].voices._unspecified_[0].length: length -2",
+        ),
+        (
+            good.replacen("\"length\": 0.5", "\"length\": []", 1),
+            "parts[0].voices._unspecified_[0].length: no tied segments",
+        ),
+        (
+            good.replacen("90.0", "1e-300", 1),
+            "tempo_envelope.levels[0]: tempo (bpm) 1e-300 is not between 0.001 and 1000000",
+        ),
     ];
     for (text, needle) in cases {
         let err = Performance::json_loads(&text)

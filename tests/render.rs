@@ -172,6 +172,7 @@ fn busy_piece(s: &Session) -> scamp::Result<()> {
 #[test]
 fn the_wav_is_byte_identical_across_block_sizes_and_runs() {
     let dir = std::env::temp_dir().join(format!("scamp-render-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
     for (run, block) in [64usize, 512, 4096, 512].into_iter().enumerate() {
         let r = render(block, busy_piece);
@@ -315,4 +316,37 @@ fn a_duration_that_is_not_a_positive_number_is_refused_by_name() {
             .to_string();
         assert!(err.contains("--duration"), "{err}");
     }
+}
+
+#[test]
+fn a_render_streamed_into_its_wav_is_the_render_kept_in_memory() {
+    // A piece with a long reverb tail and a cap, so both the tail scan and the cut apply.
+    let piece = |s: &Session| -> scamp::Result<()> {
+        let piano = s.new_part("piano")?;
+        for k in 0..12 {
+            piano.play_note(48 + k * 3, 0.9, 0.375, "")?;
+        }
+        piano.play_chord([60, 64, 67], 0.9, 2.0, "")?;
+        Ok(())
+    };
+    let kept = render(512, piece);
+    let dir = std::env::temp_dir().join(format!("scamp-streamed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for block in [64, 512, 4096] {
+        let wav = dir.join(format!("streamed-{block}.wav"));
+        let options = RenderOptions {
+            block_size: block,
+            soundfont: Some("default".into()),
+            wav: Some(wav.clone()),
+            ..RenderOptions::default()
+        };
+        let streamed = render_piece(&options, piece).unwrap();
+        assert!(streamed.wav_error.is_none(), "{:?}", streamed.wav_error);
+        assert!(streamed.left.is_empty(), "the audio was not kept in memory");
+        assert_eq!(streamed.frames, kept.left.len());
+        let (rate, left, right) = scamp::render::wav::read_wav(&wav).unwrap();
+        assert_eq!(rate, 44_100);
+        assert!(left == kept.left && right == kept.right, "block {block}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -215,11 +215,19 @@ impl Clock {
         };
         let body: crate::scheduler::ProcessBody = Box::new(move |clock: Clock| {
             let name = clock.name();
-            process::run_body(&name, || {
+            let shared = Arc::clone(&clock.shared);
+            let mut returned = None;
+            let panicked = process::run_body(&name, || {
                 if let Some(message) = process(clock).into_report() {
-                    log::error!("process on clock '{name}' returned an error: {message}; the rest of its family keeps playing");
+                    let what =
+                        format!("the process on clock '{name}' returned an error: {message}");
+                    log::error!("{what}; the rest of its family keeps playing");
+                    returned = Some(what);
                 }
-            })
+            });
+            if let Some(failure) = returned.or(panicked) {
+                shared.failures.record(failure);
+            }
         });
         let ForkOptions {
             name,

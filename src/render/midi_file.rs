@@ -96,8 +96,10 @@ pub fn write_midi_file(path: &Path, events: &[AudioEvent]) -> Result<()> {
         });
         smf.tracks.push(track);
     }
-    smf.save(path).map_err(|e| Error::Output {
+    let mut bytes = Vec::new();
+    smf.write_std(&mut bytes).map_err(|e| Error::Output {
         what: format!("writing {}", path.display()),
         reason: e.to_string(),
-    })
+    })?;
+    crate::output_file::write_atomically(path, &bytes)
 }

@@ -12,6 +12,7 @@
 //! allocation except inside oxisynth's note-on (it builds a voice's modulator list), the one
 //! documented exception; its voice pool is pre-warmed so voices themselves are never grown.
 
+mod audio_out;
 pub mod audio_thread;
 pub mod link;
 pub mod midi_file;

@@ -8,8 +8,9 @@
 //! result depends only on the audio, never on the block size, so renders are byte-identical
 //! across block sizes and runs.
 
+use super::audio_out::{AudioOut, Finished};
 use super::renderer::{BlockRenderer, OfflineRenderer};
-use super::wav::write_wav;
+use super::wav::{write_wav, WavStream};
 use super::DEFAULT_SAMPLE_RATE;
 use crate::error::{check_positive, Error, Result};
 use crate::scheduler::paced::{OfflinePace, Pace};
@@ -48,6 +49,10 @@ pub struct RenderOptions {
     /// Stop the piece after this many seconds of audio (its sounding notes end there and ring
     /// out): how a piece that never ends, like one waiting for input, is rendered.
     pub duration: Option<f64>,
+    /// Stream the audio into this WAV file as it renders (constant memory, written
+    /// atomically; the folder must exist). The report's `left`/`right` then stay empty; a
+    /// WAV that cannot be written is the report's `wav_error`, and the render goes on.
+    pub wav: Option<std::path::PathBuf>,
 }
 
 impl Default for RenderOptions {
@@ -61,6 +66,7 @@ impl Default for RenderOptions {
             progress: false,
             transcribe: false,
             duration: None,
+            wav: None,
         }
     }
 }
@@ -69,8 +75,13 @@ impl Default for RenderOptions {
 #[derive(Debug, Clone)]
 pub struct RenderReport {
     pub sample_rate: u32,
+    /// The audio, unless it was streamed into [`RenderOptions::wav`] (then empty).
     pub left: Vec<f32>,
     pub right: Vec<f32>,
+    /// Samples rendered (per channel).
+    pub frames: usize,
+    /// Why the WAV asked for in [`RenderOptions::wav`] could not be written, if it could not.
+    pub wav_error: Option<Error>,
     /// Master time at which the piece ended.
     pub piece_seconds: f64,
     /// Wall-clock seconds the render took.
@@ -86,7 +97,7 @@ pub struct RenderReport {
 impl RenderReport {
     /// Seconds of audio.
     pub fn seconds(&self) -> f64 {
-        self.left.len() as f64 / self.sample_rate as f64
+        self.frames as f64 / self.sample_rate as f64
     }
 
     /// How many times faster than real time the render ran.
@@ -120,14 +131,29 @@ where
     let session = paced_session(options, &pace)?;
     let renderer = session.attach_audio(options.sample_rate as f64)?;
     let ending = Arc::new(Ending::default());
+    let out = AudioOut::new(options.wav.as_deref().map(|path| {
+        WavStream::create(path, options.sample_rate).inspect_err(|e| {
+            log::error!("{e}; the render goes on for the other outputs");
+        })
+    }));
     let thread = {
         let (ending, abort) = (Arc::clone(&ending), session.abort_handle());
+        let clock = session.abort_handle();
         let (block, progress, duration) = (options.block_size, options.progress, options.duration);
         std::thread::Builder::new()
             .name("scamp-render".into())
             .spawn(move || {
                 let cap = duration.map(|seconds| Cap { seconds, abort });
-                render_loop(renderer, &offline_pace, &ending, cap, block, progress)
+                render_loop(
+                    renderer,
+                    &offline_pace,
+                    &ending,
+                    cap,
+                    block,
+                    progress,
+                    out,
+                    clock,
+                )
             })
             .map_err(|e| Error::Resource {
                 what: "the render thread",
@@ -137,7 +163,7 @@ where
     let (mut piece_error, performance) = perform(&session, options, piece)?;
     ending.piece_ended(session.time_in_master());
     pace.finish();
-    let (left, right, renderer) = thread.join().map_err(|_| Error::Resource {
+    let (audio, renderer) = thread.join().map_err(|_| Error::Resource {
         what: "the render thread",
         reason: "it panicked".into(),
     })?;
@@ -150,8 +176,10 @@ where
     }
     Ok(RenderReport {
         sample_rate: options.sample_rate,
-        left,
-        right,
+        left: audio.left,
+        right: audio.right,
+        frames: audio.frames,
+        wav_error: audio.wav_error,
         piece_seconds: ending.end(),
         wall_seconds: started.elapsed().as_secs_f64(),
         events_applied: renderer.events_applied(),
@@ -189,6 +217,11 @@ where
     let mut piece_error = run_caught(|| piece(session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
+    }
+    // A process that failed while the rest played on: the piece did not play as written.
+    let (count, failures) = session.failed_processes();
+    if let Some(first) = failures.into_iter().next() {
+        piece_error.get_or_insert(Error::ProcessesFailed { count, first });
     }
     session.ensemble().end_all_notes();
     let performance = if options.transcribe {
@@ -282,6 +315,7 @@ struct Cap {
     abort: crate::session::AbortHandle,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_loop(
     renderer: BlockRenderer,
     pace: &OfflinePace,
@@ -289,24 +323,18 @@ fn render_loop(
     cap: Option<Cap>,
     block: usize,
     progress: bool,
-) -> (Vec<f32>, Vec<f32>, BlockRenderer) {
+    mut out: AudioOut,
+    clock: crate::session::AbortHandle,
+) -> (Finished, BlockRenderer) {
     let mut renderer = OfflineRenderer::new(renderer);
     let sr = renderer.sample_rate();
-    let bar = progress.then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} rendering: {msg}")
-                .expect("valid template"),
-        );
-        bar
-    });
+    let bar = progress.then(|| progress_bar(cap.as_ref().map(|c| c.seconds)));
     let started = Instant::now();
-    let (mut left, mut right) = (Vec::new(), Vec::new());
     let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut length: Option<usize> = None;
     let mut tail: Option<TailScan> = None;
     let mut cap = cap;
-    while length.is_none_or(|n| left.len() < n) {
+    while length.is_none_or(|n| out.len() < n) {
         let mut horizon = (renderer.position() + block as u64) as f64 / sr;
         if let Some(c) = &cap {
             // The scheduler never runs past the cap, whatever the block size.
@@ -327,28 +355,55 @@ fn render_loop(
         }
         renderer.absorb();
         super::audio_thread::block(|| renderer.render(&mut l, &mut r));
-        left.extend_from_slice(&l);
-        right.extend_from_slice(&r);
-        if length.is_none() && pace.is_finished() {
-            let scan = tail.get_or_insert_with(|| TailScan::new(ending.end(), sr));
-            length = scan.end(&left, &right);
+        out.push(&l, &r);
+        if pace.is_finished() {
+            if length.is_none() {
+                let scan = tail.get_or_insert_with(|| TailScan::new(ending.end(), sr));
+                let (base, left, right) = out.kept();
+                length = scan.end(base, left, right);
+            }
+        } else if let Some(now) = clock.master_time() {
+            // The piece ends at or after its "now": what lies before can no longer be cut.
+            out.release_before((now * sr).floor().max(0.0) as usize);
         }
         if let Some(bar) = &bar {
-            let secs = left.len() as f64 / sr;
+            let secs = out.len() as f64 / sr;
+            bar.set_position((secs * 10.0) as u64);
             bar.set_message(format!(
                 "{secs:.1} s of audio, {:.0}x real time",
                 secs / started.elapsed().as_secs_f64().max(1e-9)
             ));
-            bar.tick();
         }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let n = length.unwrap_or(left.len());
-    left.truncate(n);
-    right.truncate(n);
-    (left, right, renderer.into_inner())
+    let n = length.unwrap_or(out.len());
+    (out.finish(n), renderer.into_inner())
+}
+
+/// A spinner, or a bar when the length is known (tenths of a second of audio).
+fn progress_bar(total_seconds: Option<f64>) -> indicatif::ProgressBar {
+    match total_seconds {
+        Some(total) => {
+            let bar = indicatif::ProgressBar::new((total * 10.0).ceil() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "rendering [{bar:30}] {percent}% {msg} (about {eta} left)",
+                )
+                .expect("valid template"),
+            );
+            bar
+        }
+        None => {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} rendering: {msg}")
+                    .expect("valid template"),
+            );
+            bar
+        }
+    }
 }
 
 /// Finds where the rendered audio should end: after the piece's end, at the first grid point
@@ -369,13 +424,15 @@ impl TailScan {
         }
     }
 
-    /// The end, or `None` while more audio is needed to decide.
-    fn end(&mut self, left: &[f32], right: &[f32]) -> Option<usize> {
-        while self.at + self.stretch <= left.len() {
+    /// The end, or `None` while more audio is needed to decide. `left`/`right` hold the
+    /// audio from absolute sample `base` on (which lies at or before the piece's end).
+    fn end(&mut self, base: usize, left: &[f32], right: &[f32]) -> Option<usize> {
+        debug_assert!(base <= self.at);
+        while self.at + self.stretch <= base + left.len() {
             if self.at >= self.max_end {
                 return Some(self.max_end);
             }
-            let span = self.at..self.at + self.stretch;
+            let span = self.at - base..self.at - base + self.stretch;
             let loud_in = |x: &[f32]| x.iter().rposition(|s| s.abs() >= SILENCE);
             match loud_in(&left[span.clone()]).max(loud_in(&right[span])) {
                 None => return Some(self.at + self.stretch),

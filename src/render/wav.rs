@@ -1,32 +1,60 @@
 //! Writing and reading stereo WAV files (32-bit float) with `hound`.
 
 use crate::error::{Error, Result};
+use crate::output_file::OutputFile;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::Path;
 
-/// Writes `left`/`right` as a 32-bit float stereo WAV.
+/// A 32-bit float stereo WAV being written as audio is rendered: atomically (see
+/// [`crate::output_file`]), so the file appears whole when [`finish`](Self::finish)ed and
+/// never half-written. Memory is constant whatever the length.
+pub struct WavStream {
+    out: OutputFile,
+    wav: hound::WavWriter<BufWriter<File>>,
+}
+
+impl WavStream {
+    pub fn create(path: &Path, sample_rate: u32) -> Result<WavStream> {
+        let mut out = OutputFile::create(path)?;
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        // hound owns its writer: it gets a second handle to the same open file, which the
+        // output file then syncs and renames.
+        let handle = out
+            .writer()
+            .get_ref()
+            .try_clone()
+            .map_err(|e| out.error(e))?;
+        let wav = hound::WavWriter::new(BufWriter::new(handle), spec).map_err(|e| out.error(e))?;
+        Ok(WavStream { out, wav })
+    }
+
+    pub fn write(&mut self, left: &[f32], right: &[f32]) -> Result<()> {
+        for (l, r) in left.iter().zip(right) {
+            self.wav.write_sample(*l).map_err(|e| self.out.error(e))?;
+            self.wav.write_sample(*r).map_err(|e| self.out.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Completes the header and puts the file in place.
+    pub fn finish(self) -> Result<()> {
+        let WavStream { out, wav } = self;
+        wav.finalize().map_err(|e| out.error(e))?;
+        out.commit()
+    }
+}
+
+/// Writes `left`/`right` as a 32-bit float stereo WAV, atomically; the folder must exist.
 pub fn write_wav(path: &Path, sample_rate: u32, left: &[f32], right: &[f32]) -> Result<()> {
-    let fail = |e: hound::Error| Error::Output {
-        what: format!("writing {}", path.display()),
-        reason: e.to_string(),
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Output {
-            what: format!("creating {}", dir.display()),
-            reason: e.to_string(),
-        })?;
-    }
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).map_err(fail)?;
-    for (l, r) in left.iter().zip(right) {
-        w.write_sample(*l).map_err(fail)?;
-        w.write_sample(*r).map_err(fail)?;
-    }
-    w.finalize().map_err(fail)
+    let mut stream = WavStream::create(path, sample_rate)?;
+    stream.write(left, right)?;
+    stream.finish()
 }
 
 /// Reads a WAV file as (sample rate, left, right); mono files give the same channel twice.

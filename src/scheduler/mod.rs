@@ -85,6 +85,32 @@ pub(crate) struct Shared {
     /// Which process is running user code, and since when (read without the lock by
     /// watchdogs looking for processes that never wait).
     pub busy: Busy,
+    /// Processes that failed (returned an error, panicked, overflowed their stack).
+    pub failures: Failures,
+}
+
+/// The session's record of failed processes: how many, and what the first few said.
+#[derive(Default)]
+pub(crate) struct Failures {
+    inner: Mutex<(usize, Vec<String>)>,
+}
+
+impl Failures {
+    /// Descriptions kept (the count goes on).
+    const KEPT: usize = 8;
+
+    pub fn record(&self, what: String) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.0 += 1;
+        if inner.1.len() < Self::KEPT {
+            inner.1.push(what);
+        }
+    }
+
+    /// (count, the first descriptions).
+    pub fn get(&self) -> (usize, Vec<String>) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Since when a process has been running without waiting. Lock-free.
@@ -152,6 +178,7 @@ impl Shared {
             scheduler_cv: Condvar::new(),
             thread_cv: Condvar::new(),
             busy: Busy::default(),
+            failures: Failures::default(),
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
         })
     }

@@ -47,7 +47,8 @@ impl WorkerPool {
             .spawn(move || loop {
                 match rx.recv_timeout(IDLE_TIMEOUT) {
                     Ok(job) => {
-                        super::process::run_body("unsynchronized fork", job);
+                        // Outside every session: logged, and no session's to count.
+                        let _ = super::process::run_body("unsynchronized fork", job);
                         pool.idle
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())

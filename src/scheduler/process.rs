@@ -97,14 +97,20 @@ pub(crate) fn make_coroutine(pool: &mut StackPool, body: Box<dyn FnOnce() + Send
     ))
 }
 
-/// Runs a process body, reporting a panic with the clock's name. Returns quietly if the
-/// process was killed.
-pub(crate) fn run_body(clock_name: &str, f: impl FnOnce()) {
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-        if !payload.is::<Killed>() {
-            log::error!("process on clock '{clock_name}' panicked: {}; the rest of its family keeps playing", panic_message(&payload));
-        }
+/// Runs a process body, reporting a panic with the clock's name; returns what the panic
+/// was, for the session's record of failed processes. Returns quietly if the process was
+/// killed.
+pub(crate) fn run_body(clock_name: &str, f: impl FnOnce()) -> Option<String> {
+    let payload = catch_unwind(AssertUnwindSafe(f)).err()?;
+    if payload.is::<Killed>() {
+        return None;
     }
+    let what = format!(
+        "the process on clock '{clock_name}' panicked: {}",
+        panic_message(&payload)
+    );
+    log::error!("{what}; the rest of its family keeps playing");
+    Some(what)
 }
 
 pub(crate) fn panic_message(payload: &Box<dyn Any + Send>) -> String {

@@ -223,7 +223,9 @@ impl Scheduler {
         core.baton = Baton::Idle;
         if let Some(fault) = fault {
             // Its frames were abandoned (see `overflow`): it is over.
-            log::error!("{}", fault.describe(&core.clock(id).name));
+            let what = fault.describe(&core.clock(id).name);
+            log::error!("{what}");
+            shared.failures.record(what);
             core.clock_mut(id).killed = true;
         }
         match result {
@@ -294,7 +296,11 @@ impl Scheduler {
         drop(core);
         // The callback acts as the parent's code; it may not block (no yielder).
         context::set_running(Some(Running::new(&self.shared, parent, std::ptr::null())));
-        super::process::run_body(&format!("{name} (done callback)"), callback);
+        if let Some(failure) =
+            super::process::run_body(&format!("{name} (done callback)"), callback)
+        {
+            shared.failures.record(failure);
+        }
         context::set_running(None);
         let mut core = shared.lock();
         core.baton = Baton::Idle;

