@@ -235,7 +235,10 @@ impl Clock {
             done_callback,
             ..
         } = options;
-        self.act(|core| {
+        // Taken only once the fork is sure to happen: on an error they are dropped after the
+        // lock is let go (user code's destructors must not run under it).
+        let (mut body, mut done_callback) = (Some(body), done_callback);
+        let forked = self.act(|core| {
             let parent_beat = core.beat_of(self.id);
             let start_beat = match &schedule_at {
                 None => parent_beat,
@@ -253,12 +256,18 @@ impl Clock {
                 Some(ScheduleAt::Phase(t)) => t.resolve_from(parent_beat, parent_beat),
             };
             let start_time = core.master_time_at(self.id, start_beat);
+            // Reserved now: a process that cannot start is this fork's error, not a log line.
+            let stack = core.stacks.take()?;
+            let body = body.take().expect("forked once");
             let id = core.add_child(self.id, name, beat_length, start_beat, start_time, body);
-            core.clock_mut(id).done_callback = done_callback;
+            core.clock_mut(id).stack = Some(stack);
+            core.clock_mut(id).done_callback = done_callback.take();
             core.schedule_wake(id, 0.0);
             // Made now: once the lock is let go, the child may run, end and be freed.
             Ok(core.handle(&self.shared, id))
-        })
+        });
+        drop((body, done_callback));
+        forked
     }
 
     /// Runs `f` on a pooled thread outside the clock tree (it may not `wait`). Actions it

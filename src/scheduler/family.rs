@@ -78,6 +78,8 @@ pub(crate) struct ClockData {
     pub timing_policy: Option<TimingPolicy>,
     pub sync_policy: SyncPolicy,
     pub body: Option<ProcessBody>,
+    /// The stack reserved for the process until it starts.
+    pub stack: Option<corosensei::stack::DefaultStack>,
     pub done_callback: Option<DoneCallback>,
     pub log_processing_time: bool,
     pub resumed_at: Option<Instant>,
@@ -111,6 +113,7 @@ impl ClockData {
             timing_policy: None,
             sync_policy: SyncPolicy::Inherit,
             body: None,
+            stack: None,
             done_callback: None,
             log_processing_time: false,
             resumed_at: None,

@@ -72,6 +72,9 @@ pub(crate) struct Core {
     pub tempo_locked: bool,
     pub tempo_lock_reason: String,
     pub records: records::Records,
+    /// Coroutine stacks: reserved by each fork (so a fork that cannot have one fails), given
+    /// back when a process ends.
+    pub stacks: process::StackPool,
 }
 
 /// A session's shared state: the core and the two places threads wait.
@@ -174,6 +177,7 @@ impl Shared {
                 tempo_locked: false,
                 tempo_lock_reason: String::new(),
                 records: records::Records::default(),
+                stacks: process::StackPool::new(),
             }),
             scheduler_cv: Condvar::new(),
             thread_cv: Condvar::new(),

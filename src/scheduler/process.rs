@@ -61,12 +61,18 @@ impl StackPool {
         }
     }
 
-    fn take(&mut self) -> Result<DefaultStack> {
+    /// A stack for a new process; the error says why none can be had (the usual reason is
+    /// the kernel's limit of memory maps: each stack and its guard page take two).
+    pub fn take(&mut self) -> Result<DefaultStack> {
         match self.free.pop() {
             Some(s) => Ok(s),
             None => DefaultStack::new(self.size).map_err(|e| Error::Resource {
-                what: "a process stack",
-                reason: e.to_string(),
+                what: "a new process",
+                reason: format!(
+                    "{e} (each process alive takes two memory maps, and the kernel allows {} in all: about {} processes at once; end some first, or raise vm.max_map_count)",
+                    max_map_count().map_or("a limited number".into(), |n| n.to_string()),
+                    max_map_count().map_or("30,000".into(), |n| (n / 2).to_string()),
+                ),
             }),
         }
     }
@@ -79,22 +85,27 @@ impl StackPool {
     }
 }
 
-/// Creates the coroutine for a process body.
-pub(crate) fn make_coroutine(pool: &mut StackPool, body: Box<dyn FnOnce() + Send>) -> Result<Coro> {
-    let stack = pool.take()?;
-    Ok(Coroutine::with_stack(
-        stack,
-        move |yielder: &Yielder, first: Resume| {
-            if let Some(mut r) = context::running() {
-                r.yielder = yielder as *const Yielder;
-                context::set_running(Some(r));
-            }
-            if first == Resume::Go {
-                // The body reports its own errors and panics; see `run_body`.
-                body();
-            }
-        },
-    ))
+/// Linux's `vm.max_map_count`, if it can be read.
+fn max_map_count() -> Option<usize> {
+    std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Creates the coroutine for a process body on `stack` (reserved when it was forked).
+pub(crate) fn make_coroutine(stack: DefaultStack, body: Box<dyn FnOnce() + Send>) -> Coro {
+    Coroutine::with_stack(stack, move |yielder: &Yielder, first: Resume| {
+        if let Some(mut r) = context::running() {
+            r.yielder = yielder as *const Yielder;
+            context::set_running(Some(r));
+        }
+        if first == Resume::Go {
+            // The body reports its own errors and panics; see `run_body`.
+            body();
+        }
+    })
 }
 
 /// Runs a process body, reporting a panic with the clock's name; returns what the panic

@@ -7,7 +7,7 @@
 use super::context::{self, Running};
 use super::driver::Permit;
 use super::overflow::Guarded;
-use super::process::{make_coroutine, Coro, Resume, StackPool, Yielder};
+use super::process::{make_coroutine, Coro, Resume, Yielder};
 use super::{Baton, ClockId, Core, ProcState, Shared};
 use crate::error::{Error, Result};
 use corosensei::CoroutineResult;
@@ -24,7 +24,6 @@ struct Proc {
 struct Scheduler {
     shared: Arc<Shared>,
     procs: HashMap<ClockId, Proc>,
-    stacks: StackPool,
 }
 
 /// Starts the scheduler thread of a session.
@@ -35,7 +34,6 @@ pub(crate) fn spawn_scheduler(shared: Arc<Shared>) -> Result<JoinHandle<()>> {
             Scheduler {
                 shared,
                 procs: HashMap::new(),
-                stacks: StackPool::new(),
             }
             .run()
         })
@@ -177,8 +175,14 @@ impl Scheduler {
                 return self.finish(shared, core, id);
             };
             let clock = core.handle(&self.shared, id);
-            match make_coroutine(&mut self.stacks, Box::new(move || body(clock))) {
-                Ok(coro) => {
+            // Reserved when it was forked (so the fork could fail instead of the start).
+            let stack = match core.clock_mut(id).stack.take() {
+                Some(stack) => Ok(stack),
+                None => core.stacks.take(),
+            };
+            match stack {
+                Ok(stack) => {
+                    let coro = make_coroutine(stack, Box::new(move || body(clock)));
                     self.procs.insert(
                         id,
                         Proc {
@@ -189,6 +193,11 @@ impl Scheduler {
                 }
                 Err(e) => {
                     log::error!("could not start the process of clock '{name}': {e}");
+                    shared.failures.record(format!(
+                        "the process of clock '{name}' could not start: {e}"
+                    ));
+                    drop(clock);
+                    drop(body);
                     return self.finish(shared, core, id);
                 }
             }
@@ -232,7 +241,7 @@ impl Scheduler {
             CoroutineResult::Yield(()) => core,
             CoroutineResult::Return(()) => {
                 if let Some(p) = self.procs.remove(&id) {
-                    self.stacks.give(p.coro.into_stack());
+                    core.stacks.give(p.coro.into_stack());
                 }
                 core = self.finish(shared, core, id);
                 core
@@ -258,6 +267,10 @@ impl Scheduler {
     /// Bookkeeping when a process has ended: its live children are killed (with a warning),
     /// its parent is woken if it waits for its children, and its done callback runs.
     fn finish<'a>(&mut self, shared: &'a Shared, mut core: Guard<'a>, id: ClockId) -> Guard<'a> {
+        if let Some(stack) = core.clock_mut(id).stack.take() {
+            // Reserved for a process that never started.
+            core.stacks.give(stack);
+        }
         let final_beat = core.beat_of(id);
         let final_time = core.time_of(id);
         let final_length = core.beat_length_of(id);
