@@ -33,7 +33,7 @@ wait "$jack_pid" 2>/dev/null || true
 # A thousand hosted pieces dropped at random moments on a loaded machine, and the seeded
 # fuzz tests (release build: thousands of cases each, under a timeout each).
 cargo test -j2 --release --test hosted -- --ignored a_thousand_hosted_pieces_dropped
-cargo test -j2 --release --test fuzz_soundfonts -- --ignored
+cargo test -j2 --release --test fuzz_soundfonts --test fuzz_json -- --ignored
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing).
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo osc_listener osc_sender; do
