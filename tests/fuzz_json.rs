@@ -93,7 +93,7 @@ fn mutate(good: &str, spans: &[(usize, usize)], rng: &mut Rng) -> String {
                     _ => {
                         text.replace_range(
                             at..at + 1,
-                            &["[", "]", "{", "}", ",", "\"", "null", "1"][rng.below(8)],
+                            ["[", "]", "{", "}", ",", "\"", "null", "1"][rng.below(8)],
                         );
                     }
                 }
@@ -101,10 +101,9 @@ fn mutate(good: &str, spans: &[(usize, usize)], rng: &mut Rng) -> String {
         }
         _ => {
             let cut = rng.below(text.len());
-            while !text.is_char_boundary(cut) {
-                return text;
+            if text.is_char_boundary(cut) {
+                text.truncate(cut);
             }
-            text.truncate(cut);
         }
     }
     text
