@@ -105,6 +105,11 @@ pub enum Error {
     #[error("{count} process(es) of the piece failed; the first: {first}")]
     ProcessesFailed { count: usize, first: String },
 
+    /// A process ran user code for longer than the limit without waiting, so the piece could
+    /// not go on (an offline render stops there, keeping the audio so far).
+    #[error("the process on clock '{clock}' ran for {seconds:.1} s without waiting, so the render was stopped there (a process must wait, play a note or make another blocking call in every loop; --runaway-limit sets the limit)")]
+    Runaway { clock: String, seconds: f64 },
+
     /// The keyboard or mouse cannot be listened to: no graphical display, or one that lacks
     /// what listening needs.
     #[error("cannot listen to the {what}: {reason}")]

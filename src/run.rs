@@ -66,6 +66,9 @@ pub struct RunArgs {
     /// for input, needs it to render); its notes end there and ring out.
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
+    /// Stop when a process runs this many seconds without waiting (0: never).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub runaway_limit: f64,
 }
 
 impl RunArgs {
@@ -79,6 +82,8 @@ impl RunArgs {
             progress: !self.quiet,
             transcribe: self.json.is_some() || self.midi.is_some() || self.png.is_some(),
             duration: self.duration,
+            runaway_limit: (self.runaway_limit.is_finite() && self.runaway_limit > 0.0)
+                .then(|| std::time::Duration::from_secs_f64(self.runaway_limit)),
             wav: self.render.clone(),
         }
     }

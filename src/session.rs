@@ -27,6 +27,7 @@ use crate::transcribe::{Performance, PerformanceNote, TranscribeOptions, Transcr
 use rosc::OscType;
 use std::net::SocketAddr;
 use std::ops::Deref;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -489,6 +490,18 @@ impl AbortHandle {
         }
     }
 
+    /// Gives the session up because a process of it runs user code and never waits: it shuts
+    /// down (every wait and every action from outside returns at once with an error, so the
+    /// piece's own thread gets out), and dropping it will not wait for its scheduler thread,
+    /// which is left running that process (nothing can stop it).
+    pub fn abandon(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.abandoned.store(true, Ordering::Release);
+            shared.lock().shutdown = true;
+            shared.notify_all();
+        }
+    }
+
     /// The process that has been running user code without waiting for longer than `limit`,
     /// if there is one: its clock's name and how long it has run. Lock-free unless one is
     /// found (then the name is read under the session's lock).
@@ -556,7 +569,13 @@ impl Drop for Session {
         shared.notify_all();
         context::forget_session(shared.id);
         if let Some(handle) = self.scheduler.take() {
-            if handle.thread().id() != std::thread::current().id() {
+            if shared.abandoned.load(Ordering::Acquire) {
+                // Still running a process that never waits: left behind, its code kept.
+                crate::pin::keep_code_loaded();
+                log::error!(
+                    "a process of the session never waits: its scheduler thread is left running"
+                );
+            } else if handle.thread().id() != std::thread::current().id() {
                 let _ = handle.join();
             }
         }

@@ -116,3 +116,52 @@ fn a_piece_whose_child_process_fails_fails_and_still_writes_its_audio() {
     .unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_process_that_never_waits_stops_the_render_with_its_name_and_the_audio_so_far() {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    static RELEASE: AtomicBool = AtomicBool::new(false);
+    let dir = scratch("runaway");
+    for duration in [None, Some("5")] {
+        let wav = dir.join(format!("runaway-{duration:?}.wav"));
+        let mut args = vec!["piece", "--render", wav.to_str().unwrap(), "--quiet"];
+        args.extend(["--runaway-limit", "1"]);
+        if let Some(d) = duration {
+            args.extend(["--duration", d]);
+        }
+        use clap::Parser;
+        let args = scamp::RunArgs::parse_from(args);
+        let started = std::time::Instant::now();
+        let result = scamp::run_with(&args, |session| {
+            let piano = session.new_part_with("piano", PartOptions::new().soundfont("default"))?;
+            session.fork_with(
+                move |clock: Clock| -> scamp::Result<()> {
+                    piano.play_note(60, 0.8, 1.0, "")?;
+                    // Never waits again (until the test lets it go).
+                    while !RELEASE.load(SeqCst) {
+                        std::hint::spin_loop();
+                    }
+                    clock.wait(1.0)
+                },
+                ForkOptions::new().name("spinner"),
+            )?;
+            session.wait_for_children_to_finish()
+        });
+        let took = started.elapsed();
+        let err = result.expect_err("a runaway render").to_string();
+        assert!(
+            err.contains("'spinner'") && err.contains("without waiting"),
+            "{err}"
+        );
+        assert!(took < std::time::Duration::from_secs(8), "took {took:?}");
+        let (_, left, _) = scamp::render::wav::read_wav(&wav).unwrap();
+        let seconds = left.len() as f64 / 44_100.0;
+        assert!(
+            seconds >= 0.9,
+            "the note before the loop is kept: {seconds} s"
+        );
+        assert!(left.iter().any(|x| x.abs() > 0.01), "and it sounds");
+    }
+    RELEASE.store(true, SeqCst);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -37,7 +37,10 @@ fn run(block: usize, switch_at: Option<u64>) -> (Vec<(u64, u8)>, Option<String>)
                 };
                 pace.set_host_tempo(tempo);
                 let block_beats = block as f64 / SR * tempo / 60.0;
-                pace.advance_and_wait(beat + block_beats, || renderer.absorb());
+                pace.advance_and_wait(beat + block_beats, || {
+                    renderer.absorb();
+                    true
+                });
                 renderer.absorb();
                 renderer.render_beats(&mut l, &mut r, beat, tempo, &mut |offset, _, m| {
                     if let MidiMessage::NoteOn { key, .. } = m {

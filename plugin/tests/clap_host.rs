@@ -355,8 +355,14 @@ fn a_playhead_moving_while_stopped_keeps_memory_flat_and_plays_where_it_stops() 
         after - before < 40.0,
         "RSS grew from {before:.1} to {after:.1} MiB"
     );
-    // The playhead rests at 64 for a moment (the mouse let go, then play pressed).
-    run(&mut h, 10, &|_| Some(Tr::stopped(120.0, 64.0)), true);
+    // The playhead rests at 64 for a moment (the mouse let go, then play pressed: half a
+    // second, as quick as a hand is).
+    run(
+        &mut h,
+        SR as usize / 512 / 2,
+        &|_| Some(Tr::stopped(120.0, 64.0)),
+        true,
+    );
     let start = h.at;
     let b = run(
         &mut h,

@@ -27,6 +27,8 @@ pub const MAX_TAIL: f64 = 6.0;
 pub const SILENT_STRETCH: f64 = 0.25;
 /// Peak level counted as silence.
 pub const SILENCE: f32 = 1e-4;
+/// Default of [`RenderOptions::runaway_limit`].
+pub const DEFAULT_RUNAWAY_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Silence is checked on this grid of samples (independent of the block size).
 const TAIL_GRID: usize = 1024;
 
@@ -49,6 +51,9 @@ pub struct RenderOptions {
     /// Stop the piece after this many seconds of audio (its sounding notes end there and ring
     /// out): how a piece that never ends, like one waiting for input, is rendered.
     pub duration: Option<f64>,
+    /// A process running user code this long without waiting stops the render there with
+    /// [`Error::Runaway`] (keeping the audio so far); `None`: never. Default 10 s.
+    pub runaway_limit: Option<std::time::Duration>,
     /// Stream the audio into this WAV file as it renders (constant memory, written
     /// atomically; the folder must exist). The report's `left`/`right` then stay empty; a
     /// WAV that cannot be written is the report's `wav_error`, and the render goes on.
@@ -66,6 +71,7 @@ impl Default for RenderOptions {
             progress: false,
             transcribe: false,
             duration: None,
+            runaway_limit: Some(DEFAULT_RUNAWAY_LIMIT),
             wav: None,
         }
     }
@@ -140,6 +146,7 @@ where
         let (ending, abort) = (Arc::clone(&ending), session.abort_handle());
         let clock = session.abort_handle();
         let (block, progress, duration) = (options.block_size, options.progress, options.duration);
+        let runaway_limit = options.runaway_limit.filter(|l| !l.is_zero());
         std::thread::Builder::new()
             .name("scamp-render".into())
             .spawn(move || {
@@ -153,6 +160,7 @@ where
                     progress,
                     out,
                     clock,
+                    runaway_limit,
                 )
             })
             .map_err(|e| Error::Resource {
@@ -170,6 +178,10 @@ where
     drop(session);
     if ending.capped() {
         excuse_stop(&mut piece_error, options);
+    }
+    if let Some(why) = ending.gave_up() {
+        // What the piece's thread said on its way out (its waits failed) is a consequence.
+        piece_error = Some(why);
     }
     if let Some(e) = &piece_error {
         log::error!("the piece stopped with an error: {e}");
@@ -225,7 +237,14 @@ where
     }
     session.ensemble().end_all_notes();
     let performance = if options.transcribe {
-        Some(session.stop_transcribing()?)
+        // A session given up on (a process never waits) may not give its transcription.
+        match session.stop_transcribing() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                piece_error.get_or_insert(e);
+                None
+            }
+        }
     } else {
         None
     };
@@ -265,6 +284,8 @@ struct Ending {
     done: std::sync::atomic::AtomicBool,
     /// The render thread stopped the piece at `--duration`.
     capped: std::sync::atomic::AtomicBool,
+    /// The render thread gave the piece up: a process never waits.
+    gave_up: std::sync::Mutex<Option<Error>>,
 }
 
 impl Default for Ending {
@@ -273,6 +294,7 @@ impl Default for Ending {
             end: AtomicU64::new(f64::INFINITY.to_bits()),
             done: Default::default(),
             capped: Default::default(),
+            gave_up: Default::default(),
         }
     }
 }
@@ -292,6 +314,17 @@ impl Ending {
     fn piece_ended(&self, at: f64) {
         self.end_at(at);
         self.done.store(true, Ordering::Release);
+    }
+
+    fn give_up(&self, why: Error) {
+        *self.gave_up.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+    }
+
+    fn gave_up(&self) -> Option<Error> {
+        self.gave_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The render thread stops the piece at `at`.
@@ -325,6 +358,7 @@ fn render_loop(
     progress: bool,
     mut out: AudioOut,
     clock: crate::session::AbortHandle,
+    runaway_limit: Option<std::time::Duration>,
 ) -> (Finished, BlockRenderer) {
     let mut renderer = OfflineRenderer::new(renderer);
     let sr = renderer.sample_rate();
@@ -340,7 +374,25 @@ fn render_loop(
             // The scheduler never runs past the cap, whatever the block size.
             horizon = horizon.min(c.seconds);
         }
-        pace.advance_and_wait(horizon, || renderer.absorb());
+        pace.advance_and_wait(horizon, || {
+            renderer.absorb();
+            let runaway = runaway_limit.and_then(|limit| clock.runaway_process(limit));
+            let Some((name, ran)) = runaway else {
+                return true;
+            };
+            let why = Error::Runaway {
+                clock: name,
+                seconds: ran.as_secs_f64(),
+            };
+            log::error!("{why}");
+            ending.give_up(why);
+            // The piece's own thread waits for that process: let it out.
+            clock.abandon();
+            false
+        });
+        if ending.gave_up().is_some() {
+            break;
+        }
         if let Some(c) = cap.take_if(|c| horizon >= c.seconds && !pace.is_finished()) {
             // Stop the piece exactly at the cap, and render on only once its last note-offs
             // (stamped at the cap) are in: the audio is then the same at any block size.

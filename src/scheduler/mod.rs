@@ -90,6 +90,9 @@ pub(crate) struct Shared {
     pub busy: Busy,
     /// Processes that failed (returned an error, panicked, overflowed their stack).
     pub failures: Failures,
+    /// Given up on: a process runs user code and never waits, so the scheduler thread cannot
+    /// be stopped or joined (see `AbortHandle::abandon`).
+    pub abandoned: std::sync::atomic::AtomicBool,
 }
 
 /// The session's record of failed processes: how many, and what the first few said.
@@ -183,6 +186,7 @@ impl Shared {
             thread_cv: Condvar::new(),
             busy: Busy::default(),
             failures: Failures::default(),
+            abandoned: Default::default(),
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
         })
     }

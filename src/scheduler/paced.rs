@@ -177,8 +177,9 @@ impl OfflinePace {
 
     /// Offline advance: moves the horizon and waits until the scheduler has run everything
     /// before it (or the piece has finished). `meanwhile` runs while waiting (the renderer
-    /// drains its ring there, so a busy scheduler never blocks on a full ring).
-    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut()) {
+    /// drains its ring there, so a busy scheduler never blocks on a full ring, and watches
+    /// for a process that never waits); it returns false to stop waiting.
+    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut() -> bool) {
         let pace = &self.0;
         if horizon > pace.horizon() {
             pace.inner
@@ -191,7 +192,9 @@ impl OfflinePace {
         let mut guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
         while pace.reached() < horizon && !pace.is_finished() {
             drop(guard);
-            meanwhile();
+            if !meanwhile() {
+                return;
+            }
             guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
             if pace.reached() >= horizon || pace.is_finished() {
                 break;
