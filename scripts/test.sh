@@ -12,9 +12,7 @@ cargo clippy -j2 --workspace --all-targets -- -D warnings
 # plugin of misbehaving pieces is a crate of its own (as a user's plugin is).
 cargo test -j2 --workspace --all-targets --no-run
 cargo fmt --manifest-path plugin/faults/Cargo.toml -- --check
-# Linted and built in target folders of their own: sharing one, the second command replays a
-# failed compiler probe that cargo cached for the first.
-CARGO_TARGET_DIR=target/faults-lint cargo clippy -j2 -q --manifest-path plugin/faults/Cargo.toml -- -D warnings
+CARGO_TARGET_DIR=target/faults cargo clippy -j2 -q --manifest-path plugin/faults/Cargo.toml -- -D warnings
 CARGO_TARGET_DIR=target/faults cargo build -j2 -q --manifest-path plugin/faults/Cargo.toml
 cargo xtask bundle scamp-plugin --release
 cargo test -j2 --workspace --all-targets

@@ -5,7 +5,9 @@
 //! any point (a full disk, a folder that vanished) removes the temporary file and leaves the
 //! previous file, if any, as it was: a reader sees the old file or the new one, never half of
 //! one. A folder that does not exist is an error naming it; creating folders is the user's
-//! call. Any thread (blocking I/O; never the audio thread).
+//! call. A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
+//! written in place: renaming over it would replace the device with a file. Any thread
+//! (blocking I/O; never the audio thread).
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -16,7 +18,8 @@ use std::path::{Path, PathBuf};
 /// before.
 pub struct OutputFile {
     target: PathBuf,
-    temporary: PathBuf,
+    /// `None` when the target is written in place (a device or FIFO).
+    temporary: Option<PathBuf>,
     file: Option<BufWriter<File>>,
     committed: bool,
 }
@@ -31,6 +34,19 @@ fn failure(path: &Path, reason: impl std::fmt::Display) -> Error {
 impl OutputFile {
     /// Starts writing `target` (nothing is visible there until the commit).
     pub fn create(target: &Path) -> Result<OutputFile> {
+        let special = std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .map_err(|e| failure(target, e))?;
+            return Ok(OutputFile {
+                target: target.to_path_buf(),
+                temporary: None,
+                file: Some(BufWriter::new(file)),
+                committed: false,
+            });
+        }
         let name = target
             .file_name()
             .ok_or_else(|| failure(target, "it names no file"))?;
@@ -51,7 +67,7 @@ impl OutputFile {
         let file = File::create(&temporary).map_err(|e| failure(target, e))?;
         Ok(OutputFile {
             target: target.to_path_buf(),
-            temporary,
+            temporary: Some(temporary),
             file: Some(BufWriter::new(file)),
             committed: false,
         })
@@ -77,9 +93,14 @@ impl OutputFile {
         let file = file
             .into_inner()
             .map_err(|e| failure(&self.target, e.error()))?;
+        let Some(temporary) = self.temporary.as_ref() else {
+            // Written in place.
+            self.committed = true;
+            return Ok(());
+        };
         file.sync_all().map_err(|e| failure(&self.target, e))?;
         drop(file);
-        std::fs::rename(&self.temporary, &self.target).map_err(|e| failure(&self.target, e))?;
+        std::fs::rename(temporary, &self.target).map_err(|e| failure(&self.target, e))?;
         self.committed = true;
         Ok(())
     }
@@ -91,7 +112,9 @@ impl Drop for OutputFile {
             // Not committed (abandoned, or a write, sync or rename failed): nothing
             // half-written stays behind.
             drop(self.file.take());
-            let _ = std::fs::remove_file(&self.temporary);
+            if let Some(temporary) = &self.temporary {
+                let _ = std::fs::remove_file(temporary);
+            }
         }
     }
 }
@@ -131,5 +154,15 @@ mod tests {
         );
         assert!(!dir.join("no").exists());
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_device_is_written_in_place_never_replaced() {
+        let null = Path::new("/dev/null");
+        write_atomically(null, b"into the void").unwrap();
+        let kind = std::fs::metadata(null).unwrap().file_type();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(kind.is_char_device(), "/dev/null is still a device");
+        assert_eq!(std::fs::read(null).unwrap(), b"");
     }
 }
