@@ -525,11 +525,21 @@ impl AbortHandle {
         Some(core.beat_of(0))
     }
 
-    /// The session's ideal time (master seconds), if the session is alive.
-    pub fn master_time(&self) -> Option<f64> {
+    /// A time before which the master's process cannot end, if the session is alive:
+    /// its ideal time, or, while the master is suspended, its next possible wake-up (the
+    /// earliest pending one), no later than `reached` (a horizon the scheduler has run every
+    /// wake-up before).
+    pub fn master_end_lower_bound(&self, reached: f64) -> Option<f64> {
         let shared = self.shared.upgrade()?;
-        let now = shared.lock().now;
-        Some(now)
+        let mut core = shared.lock();
+        let now = core.now;
+        let suspended =
+            core.clock(0).is_suspended() && core.baton != crate::scheduler::Baton::Thread(0);
+        if !suspended {
+            return Some(now);
+        }
+        let next = core.next_wake_time().unwrap_or(f64::INFINITY);
+        Some(now.max(next.min(reached)))
     }
 
     /// Stops the session *at its "now"*: acting from outside first moves ideal time to the

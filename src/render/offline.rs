@@ -414,9 +414,9 @@ fn render_loop(
                 let (base, left, right) = out.kept();
                 length = scan.end(base, left, right);
             }
-        } else if let Some(now) = clock.master_time() {
-            // The piece ends at or after its "now": what lies before can no longer be cut.
-            out.release_before((now * sr).floor().max(0.0) as usize);
+        } else if let Some(end) = clock.master_end_lower_bound(pace.reached()) {
+            // The piece cannot end before this: what lies before can no longer be cut.
+            out.release_before((end * sr).floor().max(0.0) as usize);
         }
         if let Some(bar) = &bar {
             let secs = out.len() as f64 / sr;
