@@ -10,11 +10,15 @@ set -euo pipefail
 # jackd2: real MIDI ports for the tests (a JACK server with the dummy driver).
 # libx11-dev + libxtst-dev: keyboard and mouse listeners (X11 and its RECORD extension).
 # xvfb + xdotool: the keyboard and mouse tests type and click on a private X server.
+# libgl1-mesa-dri + libx11-xcb1 + libxcursor1: the plugin's window (OpenGL through Mesa's
+# software renderer under Xvfb).
 packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-dev libxi-dev libxtst-dev
-  fluidr3mono-gm-soundfont timgm6mb-soundfont python3 python3-venv jackd2 xvfb xdotool)
+  fluidr3mono-gm-soundfont timgm6mb-soundfont python3 python3-venv jackd2 xvfb xdotool
+  libgl1-mesa-dri libx11-xcb1 libxcursor1)
 # ardour: the VST3 is exported from a real Ardour 7 session (headless, ardour7-lua); without
-# its recommends (a desktop's worth of packages).
-lean=(ardour)
+# its recommends (a desktop's worth of packages). imagemagick: the editor test's screenshots
+# (import) and scaling a picture for OCR; tesseract-ocr: reads the piano roll's legend back.
+lean=(ardour imagemagick tesseract-ocr tesseract-ocr-eng)
 missing() {
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"

@@ -274,6 +274,7 @@ impl Ensemble {
             options.note_on_and_off_only,
             at,
         )?;
+        self.audio.name_part(playback.channels_of(name));
         let inst = self.new_instrument(name, options.clef_preference);
         inst.add_playback_implementation(Box::new(playback));
         Ok(self.add_instrument(inst))

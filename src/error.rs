@@ -105,6 +105,15 @@ pub enum Error {
     #[error("{count} process(es) of the piece failed; the first: {first}")]
     ProcessesFailed { count: usize, first: String },
 
+    /// Children of the clock that waited for them failed (returned an error, panicked or
+    /// overflowed their stack) while the others played on.
+    #[error("{count} child process(es) of clock '{clock}' failed; the first: {first}")]
+    ChildrenFailed {
+        clock: String,
+        count: usize,
+        first: String,
+    },
+
     /// A process ran user code for longer than the limit without waiting, so the piece could
     /// not go on (an offline render stops there, keeping the audio so far).
     #[error("the process on clock '{clock}' ran for {seconds:.1} s without waiting, so the render was stopped there (a process must wait, play a note or make another blocking call in every loop; --runaway-limit sets the limit)")]

@@ -143,7 +143,7 @@ impl Ensemble {
                     _ => PresetSpec::Auto,
                 };
                 let preset = font.find_preset(&preset, instrument);
-                Box::new(SoundfontPlayback::new(
+                let playback = SoundfontPlayback::new(
                     Arc::clone(self.audio_link()),
                     font,
                     preset,
@@ -151,7 +151,10 @@ impl Ensemble {
                     opt_u8(args, "max_pitch_bend"),
                     opt_bool(args, "note_on_and_off_only"),
                     now,
-                )?)
+                )?;
+                self.audio_link()
+                    .name_part(playback.channels_of(instrument));
+                Box::new(playback)
             }
             "MIDIStreamPlaybackImplementation" => {
                 let device = args

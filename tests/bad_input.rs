@@ -141,7 +141,15 @@ fn a_process_that_recurses_without_end_is_stopped_and_the_piece_plays_on() {
         .unwrap();
     let after = session.fork(|c: Clock| c.wait(2.0)).unwrap();
     session.wait(4.0).unwrap();
-    session.wait_for_children_to_finish().unwrap();
+    // The overflow is a failure its parent hears of.
+    match session.wait_for_children_to_finish() {
+        Err(Error::ChildrenFailed {
+            count: 1, first, ..
+        }) => {
+            assert!(first.contains("bottomless"), "{first}")
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(!bottomless.alive() && !after.alive());
     assert_eq!(
         session.beat(),

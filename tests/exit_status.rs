@@ -3,27 +3,16 @@
 //! audio rendered so far.
 
 use scamp::prelude::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::scratch;
 
 const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scamp-exit-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn scamp_play(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scamp"))
-        .arg("play")
-        .args(args)
-        .output()
-        .expect("scamp runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    cli::scamp(std::iter::once("play").chain(args.iter().copied()))
 }
 
 #[test]

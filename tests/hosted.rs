@@ -6,6 +6,10 @@ use scamp::playback::MidiMessage;
 use scamp::prelude::*;
 use std::sync::Arc;
 
+#[path = "support/wait.rs"]
+mod wait;
+use wait::wait_until;
+
 const SR: f64 = 48_000.0;
 /// Samples per beat at 90 bpm.
 const BEAT: f64 = 32_000.0;
@@ -439,4 +443,113 @@ fn a_thousand_hosted_pieces_dropped_at_any_moment_of_play_seek_and_stop_return_q
         slowest < scamp::hosted::QUIT_LIMIT + Duration::from_millis(500),
         "a drop took {slowest:?}"
     );
+}
+
+#[test]
+fn the_status_feeds_a_piano_roll_ahead_of_the_audio_and_names_the_parts() {
+    let (events, hosted) = host(480, (4.5 * BEAT) as usize / 480, playing_at);
+    let status = hosted.status();
+    let mut roll = Vec::new();
+    status.take_roll(|e| roll.push(e));
+    let on_beats: Vec<(f64, u8)> = roll
+        .iter()
+        .filter_map(|e| match e.message {
+            MidiMessage::NoteOn { key, .. } => Some((e.stamp, key)),
+            _ => None,
+        })
+        .collect();
+    // Beats 0..4 sounded; the note at beat 4.5 + lookahead has not been made yet.
+    assert_eq!(ons(&events).len(), 5);
+    assert_eq!(
+        on_beats,
+        (0..5).map(|k| (k as f64, 60 + k as u8)).collect::<Vec<_>>()
+    );
+    // Drained: nothing again until more plays.
+    let mut again = 0;
+    status.take_roll(|_| again += 1);
+    assert_eq!(again, 0);
+    let (start, end) = status.playhead();
+    assert!(start < 4.5 && end >= start, "{start}..{end}");
+    // The part that played them, by name, with the channels its notes use.
+    wait_until("the part names", || !status.parts().is_empty());
+    let parts = status.parts();
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].name, "flute");
+    assert!(roll.iter().all(|e| {
+        let channel = match e.message {
+            MidiMessage::NoteOn { channel, .. } | MidiMessage::NoteOff { channel, .. } => channel,
+            _ => return true,
+        };
+        parts[0].owns(e.synth, channel as u16)
+    }));
+}
+
+#[test]
+fn a_soundfont_chosen_while_playing_sounds_from_the_next_restart() {
+    let gm = "/usr/share/sounds/sf2/TimGM6mb.sf2";
+    assert!(
+        std::path::Path::new(gm).is_file(),
+        "{gm} is missing (scripts/setup.sh installs timgm6mb-soundfont)"
+    );
+    let block = 500; // a beat is 64 blocks: the calls below follow on without a gap
+    let new_host = |choice: &Arc<std::sync::RwLock<String>>| {
+        let piano: PieceFn = Arc::new(|s: &Session| {
+            // Names no font: the hosted piece's choice applies.
+            let piano = s.new_part("piano")?;
+            loop {
+                piano.play_note(60, 0.8, 1.0, "")?;
+            }
+        });
+        let config = HostedConfig {
+            sample_rate: SR,
+            soundfont: Some("default".into()),
+            soundfont_choice: Some(Arc::clone(choice)),
+            ..HostedConfig::default()
+        };
+        HostedPiece::new(vec![piano], config).unwrap()
+    };
+    // The left channel of beats from..from + count, playing through.
+    let play = |hosted: &mut HostedPiece, from: u64, count: u64| -> Vec<f32> {
+        let (mut l, mut r) = (vec![0.0f32; block], vec![0.0f32; block]);
+        let mut audio = Vec::new();
+        let first = (from as f64 * BEAT) as u64;
+        for i in 0..(count as f64 * BEAT) as u64 / block as u64 {
+            let at = first + i * block as u64;
+            hosted.process_offline(&mut l, &mut r, playing_at(at), &mut |_, _| {});
+            audio.extend_from_slice(&l);
+        }
+        audio
+    };
+    // Where two renders first differ (None: the same), without printing a million samples.
+    let differ = |a: &[f32], b: &[f32]| {
+        (a.len() != b.len())
+            .then_some(a.len().min(b.len()))
+            .or_else(|| a.iter().zip(b).position(|(x, y)| x != y))
+    };
+    let fresh = |font: &str, from: u64, count: u64| {
+        let choice = Arc::new(std::sync::RwLock::new(font.to_string()));
+        play(&mut new_host(&choice), from, count)
+    };
+
+    let choice = Arc::new(std::sync::RwLock::new(String::new()));
+    let mut hosted = new_host(&choice);
+    let before = play(&mut hosted, 0, 2);
+    *choice.write().unwrap() = gm.into();
+    // Not yet: the playing session keeps its font, as if nothing was chosen.
+    let after = play(&mut hosted, 2, 2);
+    assert_eq!(differ(&[before, after].concat(), &fresh("", 0, 4)), None);
+    // Restarted: a session on the chosen font, exactly as one started there.
+    hosted.restart_piece();
+    let chosen = play(&mut hosted, 4, 2);
+    assert_eq!(differ(&chosen, &fresh(gm, 4, 2)), None);
+    assert!(
+        differ(&chosen, &fresh("", 4, 2)).is_some(),
+        "another font, another sound"
+    );
+    let rms = (chosen.iter().map(|x| x * x).sum::<f32>() / chosen.len() as f32).sqrt();
+    assert!(rms > 1e-3, "the GM font sounds (rms {rms})");
+    // And back to the built-in font.
+    choice.write().unwrap().clear();
+    hosted.restart_piece();
+    assert_eq!(differ(&play(&mut hosted, 6, 2), &fresh("", 6, 2)), None);
 }

@@ -2,29 +2,21 @@
 //! written does not cost the others, and the command fails naming it), no folder created, a
 //! full disk leaving the previous files as they were.
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::scratch;
 
 const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scamp-outputs-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn scamp_play(args: &[&Path]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scamp"))
-        .arg("play")
-        .arg(FIXTURE)
-        .args(args)
-        .arg("--quiet")
-        .output()
-        .expect("scamp runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    let mut all = vec![OsStr::new("play"), OsStr::new(FIXTURE)];
+    all.extend(args.iter().map(|a| a.as_os_str()));
+    all.push(OsStr::new("--quiet"));
+    cli::scamp(all)
 }
 
 fn valid_json(path: &Path) -> bool {

@@ -52,3 +52,64 @@ fn notes_glides_and_empty_space_are_where_they_should_be() {
     );
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn the_legend_names_each_part_in_its_colour_legibly_enough_for_ocr() {
+    let perf = Performance::load_from_json("tests/fixtures/scamp/hello_performance.json").unwrap();
+    let o = PianoRollOptions::default();
+    let pic = perf.piano_roll(&o).unwrap();
+    // The roll as before (pitches 58..77 at 8 pixels, the beat numbers), then one legend row.
+    let roll_height = (77 - 58) * o.pixels_per_semitone + 10;
+    assert_eq!(pic.height, roll_height + 14);
+    // Each part's swatch, in its colour, left to right.
+    let top = roll_height + 2;
+    assert_eq!(pic.pixel(7, top + 3), PALETTE[0], "the piano's swatch");
+    let clarinet_swatch = (0..pic.width).find(|&x| pic.pixel(x, top + 3) == PALETTE[1]);
+    assert!(
+        clarinet_swatch.is_some_and(|x| x > 40),
+        "{clarinet_swatch:?}"
+    );
+    // And the names, read back by an OCR program (tesseract), from the legend scaled up.
+    let dir = std::env::temp_dir().join(format!("scamp-legend-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (png, scaled) = (dir.join("roll.png"), dir.join("legend.png"));
+    perf.save_piano_roll(&png, &o).unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {program} (scripts/setup.sh installs it): {e}"));
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    run(
+        "convert",
+        &[
+            png.to_str().unwrap(),
+            "-gravity",
+            "South",
+            "-crop",
+            &format!("{}x14+0+0", pic.width),
+            "-filter",
+            "point",
+            "-resize",
+            "600%",
+            "-blur",
+            "0x3",
+            "-bordercolor",
+            "white",
+            "-border",
+            "40",
+            scaled.to_str().unwrap(),
+        ],
+    );
+    let read = run("tesseract", &[scaled.to_str().unwrap(), "-", "--psm", "7"]);
+    for name in ["PIANO", "CLARINET"] {
+        assert!(read.contains(name), "tesseract read {read:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -306,10 +306,63 @@ fn a_panicking_process_is_isolated() {
             ))
         })
         .unwrap();
-    session.wait_for_children_to_finish().unwrap();
+    // The wait hears of both failures, after every child has ended.
+    match session.wait_for_children_to_finish() {
+        Err(Error::ChildrenFailed {
+            count: 2, first, ..
+        }) => {
+            assert!(first.contains("an error returned by a process"), "{first}")
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(log.lines().len(), 3);
+    assert_eq!(session.beat(), 3.0);
     session.wait(1.0).unwrap();
     assert_eq!(session.beat(), 4.0);
+    // What was heard of is not heard again.
+    session.fork(|c: Clock| c.wait(1.0)).unwrap();
+    session.wait_for_children_to_finish().unwrap();
+    assert_eq!(session.failed_processes().0, 2);
+}
+
+#[test]
+fn a_failure_passed_up_through_waits_is_counted_once() {
+    let session = fast(60.0);
+    session
+        .fork_with(
+            |c: Clock| -> scamp::Result<()> {
+                c.fork_with(
+                    |g: Clock| -> scamp::Result<()> {
+                        g.wait(1.0)?;
+                        panic!("the grandchild's panic")
+                    },
+                    ForkOptions::new().name("grandchild"),
+                )?;
+                c.fork(|g: Clock| g.wait(2.0))?;
+                // Passed on with `?`: the parent hears of the grandchild, not of a new failure.
+                c.wait_for_children_to_finish()?;
+                unreachable!("the wait reports the failed grandchild")
+            },
+            ForkOptions::new().name("child"),
+        )
+        .unwrap();
+    match session.wait_for_children_to_finish() {
+        Err(Error::ChildrenFailed {
+            clock,
+            count: 1,
+            first,
+        }) => {
+            assert_eq!(clock, "MASTER");
+            assert!(
+                first.contains("grandchild") && first.contains("the grandchild's panic"),
+                "{first}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The child waited for its other child (2 beats) before passing the failure on.
+    assert_eq!(session.beat(), 2.0);
+    assert_eq!(session.failed_processes().0, 1);
 }
 
 #[test]

@@ -6,6 +6,10 @@
 //! notes as MIDI output at the same samples. All the musical work happens in
 //! [`scamp::hosted::HostedPiece`]; this crate only maps nice-plug's `process()` onto it.
 //!
+//! Its window ([`editor`]) shows the parameters, chooses the Performance file and the
+//! SoundFont ([`choices`]), and shows what the piece is doing, its warnings and errors
+//! ([`log_tail`]) and a live piano roll.
+//!
 //! Make your own plugin from your own pieces with one macro call (in a `cdylib` crate that
 //! depends on this one with `default-features = false`):
 //!
@@ -14,13 +18,20 @@
 //!     [("Canon", canon), ("Drone", drone)]);
 //! ```
 
+pub mod choices;
+pub mod editor;
+pub mod log_tail;
+
+use choices::{ChoiceState, Choices};
 use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::*;
-use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
+use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, RepaintNotifier};
+use scamp::hosted::{HostedConfig, HostedPiece, HostedStatus, PieceFn, Transport};
 use scamp::playback::MidiMessage;
 use scamp::transcribe::{Performance, PerformancePlayOptions};
 use std::marker::PhantomData;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use nice_plug;
 pub use scamp;
@@ -71,6 +82,13 @@ pub struct ScampParams {
     /// A SCAMP Performance JSON file, for the *Performance file* choice.
     #[persist = "performance-file"]
     pub performance_file: Arc<RwLock<String>>,
+    /// The SoundFont for parts that name none (a path, or `general_midi`); empty: the
+    /// built-in one.
+    #[persist = "soundfont-file"]
+    pub soundfont_file: Arc<RwLock<String>>,
+    /// The files chosen lately, newest first (see [`choices`]).
+    #[persist = "recent-files"]
+    pub recent_files: Arc<RwLock<Vec<String>>>,
 }
 
 impl ScampParams {
@@ -110,6 +128,8 @@ impl ScampParams {
             )
             .with_unit(" bpm"),
             performance_file: Arc::new(RwLock::new(String::new())),
+            soundfont_file: Arc::new(RwLock::new(String::new())),
+            recent_files: Arc::new(RwLock::new(Vec::new())),
         }
     }
 }
@@ -128,9 +148,27 @@ fn piece_index(names: &[&str], text: &str) -> Option<i32> {
         .filter(|i| (0..names.len() as i32).contains(i))
 }
 
+/// The status of the hosted piece of the current activation, for the editor (set and read
+/// off the audio thread).
+pub type StatusSlot = Arc<Mutex<Option<Arc<HostedStatus>>>>;
+
+/// Set (by the standalone program) before the plugin is made: no window.
+static HEADLESS: AtomicBool = AtomicBool::new(false);
+
+/// Makes plugins made from now on offer no editor (the standalone's `--no-editor`, or no
+/// display).
+pub fn run_headless() {
+    HEADLESS.store(true, Ordering::Release);
+}
+
 /// The plugin, generic over its pieces.
 pub struct ScampPlugin<S: PieceSet> {
     params: Arc<ScampParams>,
+    choices: Arc<Choices>,
+    /// [`Choices::version`] as the audio thread last saw it.
+    choices_seen: u64,
+    status: StatusSlot,
+    editor_state: Arc<EguiEditorState>,
     hosted: Option<HostedPiece>,
     /// How the host called the previous activation (see `scamp::hosted::pacing`).
     pacing: scamp::hosted::pacing::Pacing,
@@ -158,15 +196,29 @@ pub const SCAMP_LOG_ENV: &str = "SCAMP_LOG";
 impl<S: PieceSet> Default for ScampPlugin<S> {
     fn default() -> Self {
         // The engine reports through `log`; nice-plug's own logger does not take those
-        // records, so they get a logger of their own (unless the host process has one).
-        let _ = env_logger::Builder::from_env(
-            env_logger::Env::default().filter_or(SCAMP_LOG_ENV, "warn"),
-        )
-        .try_init();
+        // records, so they get a logger of their own (unless the host process has one),
+        // which also keeps the warnings and errors for the editor.
+        log_tail::install(SCAMP_LOG_ENV);
         let mut names: Vec<&'static str> = S::pieces().into_iter().map(|(n, _)| n).collect();
         names.push(PERFORMANCE_FILE);
+        let params = Arc::new(ScampParams::new(names));
+        let choices = Choices::new(ChoiceState {
+            performance_file: Arc::clone(&params.performance_file),
+            soundfont_file: Arc::clone(&params.soundfont_file),
+            recent: Arc::clone(&params.recent_files),
+        });
         ScampPlugin {
-            params: Arc::new(ScampParams::new(names)),
+            params,
+            choices,
+            choices_seen: 0,
+            status: Arc::new(Mutex::new(None)),
+            editor_state: EguiEditorState::from_size(
+                nice_plug::editor::dpi::LogicalSize::new(
+                    editor::WIDTH as f64,
+                    editor::HEIGHT as f64,
+                ),
+                1.0,
+            ),
             hosted: None,
             pacing: Default::default(),
             offline: false,
@@ -310,12 +362,31 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
     const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = false;
 
-    type Editor = ();
+    type Editor = EguiEditor<editor::ScampEditor>;
     type SysExMessage = ();
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        if HEADLESS.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut names: Vec<String> = S::pieces().into_iter().map(|(n, _)| n.into()).collect();
+        names.push(PERFORMANCE_FILE.into());
+        nice_plug_egui::create_egui_editor(
+            Arc::clone(&self.editor_state),
+            RepaintNotifier::new(),
+            EguiNiceSettings::new().with_tile(S::NAME),
+            editor::ScampEditor::new(
+                Arc::clone(&self.params),
+                Arc::clone(&self.choices),
+                Arc::clone(&self.status),
+                names,
+            ),
+        )
     }
 
     fn activate(
@@ -331,6 +402,7 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
             sample_rate: buffer_config.sample_rate as f64,
             seed: self.params.seed.value().max(0) as u64,
             soundfont: Some("default".into()),
+            soundfont_choice: Some(Arc::clone(&self.params.soundfont_file)),
             free_tempo: self.params.free_tempo.value() as f64,
             scamp_osc_port: scamp_osc_port(),
             scamp_osc_address: scamp_osc_address(),
@@ -340,6 +412,10 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
             Ok(mut hosted) => {
                 hosted.set_piece(self.params.piece.value().max(0) as usize);
                 hosted.continue_pacing(self.pacing.clone());
+                if let Ok(mut slot) = self.status.lock() {
+                    *slot = Some(hosted.status());
+                }
+                self.choices_seen = self.choices.version.load(Ordering::Acquire);
                 self.hosted = Some(hosted);
                 self.offline = buffer_config.process_mode == ProcessMode::Offline;
                 true
@@ -375,6 +451,12 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
         }
         hosted.set_piece(self.params.piece.value().max(0) as usize);
         hosted.set_seed(self.params.seed.value().max(0) as u64);
+        // A file chosen in the editor (checked and loaded off this thread): start over.
+        let chosen = self.choices.version.load(Ordering::Acquire);
+        if chosen != self.choices_seen {
+            self.choices_seen = chosen;
+            hosted.restart_piece();
+        }
         hosted.set_free_tempo(self.params.free_tempo.value() as f64);
         let t = context.transport();
         let transport = if t.tempo.is_none() && t.pos_beats().is_none() {

@@ -48,6 +48,41 @@ impl<T, E: fmt::Display> ProcessResult for std::result::Result<T, E> {
     }
 }
 
+/// Reports a process that failed (returned an error, or panicked: `panicked` was already
+/// logged), and marks its record so its parent's `wait_for_children_to_finish` hears of it. An
+/// error that only passes on what that wait returned is not a failure of its own: the parent
+/// hears of the children's failures instead, and they are counted once.
+fn report_failure(
+    shared: &Shared,
+    id: ClockId,
+    name: &str,
+    returned: Option<String>,
+    panicked: Option<String>,
+) {
+    let mut core = shared.lock();
+    let data = core.clock_mut(id);
+    let passed_on = data.passed_on.take();
+    let failure = match (returned, panicked) {
+        (Some(message), _) => match passed_on {
+            Some((said, count, first)) if said == message => {
+                log::warn!("the process on clock '{name}' ended: {message}");
+                data.failure = Some((count, first));
+                return;
+            }
+            _ => {
+                let what = format!("the process on clock '{name}' returned an error: {message}");
+                log::error!("{what}; the rest of its family keeps playing");
+                what
+            }
+        },
+        (None, Some(panicked)) => panicked,
+        (None, None) => return,
+    };
+    data.failure = Some((1, failure.clone()));
+    drop(core);
+    shared.failures.record(failure);
+}
+
 /// A handle to one clock of a session: the master, or the clock of a forked process.
 #[derive(Clone)]
 pub struct Clock {
@@ -215,19 +250,11 @@ impl Clock {
         };
         let body: crate::scheduler::ProcessBody = Box::new(move |clock: Clock| {
             let name = clock.name();
+            let id = clock.id;
             let shared = Arc::clone(&clock.shared);
             let mut returned = None;
-            let panicked = process::run_body(&name, || {
-                if let Some(message) = process(clock).into_report() {
-                    let what =
-                        format!("the process on clock '{name}' returned an error: {message}");
-                    log::error!("{what}; the rest of its family keeps playing");
-                    returned = Some(what);
-                }
-            });
-            if let Some(failure) = returned.or(panicked) {
-                shared.failures.record(failure);
-            }
+            let panicked = process::run_body(&name, || returned = process(clock).into_report());
+            report_failure(&shared, id, &name, returned, panicked);
         });
         let ForkOptions {
             name,
@@ -305,6 +332,10 @@ impl Clock {
     }
 
     /// Blocks this clock's process until all its children have ended.
+    ///
+    /// Returns [`Error::ChildrenFailed`] when any of its children failed (returned an error,
+    /// panicked or overflowed its stack) since this clock last waited for them; each failure
+    /// was also reported when it happened, and the other children played on.
     pub fn wait_for_children_to_finish(&self) -> Result<()> {
         let id = self.id;
         process::block(&self.shared, id, "wait_for_children_to_finish", |core| {
@@ -313,7 +344,20 @@ impl Clock {
             }
             core.clock_mut(id).state = ProcState::WaitingForChildren;
             Ok(true)
-        })
+        })?;
+        let mut core = self.shared.lock();
+        let data = core.clock_mut(id);
+        let (count, first) = match std::mem::take(&mut data.failed_children) {
+            (0, _) => return Ok(()),
+            (count, first) => (count, first.unwrap_or_default()),
+        };
+        let error = Error::ChildrenFailed {
+            clock: data.name.clone(),
+            count,
+            first: first.clone(),
+        };
+        data.passed_on = Some((error.to_string(), count, first));
+        Err(error)
     }
 
     /// Blocks this clock's process until it is killed (the master: until `kill()` on it).

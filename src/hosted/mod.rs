@@ -32,6 +32,7 @@ pub mod timeline;
 
 use crate::error::{Error, Result};
 use crate::playback::MidiMessage;
+use crate::render::AudioEvent;
 use crate::session::Session;
 use pacing::Pacing;
 use piece_side::{Delivery, HostMessage, ManagerEnds, Requests, STANDBYS};
@@ -86,6 +87,21 @@ pub struct HostedConfig {
     pub scamp_osc_port: Option<u16>,
     /// The address remote mode listens on (default 127.0.0.1: this machine only).
     pub scamp_osc_address: String,
+    /// A SoundFont chosen while the piece runs (an editor's choice): when set and not empty
+    /// it replaces `soundfont` for the sessions started after it changed (call
+    /// [`HostedPiece::restart_piece`] to start one). Read off the audio thread only.
+    pub soundfont_choice: Option<Arc<std::sync::RwLock<String>>>,
+}
+
+impl HostedConfig {
+    /// The font for parts that name none: the choice when one is made, else `soundfont`.
+    pub fn chosen_soundfont(&self) -> Option<String> {
+        self.soundfont_choice
+            .as_ref()
+            .map(|c| c.read().unwrap_or_else(|e| e.into_inner()).clone())
+            .filter(|c| !c.trim().is_empty())
+            .or_else(|| self.soundfont.clone())
+    }
 }
 
 impl Default for HostedConfig {
@@ -98,6 +114,7 @@ impl Default for HostedConfig {
             lookahead: 0.05,
             scamp_osc_port: None,
             scamp_osc_address: "127.0.0.1".into(),
+            soundfont_choice: None,
         }
     }
 }
@@ -111,6 +128,11 @@ const WAIT_LIMIT: Duration = Duration::from_secs(11);
 const SETTLE_SECONDS: f64 = 0.03;
 /// Sessions the audio side can hold back when the retire ring is full.
 const RETIRING: usize = 8;
+/// Note-ons and -offs the piano roll's feed holds between two looks (the rest are not shown).
+pub const ROLL_EVENTS: usize = 8192;
+/// The synth of the roll's "all notes off" that marks the end of a session: every note still
+/// sounding in the roll ends at its stamp.
+pub const SESSION_ENDED: u16 = u16::MAX;
 
 /// See the module docs.
 pub struct HostedPiece {
@@ -145,6 +167,9 @@ pub struct HostedPiece {
     manager: Option<JoinHandle<()>>,
     /// MIDI from the host, to the playing session's listeners.
     midi_in: HeapProd<HostMessage>,
+    /// The piano roll's feed (see [`HostedStatus::take_roll`]) while no playing session's
+    /// renderer holds it.
+    tap: Option<HeapProd<AudioEvent>>,
 }
 
 impl HostedPiece {
@@ -159,7 +184,8 @@ impl HostedPiece {
         crate::error::check_positive("free-run tempo", config.free_tempo)?;
         crate::error::check_positive("sample rate", config.sample_rate)?;
         let requests = Arc::new(Requests::new(config.seed));
-        let status = Arc::new(HostedStatus::default());
+        let (tap, roll) = HeapRb::<AudioEvent>::new(ROLL_EVENTS).split();
+        let status = Arc::new(HostedStatus::with_roll(roll));
         let piece_count = pieces.len();
         let (delivery_prod, deliveries) = HeapRb::<Box<Delivery>>::new(16).split();
         let (retired, retired_cons) = HeapRb::<Box<Delivery>>::new(64).split();
@@ -198,6 +224,7 @@ impl HostedPiece {
             retired_faults: 0,
             manager: Some(manager),
             midi_in,
+            tap: Some(tap),
         })
     }
 
@@ -279,7 +306,20 @@ impl HostedPiece {
 
     /// Hands a session back to the piece side to be freed; when the ring is full it waits in
     /// `retiring` for the next block. Never frees here.
-    fn retire(&mut self, delivery: Box<Delivery>) {
+    fn retire(&mut self, mut delivery: Box<Delivery>) {
+        if let Some(mut tap) = delivery.renderer.detach_tap() {
+            // The roll's notes of this session end here (their note-offs never reach it).
+            let _ = tap.try_push(AudioEvent {
+                stamp: self.status.playhead().1,
+                synth: SESSION_ENDED,
+                message: MidiMessage::ControlChange {
+                    channel: 0,
+                    controller: 123,
+                    value: 0,
+                },
+            });
+            self.tap = Some(tap);
+        }
         self.retired_late += delivery.renderer.late_events();
         self.retired_faults += delivery.renderer.synth_faults();
         delivery.state.active.store(false, Ordering::Release);
@@ -504,6 +544,7 @@ impl HostedPiece {
             self.status
                 .set_synth_faults(self.retired_faults + d.renderer.synth_faults());
         }
+        self.status.set_playhead(t.beat, t.end());
         let ended = Instant::now();
         self.pacing.end(ended);
         self.status
@@ -552,6 +593,10 @@ impl HostedPiece {
                 d.state.active.store(true, Ordering::Release);
                 self.requests.playing.store(d.generation, Ordering::Release);
                 d.renderer.discard_notes_before(t.beat);
+                // The piano roll follows the session that plays, from its first note.
+                if let Some(tap) = self.tap.take() {
+                    d.renderer.attach_tap(tap);
+                }
             }
         }
         if !self.joined || d.failed() {

@@ -20,7 +20,7 @@ use super::status::{HostedStatus, PieceState};
 use super::{HostedConfig, PieceFn};
 use crate::error::{Error, Result};
 use crate::listen::midi::HostMidi;
-use crate::render::BlockRenderer;
+use crate::render::{AudioLink, BlockRenderer};
 use crate::scheduler::paced::Pace;
 use crate::session::{AbortHandle, Session};
 use ringbuf::traits::{Consumer, Producer};
@@ -43,6 +43,8 @@ pub const QUIT_LIMIT: Duration = Duration::from_millis(500);
 const PIECE_STACK: usize = 16 << 20;
 /// How often the manager looks at its requests and runners.
 const TICK: Duration = Duration::from_millis(1);
+/// Every how many ticks the part names of the playing session are looked at.
+const PARTS_EVERY: u64 = 50;
 
 /// One kind of request: a generation (bumped for each new one), a beat and a tempo.
 #[derive(Default)]
@@ -150,6 +152,7 @@ enum Note {
         delivery: Box<Delivery>,
         abort: AbortHandle,
         host_midi: HostMidi,
+        link: Arc<AudioLink>,
     },
 }
 
@@ -166,6 +169,8 @@ struct Runner {
     state: Arc<SessionState>,
     abort: Option<AbortHandle>,
     host_midi: Option<HostMidi>,
+    /// The session's audio link, for the names of its parts.
+    link: Option<Arc<AudioLink>>,
     thread: Option<JoinHandle<()>>,
     /// Aborted (superseded, failed or quitting).
     aborted: bool,
@@ -200,6 +205,8 @@ pub(crate) fn spawn_manager(
                 last_midi: None,
                 notes: mpsc::channel(),
                 synth_faults: 0,
+                parts_shown: (0, 0),
+                ticks: 0,
             }
             .run()
         })
@@ -222,6 +229,9 @@ struct Manager {
     notes: (mpsc::Sender<Note>, mpsc::Receiver<Note>),
     /// Synth faults already reported.
     synth_faults: u64,
+    /// (generation, part count) of the part names in the status.
+    parts_shown: (u64, usize),
+    ticks: u64,
 }
 
 impl Manager {
@@ -246,6 +256,10 @@ impl Manager {
             self.take_notes();
             self.watch();
             self.pass_host_midi();
+            self.ticks += 1;
+            if self.ticks % PARTS_EVERY == 0 {
+                self.show_parts();
+            }
             std::thread::sleep(TICK);
         }
     }
@@ -257,6 +271,7 @@ impl Manager {
         );
         let config = HostedConfig {
             seed: self.requests.seed.load(Ordering::Acquire),
+            soundfont: self.config.chosen_soundfont(),
             ..self.config.clone()
         };
         let state = Arc::new(SessionState::default());
@@ -293,6 +308,7 @@ impl Manager {
                 state,
                 abort: None,
                 host_midi: None,
+                link: None,
                 thread: Some(thread),
                 aborted: false,
             }),
@@ -308,6 +324,7 @@ impl Manager {
                 delivery,
                 abort,
                 host_midi,
+                link,
             } = note;
             if let Some(r) = self
                 .runners
@@ -316,6 +333,7 @@ impl Manager {
             {
                 r.abort = Some(abort);
                 r.host_midi = Some(host_midi);
+                r.link = Some(link);
                 r.pace = Some(delivery.pace.clone());
             }
             if let Err(back) = self.ends.deliveries.try_push(delivery) {
@@ -406,6 +424,24 @@ impl Manager {
             Some(_) => true,
             None => false,
         });
+    }
+
+    /// Puts the names of the playing session's parts in the status (when they changed).
+    fn show_parts(&mut self) {
+        let playing = self.requests.playing.load(Ordering::Acquire);
+        let Some(link) = self
+            .runners
+            .iter()
+            .find(|r| r.generation == playing)
+            .and_then(|r| r.link.as_ref())
+        else {
+            return;
+        };
+        let count = link.part_count();
+        if self.parts_shown != (playing, count) {
+            self.parts_shown = (playing, count);
+            self.status.set_parts(link.parts());
+        }
     }
 
     fn pass_host_midi(&mut self) {
@@ -503,6 +539,7 @@ fn run_session(
             delivery,
             abort: session.abort_handle(),
             host_midi: session.host_midi(),
+            link: Arc::clone(session.ensemble().audio_link()),
         })
         .is_err()
     {

@@ -1,8 +1,13 @@
 //! [`HostedStatus`]: what a hosted piece is doing, for an editor or a log to show.
 //!
-//! Written by the audio side (atomics only) and the piece side (atomics, and a short list of
-//! messages behind a mutex that the audio side never touches); read from any thread.
+//! Written by the audio side (atomics, and the producer end of the piano roll's ring) and the
+//! piece side (atomics, and short lists of messages and part names behind mutexes that the
+//! audio side never touches); read from any thread. The piano roll's consumer end is behind a
+//! mutex too, so any thread may drain it, one at a time.
 
+use crate::render::{AudioEvent, PartChannels};
+use ringbuf::traits::Consumer;
+use ringbuf::HeapCons;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
@@ -47,7 +52,6 @@ impl PieceState {
 pub const MESSAGES_KEPT: usize = 32;
 
 /// See the module docs.
-#[derive(Debug)]
 pub struct HostedStatus {
     state: AtomicU8,
     silent_blocks: AtomicU64,
@@ -58,7 +62,12 @@ pub struct HostedStatus {
     catch_up_to: AtomicU64,
     /// Share of the block's duration `process()` took, the last block (f64 bits).
     load: AtomicU64,
+    /// The master beats at the start and end of the last block (f64 bits).
+    block_start: AtomicU64,
+    block_end: AtomicU64,
     messages: Mutex<Vec<String>>,
+    parts: Mutex<Vec<PartChannels>>,
+    roll: Mutex<Option<HeapCons<AudioEvent>>>,
 }
 
 impl Default for HostedStatus {
@@ -71,12 +80,36 @@ impl Default for HostedStatus {
             catch_up_at: AtomicU64::new(0),
             catch_up_to: AtomicU64::new(0),
             load: AtomicU64::new(0),
+            block_start: AtomicU64::new(0),
+            block_end: AtomicU64::new(0),
             messages: Mutex::new(Vec::new()),
+            parts: Mutex::new(Vec::new()),
+            roll: Mutex::new(None),
         }
     }
 }
 
+impl std::fmt::Debug for HostedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostedStatus")
+            .field("state", &self.state())
+            .field("playhead", &self.playhead())
+            .field("silent_blocks", &self.silent_blocks())
+            .field("late_events", &self.late_events())
+            .field("load", &self.load())
+            .finish_non_exhaustive()
+    }
+}
+
 impl HostedStatus {
+    /// A status whose piano roll is fed through `roll`.
+    pub(crate) fn with_roll(roll: HeapCons<AudioEvent>) -> Self {
+        HostedStatus {
+            roll: Mutex::new(Some(roll)),
+            ..HostedStatus::default()
+        }
+    }
+
     pub fn state(&self) -> PieceState {
         PieceState::from_u8(self.state.load(Ordering::Acquire))
     }
@@ -133,6 +166,45 @@ impl HostedStatus {
 
     pub(crate) fn set_load(&self, share: f64) {
         self.load.store(share.to_bits(), Ordering::Relaxed);
+    }
+
+    /// The master beats (quarter notes of the host's timeline) at which the last block
+    /// started and ended: where the playhead is.
+    pub fn playhead(&self) -> (f64, f64) {
+        (
+            f64::from_bits(self.block_start.load(Ordering::Relaxed)),
+            f64::from_bits(self.block_end.load(Ordering::Relaxed)),
+        )
+    }
+
+    pub(crate) fn set_playhead(&self, start: f64, end: f64) {
+        self.block_start.store(start.to_bits(), Ordering::Relaxed);
+        self.block_end.store(end.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Hands `each` the note-ons and note-offs of the playing session that arrived since the
+    /// last call, stamped in master beats, as they arrive: up to the lookahead before they
+    /// sound. Synth and channel say which part played each (see [`parts`](Self::parts)); an
+    /// event for synth [`SESSION_ENDED`](super::SESSION_ENDED) ends every note still sounding
+    /// (the session that played them was replaced).
+    /// Never called on the audio thread; when nobody looks, the feed fills and later notes
+    /// are not shown (they still play).
+    pub fn take_roll(&self, mut each: impl FnMut(AudioEvent)) {
+        let mut roll = self.roll.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(roll) = roll.as_mut() {
+            while let Some(event) = roll.try_pop() {
+                each(event);
+            }
+        }
+    }
+
+    /// The SoundFont parts of the playing session and their channels, in the order made.
+    pub fn parts(&self) -> Vec<PartChannels> {
+        self.parts.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set_parts(&self, parts: Vec<PartChannels>) {
+        *self.parts.lock().unwrap_or_else(|e| e.into_inner()) = parts;
     }
 
     /// The latest warnings and errors, oldest first (at most [`MESSAGES_KEPT`]).

@@ -27,6 +27,16 @@ pub struct SoundfontPlayback {
 }
 
 impl SoundfontPlayback {
+    /// The block of channels this playback plays on, named after `part`.
+    pub fn channels_of(&self, part: &str) -> crate::render::link::PartChannels {
+        crate::render::link::PartChannels {
+            name: part.to_string(),
+            synth: self.synth,
+            first_channel: self.first_channel,
+            channels: self.mapper.settings().num_channels as u16,
+        }
+    }
+
     /// Reserves channels on a synth for `font` and sets them up at master time `at`.
     pub fn new(
         link: Arc<AudioLink>,

@@ -57,8 +57,28 @@ struct Attached {
     sample_rate: f64,
 }
 
+/// Which part plays on a block of a synth's channels (for an editor's piano roll and legend).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartChannels {
+    pub name: String,
+    pub synth: u16,
+    pub first_channel: u16,
+    pub channels: u16,
+}
+
+impl PartChannels {
+    /// Whether the message on `synth`'s channel `channel` is this part's.
+    pub fn owns(&self, synth: u16, channel: u16) -> bool {
+        self.synth == synth
+            && channel >= self.first_channel
+            && channel < self.first_channel + self.channels
+    }
+}
+
 struct Inner {
     attached: Option<Attached>,
+    /// The SoundFont parts, in the order they were made.
+    parts: Vec<PartChannels>,
     fonts: Vec<FontSynths>,
     /// The font of each synth, in synth order.
     synth_fonts: Vec<SoundFontInfo>,
@@ -77,6 +97,7 @@ impl Default for Inner {
     fn default() -> Self {
         Inner {
             attached: None,
+            parts: Vec::new(),
             fonts: Vec::new(),
             synth_fonts: Vec::new(),
             next_synth: 0,
@@ -221,6 +242,21 @@ impl AudioLink {
     /// The SoundFont of each synth, in synth order.
     pub fn synth_fonts(&self) -> Vec<SoundFontInfo> {
         self.lock().synth_fonts.clone()
+    }
+
+    /// Records that the part `part.name` plays on those channels.
+    pub fn name_part(&self, part: PartChannels) {
+        self.lock().parts.push(part);
+    }
+
+    /// The SoundFont parts so far, in the order they were made.
+    pub fn parts(&self) -> Vec<PartChannels> {
+        self.lock().parts.clone()
+    }
+
+    /// How many SoundFont parts there are (cheaper than [`parts`](Self::parts)).
+    pub fn part_count(&self) -> usize {
+        self.lock().parts.len()
     }
 
     /// Sends `message` to synth `synth` at master time `stamp`. Blocks (briefly, repeatedly)

@@ -21,7 +21,7 @@ pub mod realtime;
 pub mod renderer;
 pub mod wav;
 
-pub use link::{AudioEvent, AudioLink};
+pub use link::{AudioEvent, AudioLink, PartChannels};
 pub use offline::{render_piece, RenderOptions, RenderReport};
 pub use renderer::{BlockRenderer, OfflineRenderer};
 

@@ -230,10 +230,14 @@ where
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
-    // A process that failed while the rest played on: the piece did not play as written.
+    // A process that failed while the rest played on: the piece did not play as written. The
+    // session's own count covers every failure, so it stands for what the master's waits
+    // heard of its children.
     let (count, failures) = session.failed_processes();
     if let Some(first) = failures.into_iter().next() {
-        piece_error.get_or_insert(Error::ProcessesFailed { count, first });
+        if matches!(piece_error, None | Some(Error::ChildrenFailed { .. })) {
+            piece_error = Some(Error::ProcessesFailed { count, first });
+        }
     }
     session.ensemble().end_all_notes();
     let performance = if options.transcribe {

@@ -16,8 +16,8 @@ use super::MidiMessage;
 use crate::error::{Error, Result};
 use crate::soundfont::SoundFontInfo;
 use oxisynth::{MidiEvent, SoundFontId, Synth, SynthDescriptor};
-use ringbuf::traits::Consumer;
-use ringbuf::HeapCons;
+use ringbuf::traits::{Consumer, Producer};
+use ringbuf::{HeapCons, HeapProd};
 use std::collections::VecDeque;
 
 /// Output gain of each synth: one loud note peaks around -20 dBFS, leaving room for many.
@@ -214,6 +214,9 @@ pub struct BlockRenderer {
     faults: u64,
     /// Sounding keys per (synth, channel): synth * 256 + channel → bit per key.
     sounding: Vec<u128>,
+    /// Where a copy of each note-on and note-off goes as it arrives, ahead of its sample (an
+    /// editor's piano roll); a full ring drops the copy, never the note.
+    tap: Option<HeapProd<AudioEvent>>,
 }
 
 impl BlockRenderer {
@@ -235,7 +238,24 @@ impl BlockRenderer {
             applied: 0,
             faults: 0,
             sounding: vec![0; MAX_SYNTHS * 256],
+            tap: None,
         }
+    }
+
+    /// Sends a copy of every note-on and note-off to `tap` as it arrives (those already
+    /// waiting first), until [`detach_tap`](Self::detach_tap). Never allocates.
+    pub fn attach_tap(&mut self, mut tap: HeapProd<AudioEvent>) {
+        for event in self.backlog.iter() {
+            if is_roll_event(&event.message) {
+                let _ = tap.try_push(*event);
+            }
+        }
+        self.tap = Some(tap);
+    }
+
+    /// Takes the tap back (to hand it to the next renderer). Never frees.
+    pub fn detach_tap(&mut self) -> Option<HeapProd<AudioEvent>> {
+        self.tap.take()
     }
 
     /// A renderer that plays a recorded event list on fresh synths (one per font, in synth
@@ -338,7 +358,14 @@ impl BlockRenderer {
     fn take_from_ring(&mut self) {
         while self.backlog.len() < self.backlog.capacity() {
             match self.events.try_pop() {
-                Some(e) => self.backlog.push_back(e),
+                Some(e) => {
+                    if let Some(tap) = self.tap.as_mut() {
+                        if is_roll_event(&e.message) {
+                            let _ = tap.try_push(e);
+                        }
+                    }
+                    self.backlog.push_back(e)
+                }
                 None => break,
             }
         }
@@ -555,6 +582,14 @@ impl std::ops::DerefMut for OfflineRenderer {
     fn deref_mut(&mut self) -> &mut BlockRenderer {
         &mut self.0
     }
+}
+
+/// What a piano roll draws: the notes' starts and ends.
+fn is_roll_event(message: &MidiMessage) -> bool {
+    matches!(
+        message,
+        MidiMessage::NoteOn { .. } | MidiMessage::NoteOff { .. }
+    )
 }
 
 #[cfg(test)]

@@ -86,6 +86,14 @@ pub(crate) struct ClockData {
     /// Final (beat, time) once dead.
     pub final_position: Option<(f64, f64)>,
     pub final_beat_length: f64,
+    /// What this clock's process failed with (an error, a panic, a stack overflow), handed to
+    /// its parent when it ends: how many failures it stands for, and the first.
+    pub failure: Option<(usize, String)>,
+    /// Children that failed since this clock last waited for them: how many, and the first.
+    pub failed_children: (usize, Option<String>),
+    /// The last `ChildrenFailed` this clock's wait returned (its message, count and first), so
+    /// a process that returns it is known to pass it on rather than fail anew.
+    pub passed_on: Option<(String, usize, String)>,
 }
 
 impl ClockData {
@@ -119,6 +127,9 @@ impl ClockData {
             resumed_at: None,
             final_position: None,
             final_beat_length: 0.0,
+            failure: None,
+            failed_children: (0, None),
+            passed_on: None,
         }
     }
 

@@ -234,8 +234,10 @@ impl Scheduler {
             // Its frames were abandoned (see `overflow`): it is over.
             let what = fault.describe(&core.clock(id).name);
             log::error!("{what}");
-            shared.failures.record(what);
-            core.clock_mut(id).killed = true;
+            shared.failures.record(what.clone());
+            let data = core.clock_mut(id);
+            data.failure = Some((1, what));
+            data.killed = true;
         }
         match result {
             CoroutineResult::Yield(()) => core,
@@ -293,8 +295,13 @@ impl Scheduler {
         for c in orphans {
             core.kill_family(c, false);
         }
+        let failure = core.clock_mut(id).failure.take();
         if let Some(parent) = core.clock(id).parent {
             let p = core.clock_mut(parent);
+            if let Some((count, first)) = failure {
+                p.failed_children.0 += count;
+                p.failed_children.1.get_or_insert(first);
+            }
             p.children.retain(|&c| c != id);
             if p.state == ProcState::WaitingForChildren && p.children.is_empty() {
                 core.schedule_wake_now(parent);

@@ -11,6 +11,7 @@ pub mod json;
 pub mod midi_export;
 pub mod performance;
 pub mod piano_roll;
+pub mod pixel_font;
 pub mod play;
 pub mod transcriber;
 pub mod validate;

@@ -3,10 +3,12 @@
 //! Time (beats) runs left to right, pitch bottom to top. Each part has its colour; a note's
 //! opacity follows its volume (an envelope fades along the note); a glide is drawn as a curved
 //! band following its pitch envelope. Grid: a line every beat (darker every 4), a line at every
-//! C (the octave labelled, C4 = middle C), beat numbers along the bottom every 4 beats. Drawn
-//! pixel by pixel with a built-in 3×5 digit font, so it needs no fonts or system libraries.
+//! C (the octave labelled, C4 = middle C), beat numbers along the bottom every 4 beats; under
+//! them a legend of the parts' names beside their colours. Drawn pixel by pixel with the
+//! built-in [`pixel_font`]s, so it needs no fonts or system libraries.
 
 use super::performance::{Level, NotePitch, Performance};
+use super::pixel_font;
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -43,6 +45,11 @@ pub const PALETTE: [[u8; 3]; 10] = [
 pub const BACKGROUND: [u8; 3] = [255, 255, 255];
 const MARGIN_LEFT: u32 = 24;
 const MARGIN_BOTTOM: u32 = 10;
+/// The legend under the roll: rows this high, swatches this wide, entries this far apart.
+const LEGEND_ROW: u32 = 12;
+const LEGEND_SWATCH: u32 = 7;
+const LEGEND_GAP: u32 = 12;
+const LEGEND_MARGIN: u32 = 4;
 const MAX_SIDE: u32 = 16_000;
 
 /// An RGB picture.
@@ -101,36 +108,26 @@ impl Picture {
     }
 }
 
-/// 3×5 glyphs for the digits and 'C', one row per 3 bits.
-fn glyph(c: char) -> [u8; 5] {
-    match c {
-        '0' => [7, 5, 5, 5, 7],
-        '1' => [2, 6, 2, 2, 7],
-        '2' => [7, 1, 7, 4, 7],
-        '3' => [7, 1, 7, 1, 7],
-        '4' => [5, 5, 7, 1, 1],
-        '5' => [7, 4, 7, 1, 7],
-        '6' => [7, 4, 7, 5, 7],
-        '7' => [7, 1, 1, 1, 1],
-        '8' => [7, 5, 7, 5, 7],
-        '9' => [7, 5, 7, 1, 7],
-        'C' => [7, 4, 4, 4, 7],
-        '-' => [0, 0, 7, 0, 0],
-        _ => [0; 5],
-    }
+fn text(pic: &mut Picture, x: i64, y: i64, s: &str, color: [u8; 3]) {
+    pixel_font::draw(s, pixel_font::small, |dx, dy| {
+        pic.blend(x + dx, y + dy, color, 1.0)
+    });
 }
 
-fn text(pic: &mut Picture, x: i64, y: i64, s: &str, color: [u8; 3]) {
-    for (k, ch) in s.chars().enumerate() {
-        let rows = glyph(ch);
-        for (r, bits) in rows.iter().enumerate() {
-            for c in 0..3 {
-                if bits & (4 >> c) != 0 {
-                    pic.blend(x + k as i64 * 4 + c, y + r as i64, color, 1.0);
-                }
-            }
+/// The legend's rows: for each part, a swatch of its colour and its name, left to right,
+/// wrapping at `width`. Returns the (x, row) of each entry and the number of rows.
+fn legend_layout(names: &[&str], width: u32) -> (Vec<(u32, u32)>, u32) {
+    let mut places = Vec::with_capacity(names.len());
+    let (mut x, mut row) = (LEGEND_MARGIN, 0);
+    for name in names {
+        let entry = LEGEND_SWATCH + 4 + pixel_font::width(name, pixel_font::large);
+        if x > LEGEND_MARGIN && x + entry > width.saturating_sub(LEGEND_MARGIN) {
+            (x, row) = (LEGEND_MARGIN, row + 1);
         }
+        places.push((x, row));
+        x += entry + LEGEND_GAP;
     }
+    (places, if names.is_empty() { 0 } else { row + 1 })
 }
 
 impl Performance {
@@ -172,11 +169,14 @@ impl Performance {
             .ceil()
             .min(MAX_SIDE as f64) as u32
             + 1;
-        let height = (((high - low) * pps) as u32 + MARGIN_BOTTOM).min(MAX_SIDE);
+        let names: Vec<&str> = self.parts.iter().map(|p| p.name.as_str()).collect();
+        let (legend, legend_rows) = legend_layout(&names, width);
+        let roll_height = ((high - low) * pps) as u32 + MARGIN_BOTTOM;
+        let height = (roll_height + legend_rows * LEGEND_ROW + 2).min(MAX_SIDE);
         let mut pic = Picture::new(width, height);
         let x_of = |beat: f64| MARGIN_LEFT as f64 + beat * options.pixels_per_beat;
         let y_of = |pitch: f64| (high - pitch) * pps;
-        let roll_bottom = (height - MARGIN_BOTTOM) as i64;
+        let roll_bottom = (roll_height.min(height) - MARGIN_BOTTOM) as i64;
 
         // Grid: pitch lines at every C, beat lines.
         let mut p = low.ceil() as i64;
@@ -238,6 +238,20 @@ impl Performance {
                     }
                 }
             }
+        }
+        // The legend: each part's colour and name.
+        for (k, (&(x, row), name)) in legend.iter().zip(&names).enumerate() {
+            let color = PALETTE[k % PALETTE.len()];
+            let top = (roll_height + 2 + row * LEGEND_ROW) as i64;
+            for dy in 0..LEGEND_SWATCH as i64 {
+                for dx in 0..LEGEND_SWATCH as i64 {
+                    pic.blend(x as i64 + dx, top + dy, color, 1.0);
+                }
+            }
+            let left = (x + LEGEND_SWATCH + 4) as i64;
+            pixel_font::draw(name, pixel_font::large, |dx, dy| {
+                pic.blend(left + dx, top + dy, [40, 40, 40], 1.0)
+            });
         }
         Ok(pic)
     }

@@ -7,6 +7,9 @@
 //! exits. The desktop event
 //! source is one per process, so tests that type or click take [`lock`] to run one at a time.
 
+// Each test binary uses what it needs of this.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -59,4 +62,24 @@ pub fn xdotool(args: &[&str]) {
         .status()
         .expect("cannot run xdotool (scripts/setup.sh installs it)");
     assert!(status.success(), "xdotool {args:?} failed: {status}");
+}
+
+/// The test display (after [`lock`]).
+pub fn display() -> String {
+    DISPLAY.get().expect("call xvfb::lock() first").clone()
+}
+
+/// Saves the whole test screen as a PNG (ImageMagick's `import`).
+pub fn screenshot(path: &std::path::Path) {
+    let status = Command::new("import")
+        .args(["-window", "root"])
+        .arg(path)
+        .env("DISPLAY", display())
+        .status()
+        .expect("cannot run import (scripts/setup.sh installs imagemagick)");
+    assert!(
+        status.success(),
+        "import {} failed: {status}",
+        path.display()
+    );
 }

@@ -62,6 +62,10 @@ pub enum Bench {
         /// Also write the audio.
         #[arg(long, value_name = "FILE")]
         write_wav: Option<std::path::PathBuf>,
+        /// Stream the audio into FILE as it renders, as `--render` does, keeping none of it
+        /// (nor the events) in memory: the figures are the memory of a long render.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["write_midi", "write_wav"])]
+        stream: Option<std::path::PathBuf>,
     },
 }
 
@@ -85,12 +89,16 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             seconds,
             write_midi,
             write_wav,
-        } => super::bench_render::bench_render(
-            parts,
-            seconds,
-            write_midi.as_deref(),
-            write_wav.as_deref(),
-        ),
+            stream,
+        } => match stream {
+            Some(path) => super::bench_render::bench_render_streamed(parts, seconds, &path),
+            None => super::bench_render::bench_render(
+                parts,
+                seconds,
+                write_midi.as_deref(),
+                write_wav.as_deref(),
+            ),
+        },
     }
 }
 

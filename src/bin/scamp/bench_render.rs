@@ -4,7 +4,8 @@
 //! parts together play about 240 notes a second), pitches from a fixed per-part sequence,
 //! every 16th note a glissando. Reported: the whole offline render (`x_realtime`), and the
 //! same recorded events rendered again by the synths alone (`synth_only_x_realtime`), so the
-//! engine's share is visible.
+//! engine's share is visible. With `--stream` the audio goes into a WAV as it renders
+//! instead, and the figure that matters is peak memory beside the size of that WAV.
 
 use super::bench::peak_rss_mb;
 use scamp::prelude::*;
@@ -17,17 +18,66 @@ use std::time::Instant;
 
 const BLOCK: usize = 512;
 
+fn check_shape(parts: usize, seconds: f64) -> scamp::Result<()> {
+    if parts == 0 || parts > 64 || !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(Error::InvalidArgument(format!(
+            "bench render needs 1–64 parts and 0–3600 seconds (got {parts} parts, {seconds} s)"
+        )));
+    }
+    Ok(())
+}
+
+/// The dense piece streamed into `wav` as `scamp play --render` does: peak memory beside the
+/// size of the audio it wrote (which the render must not hold).
+pub fn bench_render_streamed(parts: usize, seconds: f64, wav: &Path) -> scamp::Result<()> {
+    check_shape(parts, seconds)?;
+    let options = RenderOptions {
+        soundfont: Some("default".into()),
+        progress: true,
+        wav: Some(wav.to_path_buf()),
+        ..RenderOptions::default()
+    };
+    let before_mb = super::bench::rss_mb();
+    let report = render_piece(&options, move |session: &Session| {
+        scamp::pieces::dense(session, parts, seconds).map(|_| ())
+    })?;
+    if let Some(e) = report.piece_error {
+        return Err(e);
+    }
+    if let Some(e) = report.wav_error {
+        return Err(e);
+    }
+    let wav_mb = std::fs::metadata(wav)
+        .map_err(|e| Error::Output {
+            what: format!("the streamed WAV {}", wav.display()),
+            reason: e.to_string(),
+        })?
+        .len() as f64
+        / (1024.0 * 1024.0);
+    let peak = peak_rss_mb();
+    eprintln!(
+        "{parts} parts: {:.1} s of audio streamed into {} ({wav_mb:.1} MB) in {:.2} s ({:.1}x real time); peak RSS {peak:.1} MB ({before_mb:.1} MB before the render)",
+        report.seconds(),
+        wav.display(),
+        report.wall_seconds,
+        report.x_realtime(),
+    );
+    println!(
+        "{{\"parts\":{parts},\"seconds\":{:.3},\"wall_seconds\":{:.3},\"x_realtime\":{:.2},\"wav_mb\":{wav_mb:.1},\"rss_before_mb\":{before_mb:.1},\"peak_rss_mb\":{peak:.1}}}",
+        report.seconds(),
+        report.wall_seconds,
+        report.x_realtime(),
+    );
+    Ok(())
+}
+
 pub fn bench_render(
     parts: usize,
     seconds: f64,
     write_midi: Option<&Path>,
     write_wav: Option<&Path>,
 ) -> scamp::Result<()> {
-    if parts == 0 || parts > 64 || !(seconds > 0.0 && seconds <= 3600.0) {
-        return Err(Error::InvalidArgument(format!(
-            "bench render needs 1–64 parts and 0–3600 seconds (got {parts} parts, {seconds} s)"
-        )));
-    }
+    check_shape(parts, seconds)?;
     let notes = Arc::new(AtomicU64::new(0));
     let link = Arc::new(Mutex::new(None));
     let options = RenderOptions {

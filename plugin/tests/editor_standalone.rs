@@ -1,0 +1,341 @@
+//! The standalone program's window, driven as a user drives it: on a private X server
+//! (Xvfb), clicks and keystrokes from xdotool choose a Performance file and a SoundFont, and
+//! programs we did not write hear the result through a private JACK server (dummy driver):
+//! `jack_midi_dump` the MIDI (the performance's notes), `jack_rec` the audio (the font's
+//! sound). `jack_transport` starts and rewinds the transport as a user of a JACK setup would.
+//! Screenshots of each step go to `target/editor-test/`.
+
+#[path = "../../tests/support/audio.rs"]
+mod audio;
+#[path = "../../tests/support/xvfb.rs"]
+mod xvfb;
+
+use scamp::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use xvfb::xdotool;
+
+/// Where the window's fields and buttons are (logical pixels; the window opens at the
+/// screen's top left, at its fixed size).
+const PERFORMANCE_FIELD: (u32, u32) = (300, 158);
+const SOUNDFONT_FIELD: (u32, u32) = (300, 182);
+const BUILT_IN_BUTTON: (u32, u32) = (696, 182);
+const GM_FONT: &str = "/usr/share/sounds/sf2/TimGM6mb.sf2";
+/// The performance's two pitches (A4 and E5), alternating on every beat.
+const KEYS: [u8; 2] = [69, 76];
+
+/// A JACK server of this test's own (never the user's), ended on drop.
+struct Jack {
+    name: String,
+    server: Child,
+}
+
+impl Jack {
+    fn start() -> Jack {
+        let name = format!("scamp-editor-test-{}", std::process::id());
+        let server = Command::new("jackd")
+            .args(["-n", &name, "-d", "dummy", "-r", "48000", "-p", "512"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot run jackd (scripts/setup.sh installs jackd2)");
+        let jack = Jack { name, server };
+        wait_for("the JACK server", || {
+            jack.command("jack_lsp")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+        jack
+    }
+
+    /// A JACK tool talking to this server only (never starting one of its own).
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.env("JACK_DEFAULT_SERVER", &self.name)
+            .env("JACK_NO_START_SERVER", "1");
+        c
+    }
+
+    fn ports(&self) -> String {
+        let out = self.command("jack_lsp").output().expect("jack_lsp runs");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let status = self
+            .command(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+        assert!(status.success(), "{program} {args:?}: {status}");
+    }
+
+    fn transport(&self, command: &str) {
+        use std::io::Write;
+        let mut child = self
+            .command("jack_transport")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot run jack_transport");
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{command}\nquit").unwrap();
+        drop(stdin);
+        let _ = child.wait();
+    }
+
+    /// The MIDI `scamp:midi_output` sends for `seconds`: (frame, status, key, velocity).
+    fn dump_midi(&self, seconds: f64) -> Vec<(u64, u8, u8, u8)> {
+        let client = format!("dump-{}", std::process::id());
+        let mut dump = self
+            .command("jack_midi_dump")
+            .args(["-a", &client])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot run jack_midi_dump");
+        let input = format!("{client}:input");
+        wait_for("jack_midi_dump's port", || self.ports().contains(&input));
+        self.run("jack_connect", &["scamp:midi_output", &input]);
+        std::thread::sleep(Duration::from_secs_f64(seconds));
+        let _ = dump.kill();
+        let out = dump.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|line| {
+                let (frame, rest) = line.split_once(':')?;
+                let bytes: Vec<u8> = rest
+                    .split_whitespace()
+                    .take(3)
+                    .map_while(|b| u8::from_str_radix(b, 16).ok())
+                    .collect();
+                (bytes.len() == 3).then(|| (frame.trim().parse().ok(), bytes))
+            })
+            .filter_map(|(frame, b)| Some((frame?, b[0], b[1], b[2])))
+            .collect()
+    }
+
+    /// `seconds` of the left output, recorded by jack_rec (16-bit WAV).
+    fn record(&self, seconds: u32, path: &Path) -> Vec<f32> {
+        self.run(
+            "jack_rec",
+            &[
+                "-f",
+                path.to_str().unwrap(),
+                "-d",
+                &seconds.to_string(),
+                "-b",
+                "16",
+                "scamp:output_1",
+            ],
+        );
+        read_wav_16(path)
+    }
+}
+
+impl Drop for Jack {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// The samples of a mono 16-bit PCM WAV (what jack_rec writes with `-b 16`).
+fn read_wav_16(path: &Path) -> Vec<f32> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let id = &bytes[at..at + 4];
+        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+        if id == b"data" {
+            let end = (at + 8 + size).min(bytes.len());
+            return bytes[at + 8..end]
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+                .collect();
+        }
+        at += 8 + size + size % 2;
+    }
+    panic!("no data in {}", path.display());
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A Performance of 400 beats: a flute on every beat, A4 and E5 in turn (transcribed from a
+/// piece, as a user makes one).
+fn write_performance(path: &Path) {
+    let session = Session::fast_forward_session(120.0).unwrap();
+    session.start_transcribing().unwrap();
+    let flute = session.new_silent_part("flute");
+    for beat in 0..400 {
+        // Blocking for its 0.9 beats; a rest makes up the beat.
+        flute
+            .play_note(KEYS[beat % 2] as f64, 0.8, 0.9, "")
+            .unwrap();
+        session.wait(0.1).unwrap();
+    }
+    let performance = session.stop_transcribing().unwrap();
+    performance.save_to_json(path).unwrap();
+}
+
+/// The relative strengths of the first eight harmonics of both pitches: what tells one
+/// font's flute from another's.
+fn timbre(x: &[f32]) -> Vec<f64> {
+    let mut t: Vec<f64> = KEYS
+        .iter()
+        .flat_map(|&k| {
+            (1..=8).map(move |h| {
+                audio::magnitude_at(x, 48_000.0, 0, x.len(), h as f64 * audio::hz(k as f64))
+            })
+        })
+        .collect();
+    let total: f64 = t.iter().sum::<f64>().max(1e-12);
+    t.iter_mut().for_each(|v| *v /= total);
+    t
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()
+}
+
+fn click_and_type(at: (u32, u32), text: &str) {
+    xdotool(&[
+        "mousemove",
+        &at.0.to_string(),
+        &at.1.to_string(),
+        "click",
+        "1",
+    ]);
+    std::thread::sleep(Duration::from_millis(300));
+    // Select what the field holds, so the typing replaces it.
+    xdotool(&["key", "ctrl+a"]);
+    xdotool(&["type", "--delay", "5", text]);
+    xdotool(&["key", "Return"]);
+}
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/editor-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_hears() {
+    assert!(
+        Path::new(GM_FONT).is_file(),
+        "{GM_FONT} is missing (scripts/setup.sh installs timgm6mb-soundfont)"
+    );
+    let _x = xvfb::lock();
+    let dir = out_dir();
+    let performance = dir.join("flute.json");
+    write_performance(&performance);
+    let jack = Jack::start();
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut standalone = jack
+        .command(env!("CARGO_BIN_EXE_scamp_plugin"))
+        .args(["--backend", "jack"])
+        .env("DISPLAY", xvfb::display())
+        .env("HOME", &home)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the standalone starts");
+    wait_for("the standalone's JACK ports", || {
+        jack.ports().contains("scamp:midi_output")
+    });
+    wait_for("the window", || {
+        Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "scamp"])
+            .env("DISPLAY", xvfb::display())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    xvfb::screenshot(&dir.join("1-opened.png"));
+
+    // The Performance file, typed into its field: the piece switches to it.
+    click_and_type(PERFORMANCE_FIELD, performance.to_str().unwrap());
+    std::thread::sleep(Duration::from_secs(2));
+    jack.transport("locate 0");
+    jack.transport("play");
+    let midi = jack.dump_midi(4.0);
+    xvfb::screenshot(&dir.join("2-performance-chosen.png"));
+    let ons: Vec<(u64, u8)> = midi
+        .iter()
+        .filter(|m| m.1 & 0xF0 == 0x90 && m.3 > 0)
+        .map(|m| (m.0, m.2))
+        .collect();
+    assert!(ons.len() >= 5, "the performance's notes: {midi:?}");
+    assert!(
+        ons.iter().all(|(_, k)| KEYS.contains(k)),
+        "only the performance's pitches: {ons:?}"
+    );
+    // A beat apart (120 bpm: 24,000 frames), the pitches in turn.
+    for pair in ons.windows(2) {
+        let gap = pair[1].0 - pair[0].0;
+        assert!((23_000..=25_000).contains(&gap), "{ons:?}");
+        assert_ne!(pair[0].1, pair[1].1, "{ons:?}");
+    }
+
+    // The flute on the built-in font, then on the General MIDI font, then built-in again.
+    let built_in = jack.record(2, &dir.join("built-in.wav"));
+    click_and_type(SOUNDFONT_FIELD, GM_FONT);
+    std::thread::sleep(Duration::from_secs(2));
+    xvfb::screenshot(&dir.join("3-soundfont-chosen.png"));
+    let gm = jack.record(2, &dir.join("general-midi.wav"));
+    xdotool(&[
+        "mousemove",
+        &BUILT_IN_BUTTON.0.to_string(),
+        &BUILT_IN_BUTTON.1.to_string(),
+        "click",
+        "1",
+    ]);
+    std::thread::sleep(Duration::from_secs(2));
+    let again = jack.record(2, &dir.join("built-in-again.wav"));
+    xvfb::screenshot(&dir.join("4-built-in-again.png"));
+    for (name, x) in [
+        ("built-in", &built_in),
+        ("GM", &gm),
+        ("built-in again", &again),
+    ] {
+        let rms = audio::rms(x, 0, x.len());
+        assert!(rms > 1e-3, "{name} is heard (rms {rms})");
+    }
+    let (same, other) = (
+        distance(&timbre(&built_in), &timbre(&again)),
+        distance(&timbre(&built_in), &timbre(&gm)),
+    );
+    eprintln!("timbre distance: {other:.3} between the fonts, {same:.3} between two takes of the built-in one");
+    assert!(
+        other > 3.0 * same && other > 0.1,
+        "the GM font's flute sounds unlike the built-in one: {other:.3} between fonts, {same:.3} between two takes of one"
+    );
+
+    let _ = Command::new("kill")
+        .args(["-INT", &standalone.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while standalone.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if standalone.try_wait().unwrap().is_none() {
+        let _ = standalone.kill();
+    }
+    let out = standalone.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
