@@ -34,8 +34,9 @@ wait "$jack_pid" 2>/dev/null || true
 # fuzz tests (release build: thousands of cases each, under a timeout each).
 cargo test -j2 --release --test hosted -- --ignored a_thousand_hosted_pieces_dropped
 cargo test -j2 --release --test fuzz_soundfonts --test fuzz_json -- --ignored
-# The plugin under nice-plug's allocation checker (debug build, real-time pacing).
-cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host process_never
+# The plugin under nice-plug's allocation checker (debug build, real-time pacing), also with
+# its window open while files are chosen in it.
+cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host --test clap_editor process_never
 for example in hello_world tempo_change forks_and_blocking multi_tempo osc_listener osc_sender; do
   cargo run -j2 -q --example "$example" >/dev/null 2>&1 || { echo "example $example failed"; exit 1; }
 done

@@ -161,6 +161,20 @@ pub fn run_headless() {
     HEADLESS.store(true, Ordering::Release);
 }
 
+/// Set by the standalone program: its window closes on Ctrl-C (SIGINT), as the headless
+/// standalone ends on it.
+static STANDALONE: AtomicBool = AtomicBool::new(false);
+
+/// Marks this process as the standalone program (see [`editor`]).
+pub fn run_standalone() {
+    STANDALONE.store(true, Ordering::Release);
+}
+
+/// Whether this process is the standalone program.
+pub fn is_standalone() -> bool {
+    STANDALONE.load(Ordering::Acquire)
+}
+
 /// The plugin, generic over its pieces.
 pub struct ScampPlugin<S: PieceSet> {
     params: Arc<ScampParams>,

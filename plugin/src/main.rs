@@ -19,6 +19,7 @@ fn main() {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{NO_EDITOR}: play without opening the window (also when there is no display)\n");
     }
+    scamp_plugin::run_standalone();
     if asked || !display {
         if !asked {
             eprintln!("scamp: no display, so no window: playing headless (Ctrl-C ends)");

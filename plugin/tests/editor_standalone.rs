@@ -332,10 +332,73 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     while standalone.try_wait().unwrap().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    if standalone.try_wait().unwrap().is_none() {
+    let closed = standalone.try_wait().unwrap().is_some();
+    if !closed {
         let _ = standalone.kill();
     }
     let out = standalone.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        closed,
+        "Ctrl-C closes the window and ends the program: {stderr}"
+    );
+    assert!(out.status.success(), "{}: {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Runs the standalone (dummy audio backend) for a second with `display` (None: none at
+/// all) and `args`, then interrupts it as Ctrl-C would: whether a window was open meanwhile,
+/// its exit status and what it wrote to stderr.
+fn run_briefly(display: Option<&str>, args: &[&str]) -> (bool, std::process::ExitStatus, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scamp_plugin"));
+    command
+        .args(["--backend", "dummy"])
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(d) = display {
+        command.env("DISPLAY", d);
+    }
+    let mut child = command.spawn().expect("the standalone starts");
+    std::thread::sleep(Duration::from_secs(3));
+    let window = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "scamp"])
+        .env("DISPLAY", xvfb::display())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+        panic!("the standalone did not end on Ctrl-C");
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        window,
+        out.status,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn the_standalone_stays_headless_when_asked_or_when_there_is_no_display() {
+    let _x = xvfb::lock();
+    let display = xvfb::display();
+    let (window, status, stderr) = run_briefly(Some(&display), &["--no-editor"]);
+    assert!(!window, "--no-editor opens no window");
+    assert!(status.success(), "{status}: {stderr}");
+    let (window, status, stderr) = run_briefly(None, &[]);
+    assert!(!window);
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.contains("no display"), "{stderr}");
+    // And with a display, the window (the same one the test above drives).
+    let (window, _, stderr) = run_briefly(Some(&display), &[]);
+    assert!(window, "{stderr}");
 }

@@ -19,8 +19,24 @@ use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::NiceEguiApp;
 use roll::Roll;
 use scamp::hosted::PieceState;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+/// Ctrl-C (SIGINT) in the standalone program, seen by its window, which then closes (the
+/// program ends as the headless one does). Registered once the window opens, after the
+/// standalone's own handler, which stays in place (the registration chains to it).
+fn interrupted() -> &'static Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
+        {
+            log::warn!("Ctrl-C will not close the window: {e}");
+        }
+        flag
+    })
+}
 
 /// The window's size, in logical pixels.
 pub const WIDTH: u32 = 820;
@@ -231,6 +247,9 @@ impl NiceEguiApp for ScampEditor {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         egui_ctx.set_visuals(egui::Visuals::light());
+        if crate::is_standalone() {
+            interrupted();
+        }
         self.gui = Some(gui);
         // Choices made before the window opened are not followed again.
         self.performances_made = self.choices.made(Kind::Performance);
@@ -239,6 +258,9 @@ impl NiceEguiApp for ScampEditor {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
         self.follow_performance_choice();
+        if crate::is_standalone() && interrupted().load(Ordering::Acquire) {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("scamp");
             self.parameters(ui);

@@ -4,8 +4,12 @@
 
 #![allow(dead_code)]
 
+use clack_extensions::gui::{
+    GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui, Window,
+};
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::render::{PluginRender, RenderMode};
+use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
     MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
 };
@@ -24,11 +28,30 @@ impl SharedHandler<'_> for Shared {
     fn request_callback(&self) {}
 }
 
+/// A host's side of the GUI extension (a fixed-size embedding: requests are acknowledged).
+impl HostGuiImpl for Shared {
+    fn resize_hints_changed(&self) {}
+    fn request_resize(&self, _new_size: GuiSize) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_show(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_hide(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn closed(&self, _was_destroyed: bool) {}
+}
+
 pub struct Host;
 impl HostHandlers for Host {
     type Shared<'a> = Shared;
     type MainThread<'a> = ();
     type AudioProcessor<'a> = ();
+
+    fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
+        builder.register::<HostGui>();
+    }
 }
 
 /// The CLAP id of the built-in plugin.
@@ -141,6 +164,18 @@ impl TestHost {
     }
 
     pub fn load(path: &Path, id: &str, block: usize, offline: bool) -> Self {
+        Self::load_with_state(path, id, block, offline, None)
+    }
+
+    /// [`load`](Self::load), restoring `state` (from [`save_state`](Self::save_state))
+    /// before activating, as a host reopening a session does.
+    pub fn load_with_state(
+        path: &Path,
+        id: &str,
+        block: usize,
+        offline: bool,
+        state: Option<&[u8]>,
+    ) -> Self {
         let entry = unsafe { PluginEntry::load(path) }.expect("the plugin loads");
         let factory = entry.get_plugin_factory().expect("a plugin factory");
         let descriptor = factory
@@ -177,6 +212,13 @@ impl TestHost {
                     .map(|p| (p.id, String::from_utf8_lossy(p.name).to_string()))
             })
             .collect();
+        if let Some(mut state) = state {
+            handle
+                .get_extension::<PluginState>()
+                .expect("the state extension")
+                .load(&handle, &mut state)
+                .expect("the state loads");
+        }
         let config = PluginAudioConfiguration {
             sample_rate: SR,
             min_frames_count: 1,
@@ -311,6 +353,64 @@ impl TestHost {
         out.left = left;
         self.at += block as u64;
         out
+    }
+
+    /// The plugin's saved state (CLAP's state extension), as a host saves a session.
+    pub fn save_state(&mut self) -> Vec<u8> {
+        let instance = self.instance.as_mut().expect("loaded");
+        let handle = instance.plugin_handle();
+        let mut bytes = Vec::new();
+        handle
+            .get_extension::<PluginState>()
+            .expect("the state extension")
+            .save(&handle, &mut bytes)
+            .expect("the state saves");
+        bytes
+    }
+
+    /// Whether the plugin offers a GUI embeddable in an X11 window.
+    pub fn offers_x11_gui(&mut self) -> bool {
+        let instance = self.instance.as_mut().expect("loaded");
+        let handle = instance.plugin_handle();
+        handle
+            .get_extension::<PluginGui>()
+            .is_some_and(|gui| gui.is_api_supported(&handle, Self::embedded()))
+    }
+
+    fn embedded() -> GuiConfiguration<'static> {
+        GuiConfiguration {
+            api_type: GuiApiType::X11,
+            is_floating: false,
+        }
+    }
+
+    /// Opens the GUI inside X11 window `parent` (which must outlive it): its size.
+    pub fn open_gui(&mut self, parent: std::ffi::c_ulong) -> (u32, u32) {
+        let instance = self.instance.as_mut().expect("loaded");
+        let handle = instance.plugin_handle();
+        let gui = handle
+            .get_extension::<PluginGui>()
+            .expect("the gui extension");
+        gui.create(&handle, Self::embedded())
+            .expect("the gui is created");
+        let _ = gui.set_scale(&handle, 1.0);
+        let size = gui.get_size(&handle).expect("the gui's size");
+        // SAFETY: the caller keeps `parent` until the GUI is closed.
+        unsafe { gui.set_parent(&handle, Window::from_x11_handle(parent)) }
+            .expect("the gui is embedded");
+        gui.show(&handle).expect("the gui shows");
+        (size.width, size.height)
+    }
+
+    /// Hides and destroys the GUI.
+    pub fn close_gui(&mut self) {
+        let instance = self.instance.as_mut().expect("loaded");
+        let handle = instance.plugin_handle();
+        let gui = handle
+            .get_extension::<PluginGui>()
+            .expect("the gui extension");
+        gui.hide(&handle).expect("the gui hides");
+        gui.destroy(&handle);
     }
 
     /// Stops, deactivates and unloads the plugin; how long that took.
