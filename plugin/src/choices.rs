@@ -60,7 +60,7 @@ pub enum Outcome {
 pub struct ChoiceState {
     pub performance_file: Arc<RwLock<String>>,
     pub soundfont_file: Arc<RwLock<String>>,
-    /// Tagged paths, newest first (see [`Kind::tag`]).
+    /// Paths tagged with their kind (`performance:` or `soundfont:`), newest first.
     pub recent: Arc<RwLock<Vec<String>>>,
 }
 

@@ -28,7 +28,6 @@ use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, RepaintNotifier};
 use scamp::hosted::{HostedConfig, HostedPiece, HostedStatus, PieceFn, Transport};
 use scamp::playback::MidiMessage;
-use scamp::transcribe::{Performance, PerformancePlayOptions};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -188,19 +187,6 @@ pub struct ScampPlugin<S: PieceSet> {
     pacing: scamp::hosted::pacing::Pacing,
     offline: bool,
     _pieces: PhantomData<S>,
-}
-
-/// The piece that plays the performance file named in the state.
-fn performance_piece(path: Arc<RwLock<String>>) -> PieceFn {
-    Arc::new(move |session: &scamp::Session| {
-        let path = path.read().map(|p| p.clone()).unwrap_or_default();
-        if path.is_empty() {
-            log::warn!("no performance file is set: nothing to play");
-            return session.wait_forever();
-        }
-        let performance = Performance::load_from_json(&path)?;
-        performance.play(session, PerformancePlayOptions::new())
-    })
 }
 
 /// The environment variable that sets what the engine logs (`error`, `warn` (default),
@@ -411,7 +397,9 @@ impl<S: PieceSet> Plugin for ScampPlugin<S> {
     ) -> bool {
         scamp::render::renderer::set_note_on_guard(permit_note_on);
         let mut pieces: Vec<PieceFn> = S::pieces().into_iter().map(|(_, f)| f).collect();
-        pieces.push(performance_piece(Arc::clone(&self.params.performance_file)));
+        pieces.push(scamp::pieces::performance_file(Arc::clone(
+            &self.params.performance_file,
+        )));
         let config = HostedConfig {
             sample_rate: buffer_config.sample_rate as f64,
             seed: self.params.seed.value().max(0) as u64,

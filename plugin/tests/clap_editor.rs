@@ -212,6 +212,32 @@ fn the_window_embeds_and_what_is_chosen_in_it_is_in_the_saved_state_of_a_new_ins
             "heard {heard:?}, expected {expected:?}"
         );
     }
+    // On the chosen font, exactly: the command line's render of that performance on it.
+    let cli = deps_dir().parent().unwrap().join("scamp");
+    assert!(
+        cli.is_file(),
+        "no {} (cargo builds it with the workspace)",
+        cli.display()
+    );
+    let reference = out_dir().join("clap-restored-reference.wav");
+    let status = std::process::Command::new(&cli)
+        .args(["host", "--performance", &performance, "--soundfont", &font])
+        .args(["--tempo", "90", "--seconds"])
+        .arg(format!("{}", b.left.len() as f64 / SR))
+        .args(["--sample-rate", "48000", "--block-size", "480", "--render"])
+        .arg(&reference)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (_, want, _) = scamp::render::wav::read_wav(&reference).unwrap();
+    assert_eq!(want.len(), b.left.len());
+    let first = b.left.iter().zip(&want).position(|(a, b)| a != b);
+    assert_eq!(
+        first, None,
+        "the restored instance sounds as `scamp host` renders"
+    );
+    assert!(b.left.iter().any(|x| x.abs() > 1e-3));
 }
 
 #[test]

@@ -133,7 +133,9 @@ impl Jack {
                 "scamp:output_1",
             ],
         );
-        read_wav_16(path)
+        scamp::render::wav::read_wav(path)
+            .expect("jack_rec's WAV reads")
+            .1
     }
 }
 
@@ -142,25 +144,6 @@ impl Drop for Jack {
         let _ = self.server.kill();
         let _ = self.server.wait();
     }
-}
-
-/// The samples of a mono 16-bit PCM WAV (what jack_rec writes with `-b 16`).
-fn read_wav_16(path: &Path) -> Vec<f32> {
-    let bytes = std::fs::read(path).unwrap();
-    let mut at = 12;
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
-        if id == b"data" {
-            let end = (at + 8 + size).min(bytes.len());
-            return bytes[at + 8..end]
-                .chunks_exact(2)
-                .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
-                .collect();
-        }
-        at += 8 + size + size % 2;
-    }
-    panic!("no data in {}", path.display());
 }
 
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {

@@ -5,7 +5,7 @@
 //! Runs on the GUI thread. It reaches the audio side only through what is lock-free for the
 //! audio thread: parameter changes go through the host (nice-plug's `ParamSetter`), choices
 //! through [`Choices`] (one atomic the audio thread reads), and the piece's state comes from
-//! [`HostedStatus`] (atomics the audio thread writes, and lists it never touches). Opening,
+//! [`HostedStatus`](scamp::hosted::HostedStatus) (atomics the audio thread writes, and lists it never touches). Opening,
 //! closing and resizing the window change nothing the audio thread uses.
 
 mod file_field;

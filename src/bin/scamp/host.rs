@@ -1,17 +1,27 @@
-//! `scamp host PIECE`: a built-in piece rendered exactly as the plugin plays it under a host's
-//! transport (the hosted piece, bounced offline, fed exact positions and the host's tempo
-//! map). The reference that renders from real hosts (Ardour, DawDreamer) are compared with.
+//! `scamp host PIECE`: a built-in piece (or, with `--performance`, a Performance file) rendered
+//! exactly as the plugin plays it under a host's transport (the hosted piece, bounced offline,
+//! fed exact positions and the host's tempo map), on the plugin's default font or the one
+//! `--soundfont` names, as the plugin's window chooses them. The reference that renders from
+//! real hosts (Ardour, DawDreamer) are compared with.
 
 use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
 use scamp::Error;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// What `scamp host` was asked.
 #[derive(clap::Args, Debug)]
 pub struct HostArgs {
-    /// A built-in piece: Arpeggio, Polytempo, Microtonal, Demo or Echo.
-    pub piece: String,
+    /// A built-in piece: Arpeggio, Polytempo, Microtonal, Demo or Echo (none with
+    /// `--performance`).
+    pub piece: Option<String>,
+    /// Play this SCAMP Performance (JSON), as the plugin's *Performance file* piece does.
+    #[arg(long, value_name = "FILE", conflicts_with = "piece")]
+    pub performance: Option<std::path::PathBuf>,
+    /// The SoundFont for parts that name none (a path, general_midi or default), as chosen in
+    /// the plugin's window.
+    #[arg(long, value_name = "FONT", default_value = "default")]
+    pub soundfont: String,
     /// The host's tempo (bpm).
     #[arg(long, default_value_t = 120.0)]
     pub tempo: f64,
@@ -47,18 +57,38 @@ fn tempo_change(text: &str) -> scamp::Result<(f64, f64)> {
     Ok((beat, bpm))
 }
 
-pub fn host(args: &HostArgs) -> scamp::Result<()> {
+/// The piece asked for: a built-in one by name, or the Performance file's.
+fn piece(args: &HostArgs) -> scamp::Result<PieceFn> {
+    let names: Vec<&str> = scamp::pieces::BUILT_IN.iter().map(|(n, _)| *n).collect();
+    if let Some(path) = &args.performance {
+        // Checked here, so a bad file is this command's error rather than a silent render.
+        scamp::transcribe::Performance::load_from_json(path)?;
+        let path = Arc::new(RwLock::new(path.display().to_string()));
+        return Ok(scamp::pieces::performance_file(path));
+    }
+    let Some(name) = &args.piece else {
+        return Err(Error::InvalidArgument(format!(
+            "name a built-in piece ({}) or give --performance FILE",
+            names.join(", ")
+        )));
+    };
     let (_, piece) = scamp::pieces::BUILT_IN
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(&args.piece))
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            let names: Vec<&str> = scamp::pieces::BUILT_IN.iter().map(|(n, _)| *n).collect();
             Error::InvalidArgument(format!(
-                "no built-in piece '{}' (there are {})",
-                args.piece,
+                "no built-in piece '{name}' (there are {})",
                 names.join(", ")
             ))
         })?;
+    let piece = *piece;
+    Ok(Arc::new(move |s: &scamp::Session| piece(s)))
+}
+
+pub fn host(args: &HostArgs) -> scamp::Result<()> {
+    let piece = piece(args)?;
+    // The font is checked here too: a session that cannot start would render silence.
+    scamp::soundfont::SoundFontInfo::resolve(&args.soundfont)?;
     for (what, value) in [("--tempo", args.tempo), ("--seconds", args.seconds)] {
         if !(value.is_finite() && value > 0.0) {
             return Err(Error::InvalidArgument(format!(
@@ -73,13 +103,12 @@ pub fn host(args: &HostArgs) -> scamp::Result<()> {
         )));
     }
     let change = args.tempo_change.as_deref().map(tempo_change).transpose()?;
-    let piece = *piece;
-    let pieces: Vec<PieceFn> = vec![Arc::new(move |s: &scamp::Session| piece(s))];
+    let pieces: Vec<PieceFn> = vec![piece];
     let sr = args.sample_rate as f64;
     let config = HostedConfig {
         sample_rate: sr,
         seed: args.seed,
-        soundfont: Some("default".into()),
+        soundfont: Some(args.soundfont.clone()),
         ..HostedConfig::default()
     };
     let mut hosted = HostedPiece::new(pieces, config)?;
