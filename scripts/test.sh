@@ -60,6 +60,10 @@ if [ -x target/hosts-venv/bin/python ] || python3 -m venv target/hosts-venv >/de
   if command -v ardour7-lua >/dev/null 2>&1; then
     target/hosts-venv/bin/python plugin/tests/hosts/ardour_vst3.py target/bundled/scamp.vst3 \
       target/release/scamp target/host-tests/ardour
+    # A session reopened with the state the plugin saved after files were chosen in its window
+    # (written by the CLAP editor test above).
+    target/hosts-venv/bin/python plugin/tests/hosts/ardour_state.py target/bundled/scamp.vst3 \
+      target/release/scamp target/editor-test/clap-state.json target/host-tests/ardour-state
   else
     echo "ardour7-lua is not installed: the Ardour test is skipped"
   fi

@@ -169,6 +169,8 @@ fn the_window_embeds_and_what_is_chosen_in_it_is_in_the_saved_state_of_a_new_ins
         text.contains(&performance) && text.contains(&font),
         "{text}"
     );
+    // Kept for the Ardour test, which reopens a session holding it (scripts/test.sh).
+    std::fs::write(dir.join("clap-state.json"), &state).unwrap();
     drop(host);
 
     // A new instance restored from the state plays the performance (the piece chosen with
