@@ -231,3 +231,92 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::SoundFont => "the SoundFont",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn choices() -> Arc<Choices> {
+        Choices::new(ChoiceState {
+            performance_file: Arc::default(),
+            soundfont_file: Arc::default(),
+            recent: Arc::default(),
+        })
+    }
+
+    fn settled(c: &Choices, kind: Kind) -> Outcome {
+        let start = Instant::now();
+        loop {
+            match c.outcome(kind) {
+                Outcome::Loading(_) if start.elapsed() < Duration::from_secs(20) => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                other => return other,
+            }
+        }
+    }
+
+    const PERFORMANCE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/scamp/hello_performance.json"
+    );
+
+    #[test]
+    fn a_file_that_fails_its_check_changes_nothing_and_says_why() {
+        let c = choices();
+        let missing = "/nonexistent/piece.json".to_string();
+        c.choose(Kind::Performance, missing.clone());
+        match settled(&c, Kind::Performance) {
+            Outcome::Failed(e) => assert!(e.contains(&missing), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        let not_a_font = PERFORMANCE.to_string();
+        c.choose(Kind::SoundFont, not_a_font.clone());
+        match settled(&c, Kind::SoundFont) {
+            Outcome::Failed(e) => assert!(e.contains("hello_performance.json"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.version.load(Ordering::Acquire), 0);
+        assert_eq!(c.current(Kind::Performance), "");
+        assert!(c.recent(Kind::Performance).is_empty());
+    }
+
+    #[test]
+    fn a_file_that_passes_is_chosen_remembered_and_announced() {
+        let c = choices();
+        c.choose(Kind::Performance, PERFORMANCE.into());
+        match settled(&c, Kind::Performance) {
+            Outcome::Chosen(summary) => assert_eq!(summary, "2 part(s), 10 note(s), 4.5 beats"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.current(Kind::Performance), PERFORMANCE);
+        assert_eq!(c.version.load(Ordering::Acquire), 1);
+        assert_eq!(c.made(Kind::Performance), 1);
+        assert_eq!(c.recent(Kind::Performance), [PERFORMANCE]);
+        c.choose(Kind::SoundFont, "default".into());
+        assert!(matches!(settled(&c, Kind::SoundFont), Outcome::Chosen(_)));
+        assert_eq!(c.version.load(Ordering::Acquire), 2);
+        // Clearing is immediate: the built-in font again.
+        c.choose(Kind::SoundFont, "  ".into());
+        assert_eq!(c.current(Kind::SoundFont), "");
+        assert_eq!(c.version.load(Ordering::Acquire), 3);
+        assert_eq!(c.recent(Kind::SoundFont), ["default"]);
+    }
+
+    #[test]
+    fn the_recent_files_keep_the_newest_of_each_kind_without_repeats() {
+        let c = choices();
+        for k in 0..RECENT_KEPT + 3 {
+            c.commit(Kind::Performance, &format!("/p{k}.json"));
+        }
+        c.commit(Kind::SoundFont, "/font.sf2");
+        c.commit(Kind::Performance, "/p5.json");
+        let recent = c.recent(Kind::Performance);
+        assert_eq!(recent.len(), RECENT_KEPT);
+        assert_eq!(recent[0], "/p5.json");
+        assert_eq!(recent[1], format!("/p{}.json", RECENT_KEPT + 2));
+        assert_eq!(recent.iter().filter(|p| *p == "/p5.json").count(), 1);
+        assert_eq!(c.recent(Kind::SoundFont), ["/font.sf2"]);
+    }
+}

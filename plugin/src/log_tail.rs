@@ -1,5 +1,6 @@
 //! The plugin's logger: the engine's records go to stderr (filtered by `SCAMP_LOG`, as before)
-//! and its warnings and errors are also kept, the newest [`KEPT`], for the editor to show.
+//! and its warnings and errors (those of the `scamp` crates) are also kept, the newest
+//! [`KEPT`], for the editor to show.
 //!
 //! One logger serves the whole process (the `log` crate allows one), so every instance of the
 //! plugin in a host shares the list. Records come from the piece side and the editor, never
@@ -35,7 +36,9 @@ impl log::Log for Logger {
         if self.stderr.matches(record) {
             self.stderr.log(record);
         }
-        if record.level() <= log::Level::Warn {
+        // The engine's and the plugin's own (not the plugin framework's or the window
+        // system's, which speak to developers).
+        if record.level() <= log::Level::Warn && record.target().starts_with("scamp") {
             keep(record.level(), record.args().to_string());
         }
     }
@@ -76,4 +79,47 @@ pub fn lines() -> Vec<Line> {
         .iter()
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use log::Log;
+
+    #[test]
+    fn keeps_the_engines_warnings_and_errors_newest_last_and_at_most_kept() {
+        let logger = Logger {
+            stderr: env_logger::Builder::new()
+                .filter_level(log::LevelFilter::Off)
+                .build(),
+        };
+        let record = |target: &str, level: log::Level, text: &str| {
+            logger.log(
+                &log::Record::builder()
+                    .target(target)
+                    .level(level)
+                    .args(format_args!("{text}"))
+                    .build(),
+            )
+        };
+        let before = lines().last().map_or(0, |l| l.serial);
+        record("scamp::hosted", log::Level::Error, "the piece stopped");
+        record("nice_plug::wrapper", log::Level::Warn, "a framework's note");
+        record("scamp_plugin::choices", log::Level::Info, "an info line");
+        record("scamp_plugin::choices", log::Level::Warn, "a bad file");
+        let new: Vec<Line> = lines().into_iter().filter(|l| l.serial > before).collect();
+        let texts: Vec<&str> = new.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["the piece stopped", "a bad file"]);
+        assert_eq!(new[0].level, log::Level::Error);
+        for k in 0..2 * KEPT {
+            record("scamp", log::Level::Warn, &format!("warning {k}"));
+        }
+        let all = lines();
+        assert_eq!(all.len(), KEPT);
+        assert_eq!(
+            all.last().unwrap().text,
+            format!("warning {}", 2 * KEPT - 1)
+        );
+        assert!(all.windows(2).all(|w| w[1].serial == w[0].serial + 1));
+    }
 }

@@ -209,6 +209,43 @@ fn click_and_type(at: (u32, u32), text: &str) {
     xdotool(&["key", "Return"]);
 }
 
+/// Pixels of `png` inside `(x0, y0)..(x1, y1)` within 8 of `rgb` in every channel.
+fn count_colour(png: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32), rgb: [u8; 3]) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let mut n = 0;
+    for y in y0..y1.min(info.height) {
+        for x in x0..x1.min(info.width) {
+            let i = ((y * info.width + x) as usize) * channels;
+            if (0..3).all(|c| (buf[i + c] as i32 - rgb[c] as i32).abs() <= 8) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// What tesseract (OCR) reads in `(x, y, width, height)` of a screenshot, scaled up.
+fn read_text(png: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> String {
+    let scaled = png.with_extension("crop.png");
+    let status = Command::new("convert")
+        .arg(png)
+        .args(["-crop", &format!("{w}x{h}+{x}+{y}"), "-resize", "300%"])
+        .arg(&scaled)
+        .status()
+        .expect("cannot run convert (scripts/setup.sh installs imagemagick)");
+    assert!(status.success());
+    let out = Command::new("tesseract")
+        .arg(&scaled)
+        .args(["-", "--psm", "7"])
+        .output()
+        .expect("cannot run tesseract (scripts/setup.sh installs tesseract-ocr)");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 fn out_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/editor-test");
     std::fs::create_dir_all(&dir).unwrap();
@@ -256,7 +293,21 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     jack.transport("locate 0");
     jack.transport("play");
     let midi = jack.dump_midi(4.0);
-    xvfb::screenshot(&dir.join("2-performance-chosen.png"));
+    let playing = dir.join("2-performance-chosen.png");
+    xvfb::screenshot(&playing);
+    // The live piano roll draws the flute's notes in its part's colour (the first of the
+    // piano-roll palette), and its legend names the part.
+    let flute_blue = scamp::transcribe::piano_roll::PALETTE[0];
+    let roll = count_colour(&playing, (0, 380, 820, 665), flute_blue);
+    assert!(
+        roll > 500,
+        "{roll} pixels of the flute's colour in the roll"
+    );
+    let legend = read_text(&playing, (24, 666, 300, 22));
+    assert!(
+        legend.to_lowercase().contains("flute"),
+        "the legend reads {legend:?}"
+    );
     let ons: Vec<(u64, u8)> = midi
         .iter()
         .filter(|m| m.1 & 0xF0 == 0x90 && m.3 > 0)

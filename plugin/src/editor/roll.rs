@@ -1,6 +1,7 @@
 //! The editor's live piano roll: the notes of the playing session around the playhead, the
 //! last [`PAST_BEATS`] and what the lookahead already knows of the next ones, a colour per
-//! part (the palette of the piano-roll PNG) and a legend of part names.
+//! part (the palette of the piano-roll PNG) and a legend of part names. Notes of a session
+//! that was replaced (a restart after a change) stay, in grey.
 //!
 //! GUI thread only. Fed from [`HostedStatus::take_roll`] (note-ons and -offs in master beats,
 //! as they reach the audio side, ahead of their sound).
@@ -26,6 +27,8 @@ struct RollNote {
     start: f64,
     /// None while it sounds.
     end: Option<f64>,
+    /// Played by a session since replaced (a restart): drawn grey, as its parts are gone.
+    earlier: bool,
 }
 
 /// See the module docs.
@@ -56,6 +59,9 @@ impl Roll {
                 for (_, i) in self.open.drain() {
                     self.notes[i].end = Some(e.stamp);
                 }
+                for n in self.notes.iter_mut() {
+                    n.earlier = true;
+                }
             }
             MidiMessage::NoteOn {
                 channel,
@@ -72,6 +78,7 @@ impl Roll {
                     key,
                     start: e.stamp,
                     end: None,
+                    earlier: false,
                 });
             }
             MidiMessage::NoteOn { channel, key, .. } | MidiMessage::NoteOff { channel, key } => {
@@ -154,9 +161,11 @@ impl Roll {
             beat += 1.0;
         }
         for n in visible {
-            let color = self
-                .part_of(n.synth, n.channel)
-                .map_or([120, 120, 120], |i| PALETTE[i % PALETTE.len()]);
+            let color = match self.part_of(n.synth, n.channel) {
+                _ if n.earlier => [200, 200, 200],
+                Some(i) => PALETTE[i % PALETTE.len()],
+                None => [120, 120, 120],
+            };
             let end = n.end.unwrap_or(self.playhead_end).min(to);
             let note = egui::Rect::from_min_max(
                 egui::pos2(x_of(n.start.max(from)), y_of(n.key as f32 + 0.5)),
