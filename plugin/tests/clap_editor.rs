@@ -5,21 +5,17 @@
 //! (run with `--features assert_process_allocs`, as `scripts/test.sh` does).
 
 mod support;
+mod window;
 #[path = "../../tests/support/xvfb.rs"]
 mod xvfb;
 
 use scamp::transcribe::{NotePitch, Performance};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use support::*;
-use xvfb::xdotool;
+use window::*;
 
 const PERFORMANCE: &str = "../tests/fixtures/scamp/hello_performance.json";
-const GM_FONT: &str = "/usr/share/sounds/sf2/TimGM6mb.sf2";
-/// Where the window's fields and buttons are (the editor opens at its fixed size).
-const PERFORMANCE_FIELD: (u32, u32) = (300, 158);
-const SOUNDFONT_FIELD: (u32, u32) = (300, 182);
-const BUILT_IN_BUTTON: (u32, u32) = (696, 182);
 
 /// A window for the plugin to embed its own in, at the screen's top left.
 struct Parent {
@@ -53,12 +49,6 @@ impl Drop for Parent {
             x11::xlib::XCloseDisplay(self.display);
         }
     }
-}
-
-fn out_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/editor-test");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The RGB of pixel (x, y) of a PNG.
@@ -95,24 +85,6 @@ fn play_while(
     b
 }
 
-fn click(at: (u32, u32)) {
-    xdotool(&[
-        "mousemove",
-        &at.0.to_string(),
-        &at.1.to_string(),
-        "click",
-        "1",
-    ]);
-}
-
-fn type_into(at: (u32, u32), text: &str) {
-    click(at);
-    std::thread::sleep(Duration::from_millis(300));
-    xdotool(&["key", "ctrl+a"]);
-    xdotool(&["type", "--delay", "5", text]);
-    xdotool(&["key", "Return"]);
-}
-
 fn absolute(path: &str) -> String {
     std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .unwrap()
@@ -122,10 +94,7 @@ fn absolute(path: &str) -> String {
 
 #[test]
 fn the_window_embeds_and_what_is_chosen_in_it_is_in_the_saved_state_of_a_new_instance() {
-    assert!(
-        Path::new(GM_FONT).is_file(),
-        "{GM_FONT} is missing (scripts/setup.sh installs timgm6mb-soundfont)"
-    );
+    need_gm_font();
     let _x = xvfb::lock();
     let dir = out_dir();
     let parent = Parent::new(900, 760);
@@ -244,10 +213,7 @@ fn the_window_embeds_and_what_is_chosen_in_it_is_in_the_saved_state_of_a_new_ins
 
 #[test]
 fn process_never_allocates_with_the_window_open_while_files_are_swapped() {
-    assert!(
-        Path::new(GM_FONT).is_file(),
-        "{GM_FONT} is missing (scripts/setup.sh installs timgm6mb-soundfont)"
-    );
+    need_gm_font();
     let _x = xvfb::lock();
     let parent = Parent::new(900, 760);
     let mut host = TestHost::scamp(256, false);

@@ -7,21 +7,19 @@
 
 #[path = "../../tests/support/audio.rs"]
 mod audio;
+#[path = "../../tests/support/wait.rs"]
+mod wait;
+mod window;
 #[path = "../../tests/support/xvfb.rs"]
 mod xvfb;
 
 use scamp::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use xvfb::xdotool;
+use wait::wait_until;
+use window::*;
 
-/// Where the window's fields and buttons are (logical pixels; the window opens at the
-/// screen's top left, at its fixed size).
-const PERFORMANCE_FIELD: (u32, u32) = (300, 158);
-const SOUNDFONT_FIELD: (u32, u32) = (300, 182);
-const BUILT_IN_BUTTON: (u32, u32) = (696, 182);
-const GM_FONT: &str = "/usr/share/sounds/sf2/TimGM6mb.sf2";
 /// The performance's two pitches (A4 and E5), alternating on every beat.
 const KEYS: [u8; 2] = [69, 76];
 
@@ -41,7 +39,7 @@ impl Jack {
             .spawn()
             .expect("cannot run jackd (scripts/setup.sh installs jackd2)");
         let jack = Jack { name, server };
-        wait_for("the JACK server", || {
+        wait_until("the JACK server", || {
             jack.command("jack_lsp")
                 .output()
                 .is_ok_and(|o| o.status.success())
@@ -99,7 +97,7 @@ impl Jack {
             .spawn()
             .expect("cannot run jack_midi_dump");
         let input = format!("{client}:input");
-        wait_for("jack_midi_dump's port", || self.ports().contains(&input));
+        wait_until("jack_midi_dump's port", || self.ports().contains(&input));
         self.run("jack_connect", &["scamp:midi_output", &input]);
         std::thread::sleep(Duration::from_secs_f64(seconds));
         let _ = dump.kill();
@@ -146,17 +144,6 @@ impl Drop for Jack {
     }
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// A Performance of 400 beats: a flute on every beat, A4 and E5 in turn (transcribed from a
 /// piece, as a user makes one).
 fn write_performance(path: &Path) {
@@ -192,21 +179,6 @@ fn timbre(x: &[f32]) -> Vec<f64> {
 
 fn distance(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()
-}
-
-fn click_and_type(at: (u32, u32), text: &str) {
-    xdotool(&[
-        "mousemove",
-        &at.0.to_string(),
-        &at.1.to_string(),
-        "click",
-        "1",
-    ]);
-    std::thread::sleep(Duration::from_millis(300));
-    // Select what the field holds, so the typing replaces it.
-    xdotool(&["key", "ctrl+a"]);
-    xdotool(&["type", "--delay", "5", text]);
-    xdotool(&["key", "Return"]);
 }
 
 /// Pixels of `png` inside `(x0, y0)..(x1, y1)` within 8 of `rgb` in every channel.
@@ -246,18 +218,9 @@ fn read_text(png: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn out_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/editor-test");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_hears() {
-    assert!(
-        Path::new(GM_FONT).is_file(),
-        "{GM_FONT} is missing (scripts/setup.sh installs timgm6mb-soundfont)"
-    );
+    need_gm_font();
     let _x = xvfb::lock();
     let dir = out_dir();
     let performance = dir.join("flute.json");
@@ -265,7 +228,7 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     let jack = Jack::start();
     let home = dir.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut standalone = jack
+    let standalone = jack
         .command(env!("CARGO_BIN_EXE_scamp_plugin"))
         .args(["--backend", "jack"])
         .env("DISPLAY", xvfb::display())
@@ -274,10 +237,10 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
         .stderr(Stdio::piped())
         .spawn()
         .expect("the standalone starts");
-    wait_for("the standalone's JACK ports", || {
+    wait_until("the standalone's JACK ports", || {
         jack.ports().contains("scamp:midi_output")
     });
-    wait_for("the window", || {
+    wait_until("the window", || {
         Command::new("xdotool")
             .args(["search", "--onlyvisible", "--name", "scamp"])
             .env("DISPLAY", xvfb::display())
@@ -288,7 +251,7 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     xvfb::screenshot(&dir.join("1-opened.png"));
 
     // The Performance file, typed into its field: the piece switches to it.
-    click_and_type(PERFORMANCE_FIELD, performance.to_str().unwrap());
+    type_into(PERFORMANCE_FIELD, performance.to_str().unwrap());
     std::thread::sleep(Duration::from_secs(2));
     jack.transport("locate 0");
     jack.transport("play");
@@ -327,17 +290,11 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
 
     // The flute on the built-in font, then on the General MIDI font, then built-in again.
     let built_in = jack.record(2, &dir.join("built-in.wav"));
-    click_and_type(SOUNDFONT_FIELD, GM_FONT);
+    type_into(SOUNDFONT_FIELD, GM_FONT);
     std::thread::sleep(Duration::from_secs(2));
     xvfb::screenshot(&dir.join("3-soundfont-chosen.png"));
     let gm = jack.record(2, &dir.join("general-midi.wav"));
-    xdotool(&[
-        "mousemove",
-        &BUILT_IN_BUTTON.0.to_string(),
-        &BUILT_IN_BUTTON.1.to_string(),
-        "click",
-        "1",
-    ]);
+    click(BUILT_IN_BUTTON);
     std::thread::sleep(Duration::from_secs(2));
     let again = jack.record(2, &dir.join("built-in-again.wav"));
     xvfb::screenshot(&dir.join("4-built-in-again.png"));
@@ -359,25 +316,32 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
         "the GM font's flute sounds unlike the built-in one: {other:.3} between fonts, {same:.3} between two takes of one"
     );
 
+    let (status, stderr) = interrupt(standalone);
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Interrupts the standalone as Ctrl-C does, and waits (10 s at most) for it to end: its exit
+/// status and what it wrote to stderr.
+fn interrupt(mut child: Child) -> (std::process::ExitStatus, String) {
     let _ = Command::new("kill")
-        .args(["-INT", &standalone.id().to_string()])
+        .args(["-INT", &child.id().to_string()])
         .status();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while standalone.try_wait().unwrap().is_none() && Instant::now() < deadline {
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let closed = standalone.try_wait().unwrap().is_some();
-    if !closed {
-        let _ = standalone.kill();
+    let ended = child.try_wait().unwrap().is_some();
+    if !ended {
+        let _ = child.kill();
     }
-    let out = standalone.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
-        closed,
-        "Ctrl-C closes the window and ends the program: {stderr}"
+        ended,
+        "Ctrl-C ends the program (and closes its window): {stderr}"
     );
-    assert!(out.status.success(), "{}: {stderr}", out.status);
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status, stderr)
 }
 
 /// Runs the standalone (dummy audio backend) for a second with `display` (None: none at
@@ -395,30 +359,15 @@ fn run_briefly(display: Option<&str>, args: &[&str]) -> (bool, std::process::Exi
     if let Some(d) = display {
         command.env("DISPLAY", d);
     }
-    let mut child = command.spawn().expect("the standalone starts");
+    let child = command.spawn().expect("the standalone starts");
     std::thread::sleep(Duration::from_secs(3));
     let window = Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", "scamp"])
         .env("DISPLAY", xvfb::display())
         .output()
         .is_ok_and(|o| o.status.success());
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    if child.try_wait().unwrap().is_none() {
-        let _ = child.kill();
-        panic!("the standalone did not end on Ctrl-C");
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        window,
-        out.status,
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    let (status, stderr) = interrupt(child);
+    (window, status, stderr)
 }
 
 #[test]
