@@ -7,8 +7,6 @@
 
 #[path = "../../tests/support/audio.rs"]
 mod audio;
-#[path = "../../tests/support/wait.rs"]
-mod wait;
 mod window;
 #[path = "../../tests/support/xvfb.rs"]
 mod xvfb;
@@ -17,7 +15,6 @@ use scamp::prelude::*;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use wait::wait_until;
 use window::*;
 
 /// The performance's two pitches (A4 and E5), alternating on every beat.
@@ -39,7 +36,7 @@ impl Jack {
             .spawn()
             .expect("cannot run jackd (scripts/setup.sh installs jackd2)");
         let jack = Jack { name, server };
-        wait_until("the JACK server", || {
+        wait_for("the JACK server", || {
             jack.command("jack_lsp")
                 .output()
                 .is_ok_and(|o| o.status.success())
@@ -97,7 +94,7 @@ impl Jack {
             .spawn()
             .expect("cannot run jack_midi_dump");
         let input = format!("{client}:input");
-        wait_until("jack_midi_dump's port", || self.ports().contains(&input));
+        wait_for("jack_midi_dump's port", || self.ports().contains(&input));
         self.run("jack_connect", &["scamp:midi_output", &input]);
         std::thread::sleep(Duration::from_secs_f64(seconds));
         let _ = dump.kill();
@@ -138,9 +135,30 @@ impl Jack {
 }
 
 impl Drop for Jack {
+    /// Stops the server as its user would (SIGTERM): killed outright, it would leave its
+    /// entry in JACK's shared registry, which holds only a few.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.server.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.server.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.server.kill();
         let _ = self.server.wait();
+    }
+}
+
+/// Polls `done` every 100 ms (each look runs a program: never faster), for 30 s at most.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -200,6 +218,37 @@ fn count_colour(png: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32), rgb: [u8; 3]
     n
 }
 
+/// Where tesseract (OCR) reads a word starting with `word` (ignoring case) in `area` (x, y,
+/// width, height) of a screenshot: the centre of its box, in screen pixels. The area is
+/// scaled up three times first, as OCR reads the window's small text better so.
+fn find_word(png: &Path, (x0, y0, w, h): (u32, u32, u32, u32), word: &str) -> Option<(u32, u32)> {
+    let scaled = png.with_extension("find.png");
+    let status = Command::new("convert")
+        .arg(png)
+        .args(["-crop", &format!("{w}x{h}+{x0}+{y0}"), "-resize", "300%"])
+        .arg(&scaled)
+        .status()
+        .expect("cannot run convert (scripts/setup.sh installs imagemagick)");
+    assert!(status.success());
+    let out = Command::new("tesseract")
+        .arg(&scaled)
+        .args(["-", "tsv"])
+        .output()
+        .expect("cannot run tesseract (scripts/setup.sh installs tesseract-ocr)");
+    // Columns: level page block paragraph line word left top width height confidence text.
+    let word = word.to_lowercase();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 12 || !f[11].trim().to_lowercase().starts_with(&word) {
+                return None;
+            }
+            let n = |i: usize| f[i].parse::<u32>().ok();
+            Some((x0 + (n(6)? + n(8)? / 2) / 3, y0 + (n(7)? + n(9)? / 2) / 3))
+        })
+}
+
 /// What tesseract (OCR) reads in `(x, y, width, height)` of a screenshot, scaled up.
 fn read_text(png: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> String {
     let scaled = png.with_extension("crop.png");
@@ -223,11 +272,13 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     need_gm_font();
     let _x = xvfb::lock();
     let dir = out_dir();
-    let performance = dir.join("flute.json");
+    // The performance is in the home folder, where the window's file browser opens.
+    let home = dir.join("home");
+    std::fs::remove_dir_all(&home).ok();
+    std::fs::create_dir_all(home.join("a folder")).unwrap();
+    let performance = home.join("flute.json");
     write_performance(&performance);
     let jack = Jack::start();
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
     let standalone = jack
         .command(env!("CARGO_BIN_EXE_scamp_plugin"))
         .args(["--backend", "jack"])
@@ -237,10 +288,10 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
         .stderr(Stdio::piped())
         .spawn()
         .expect("the standalone starts");
-    wait_until("the standalone's JACK ports", || {
+    wait_for("the standalone's JACK ports", || {
         jack.ports().contains("scamp:midi_output")
     });
-    wait_until("the window", || {
+    wait_for("the window", || {
         Command::new("xdotool")
             .args(["search", "--onlyvisible", "--name", "scamp"])
             .env("DISPLAY", xvfb::display())
@@ -250,13 +301,20 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     std::thread::sleep(Duration::from_secs(1));
     xvfb::screenshot(&dir.join("1-opened.png"));
 
-    // The Performance file, typed into its field: the piece switches to it.
-    type_into(PERFORMANCE_FIELD, performance.to_str().unwrap());
+    // The Performance file, chosen in the window's own file browser (its entry found on the
+    // screen by OCR): the piece switches to it.
+    click(PERFORMANCE_BROWSE);
+    std::thread::sleep(Duration::from_secs(1));
+    let browsing = dir.join("2-browsing.png");
+    xvfb::screenshot(&browsing);
+    let (x, y) = find_word(&browsing, (0, 140, 820, 260), "flute")
+        .unwrap_or_else(|| panic!("no flute.json in the browser: see {}", browsing.display()));
+    click((x, y));
     std::thread::sleep(Duration::from_secs(2));
     jack.transport("locate 0");
     jack.transport("play");
     let midi = jack.dump_midi(4.0);
-    let playing = dir.join("2-performance-chosen.png");
+    let playing = dir.join("3-performance-chosen.png");
     xvfb::screenshot(&playing);
     // The live piano roll draws the flute's notes in its part's colour (the first of the
     // piano-roll palette), and its legend names the part.
@@ -292,12 +350,12 @@ fn the_standalone_window_chooses_a_performance_and_a_soundfont_that_jack_then_he
     let built_in = jack.record(2, &dir.join("built-in.wav"));
     type_into(SOUNDFONT_FIELD, GM_FONT);
     std::thread::sleep(Duration::from_secs(2));
-    xvfb::screenshot(&dir.join("3-soundfont-chosen.png"));
+    xvfb::screenshot(&dir.join("4-soundfont-chosen.png"));
     let gm = jack.record(2, &dir.join("general-midi.wav"));
     click(BUILT_IN_BUTTON);
     std::thread::sleep(Duration::from_secs(2));
     let again = jack.record(2, &dir.join("built-in-again.wav"));
-    xvfb::screenshot(&dir.join("4-built-in-again.png"));
+    xvfb::screenshot(&dir.join("5-built-in-again.png"));
     for (name, x) in [
         ("built-in", &built_in),
         ("GM", &gm),

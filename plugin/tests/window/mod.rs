@@ -10,6 +10,7 @@ use std::time::Duration;
 /// Where the window's fields and buttons are (logical pixels; the window opens at the
 /// screen's top left, at its fixed size).
 pub const PERFORMANCE_FIELD: (u32, u32) = (300, 158);
+pub const PERFORMANCE_BROWSE: (u32, u32) = (708, 158);
 pub const SOUNDFONT_FIELD: (u32, u32) = (300, 182);
 pub const BUILT_IN_BUTTON: (u32, u32) = (696, 182);
 
