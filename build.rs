@@ -6,6 +6,7 @@ mod generate;
 
 fn main() {
     println!("cargo:rerun-if-changed=src/soundfont/generate.rs");
+    println!("cargo:rerun-if-changed=src/soundfont/sf2_writer.rs");
     let out =
         std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"));
     std::fs::write(

@@ -17,8 +17,9 @@ packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-de
   libgl1-mesa-dri libx11-xcb1 libxcursor1)
 # ardour: the VST3 is exported from a real Ardour 7 session (headless, ardour7-lua); without
 # its recommends (a desktop's worth of packages). imagemagick: the editor test's screenshots
-# (import) and scaling a picture for OCR; tesseract-ocr: reads the piano roll's legend back.
-lean=(ardour imagemagick tesseract-ocr tesseract-ocr-eng)
+# (import) and scaling a picture for OCR; tesseract-ocr: reads the piano roll's legend back;
+# fluidsynth: plays the exported built-in font, and the peer in `scamp bench render`.
+lean=(ardour imagemagick tesseract-ocr tesseract-ocr-eng fluidsynth)
 missing() {
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"

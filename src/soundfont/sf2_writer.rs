@@ -79,6 +79,17 @@ fn chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// An INFO text as SoundFont 2.01 (section 5.1) wants it: zero-terminated and padded with
+/// zeros to an even size that counts the padding (FluidSynth refuses an odd one).
+fn info_text(text: &str) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.push(0);
+    if bytes.len() % 2 == 1 {
+        bytes.push(0);
+    }
+    bytes
+}
+
 fn list(kind: &[u8; 4], chunks: &[Vec<u8>]) -> Vec<u8> {
     let mut data = kind.to_vec();
     for c in chunks {
@@ -179,9 +190,12 @@ pub(super) fn write_sf2(
         b"INFO",
         &[
             chunk(b"ifil", &ifil),
-            chunk(b"isng", b"EMU8000\0"),
-            chunk(b"INAM", b"scamp General MIDI\0"),
-            chunk(b"ICMT", b"Synthesized by the scamp crate's own code.\0"),
+            chunk(b"isng", &info_text("EMU8000")),
+            chunk(b"INAM", &info_text("scamp General MIDI")),
+            chunk(
+                b"ICMT",
+                &info_text("Synthesized by the scamp crate's own code."),
+            ),
         ],
     );
     let sdta = list(b"sdta", &[chunk(b"smpl", &smpl)]);

@@ -115,6 +115,7 @@ pub fn bench_render(
         done += BLOCK;
     }
     let synth_seconds = started.elapsed().as_secs_f64();
+    let fluidsynth = fluidsynth_seconds(&events, report.sample_rate);
 
     if let Some(path) = write_midi {
         write_midi_file(path, &events)?;
@@ -125,23 +126,86 @@ pub fn bench_render(
         eprintln!("wrote {}", path.display());
     }
     let notes = notes.load(Ordering::Relaxed);
+    let peer = match &fluidsynth {
+        Ok(s) => format!(
+            "; FluidSynth on the same events and font {:.1}x, the engine {:.2}x FluidSynth",
+            report.seconds() / s,
+            s / report.wall_seconds
+        ),
+        Err(why) => format!("; no FluidSynth figure: {why}"),
+    };
     eprintln!(
-        "{parts} parts, {notes} notes, {} events: {:.1} s of audio rendered in {:.2} s ({:.1}x real time; the synths alone {:.1}x)",
+        "{parts} parts, {notes} notes, {} events: {:.1} s of audio rendered in {:.2} s ({:.1}x real time; the synths alone {:.1}x{peer})",
         events.len(),
         report.seconds(),
         report.wall_seconds,
         report.x_realtime(),
         report.seconds() / synth_seconds
     );
+    let seconds = report.seconds();
+    let wall = report.wall_seconds;
+    let fluid_x = fluidsynth
+        .as_ref()
+        .map_or("null".to_string(), |s| format!("{:.2}", seconds / s));
     println!(
-        "{{\"parts\":{parts},\"notes\":{notes},\"events\":{},\"seconds\":{:.3},\"wall_seconds\":{:.3},\"x_realtime\":{:.2},\"synth_only_x_realtime\":{:.2},\"late_events\":{},\"peak_rss_mb\":{:.1}}}",
+        "{{\"parts\":{parts},\"notes\":{notes},\"events\":{},\"seconds\":{:.3},\"wall_seconds\":{:.3},\"x_realtime\":{:.2},\"synth_only_x_realtime\":{:.2},\"fluidsynth_x_realtime\":{},\"late_events\":{},\"peak_rss_mb\":{:.1}}}",
         events.len(),
-        report.seconds(),
-        report.wall_seconds,
+        seconds,
+        wall,
         report.x_realtime(),
-        report.seconds() / synth_seconds,
+        seconds / synth_seconds,
+        fluid_x,
         report.late_events,
         peak_rss_mb()
     );
     Ok(())
+}
+
+/// Wall seconds FluidSynth takes to render `events` (as a Standard MIDI File) with the built-in
+/// font (exported as `scamp export-font` does) into a WAV: `fluidsynth -ni -F`, its default
+/// polyphony and effects. An error says why there is no figure (not installed, or it failed).
+fn fluidsynth_seconds(
+    events: &[scamp::render::AudioEvent],
+    sample_rate: u32,
+) -> Result<f64, String> {
+    use std::process::{Command, Stdio};
+    let found = Command::new("fluidsynth")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        return Err("fluidsynth is not installed".into());
+    }
+    let dir = std::env::temp_dir().join(format!("scamp-bench-fluidsynth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let (font, midi, wav) = (
+        dir.join("built-in.sf2"),
+        dir.join("events.mid"),
+        dir.join("out.wav"),
+    );
+    let result = (|| {
+        std::fs::write(&font, scamp::soundfont::EMBEDDED_SOUNDFONT).map_err(|e| e.to_string())?;
+        write_midi_file(&midi, events).map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        let out = Command::new("fluidsynth")
+            .args(["-ni", "-q", "-r", &sample_rate.to_string(), "-F"])
+            .args([&wav, &font, &midi])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| e.to_string())?;
+        let seconds = started.elapsed().as_secs_f64();
+        if !out.status.success() || !wav.is_file() {
+            return Err(format!(
+                "fluidsynth failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(seconds)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }

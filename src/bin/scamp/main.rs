@@ -36,6 +36,9 @@ enum Command {
     Host(host::HostArgs),
     /// List the MIDI output ports and the default audio output.
     Devices,
+    /// Write the built-in SoundFont to FILE (for other synthesizers: FluidSynth, a DAW's
+    /// sampler).
+    ExportFont { file: std::path::PathBuf },
     /// Play a saved Performance (SCAMP JSON): render it with --render out.wav, or in real time.
     Play {
         performance: std::path::PathBuf,
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Bench(b) => bench::run(b),
         Command::Presets { soundfont } => presets(soundfont.as_deref().unwrap_or("general_midi")),
         Command::Devices => devices(),
+        Command::ExportFont { file } => export_font(&file),
         Command::Host(args) => host::host(&args),
         Command::Play { performance, run } => play(&performance, &run),
         Command::Convert {
@@ -91,6 +95,21 @@ fn presets(soundfont: &str) -> scamp::Result<()> {
     for p in font.presets.iter() {
         println!("{:>5} {:>4}  {}", p.bank, p.program, p.name);
     }
+    Ok(())
+}
+
+fn export_font(file: &std::path::Path) -> scamp::Result<()> {
+    use std::io::Write;
+    let mut out = scamp::output_file::OutputFile::create(file)?;
+    out.writer()
+        .write_all(scamp::soundfont::EMBEDDED_SOUNDFONT)
+        .map_err(|e| out.error(e))?;
+    out.commit()?;
+    println!(
+        "wrote {} ({} bytes)",
+        file.display(),
+        scamp::soundfont::EMBEDDED_SOUNDFONT.len()
+    );
     Ok(())
 }
 
