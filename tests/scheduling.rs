@@ -1,5 +1,6 @@
 //! Scheduling semantics: wake order, forks, MetricPhaseTarget, kill, panics, children.
 
+#[path = "support/common.rs"]
 mod common;
 use common::*;
 use scamp::prelude::*;
