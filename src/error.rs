@@ -5,8 +5,10 @@
 
 use thiserror::Error;
 
-/// Everything that can go wrong when calling into the engine.
+/// Everything that can go wrong when calling into the engine. New kinds of failure may be
+/// added (so a `match` needs a catch-all arm).
 #[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// A duration (wait, tempo-change length, fast-forward span...) that is NaN, infinite or
     /// negative.
