@@ -144,8 +144,17 @@ pub(crate) fn check_positive(what: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::InvalidTempo { what, value })
+        Err(Error::InvalidValue {
+            what,
+            value,
+            expected: "must be a finite number > 0",
+        })
     }
+}
+
+/// Checks that a tempo (or a beat length, its inverse) is finite and > 0.
+pub(crate) fn check_tempo(what: &'static str, value: f64) -> Result<f64> {
+    check_positive(what, value).map_err(|_| Error::InvalidTempo { what, value })
 }
 
 /// Checks that `value` is finite.

@@ -10,7 +10,7 @@
 
 use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
-use crate::error::{check_positive, Error, Result};
+use crate::error::{check_tempo, Error, Result};
 use crate::instrument::ScampInstrument;
 use crate::listen::desktop::DesktopListener;
 use crate::listen::keyboard::KeyboardListenerOptions;
@@ -58,7 +58,7 @@ impl Session {
 
     /// A session advanced by `driver` (see [`crate::driver`]).
     pub fn with_driver(tempo: f64, driver: impl Driver) -> Result<Session> {
-        check_positive("session tempo", tempo)?;
+        check_tempo("session tempo", tempo)?;
         let shared = Shared::new(60.0 / tempo, Box::new(driver));
         let signal = Signal::new(&shared);
         shared.lock().driver.attach(signal);

@@ -158,3 +158,35 @@ fn a_process_that_recurses_without_end_is_stopped_and_the_piece_plays_on() {
         "the session went on after the overflow"
     );
 }
+
+#[test]
+fn a_bad_sample_rate_is_an_invalid_value_and_a_bad_tempo_an_invalid_tempo() {
+    use scamp::hosted::{HostedConfig, HostedPiece, PieceFn};
+    let piece: PieceFn = std::sync::Arc::new(|s: &Session| s.wait(1.0));
+    let config = |sample_rate, free_tempo| HostedConfig {
+        sample_rate,
+        free_tempo,
+        ..HostedConfig::default()
+    };
+    match HostedPiece::new(vec![piece.clone()], config(0.0, 120.0)) {
+        Err(
+            e @ Error::InvalidValue {
+                what: "sample rate",
+                ..
+            },
+        ) => {
+            assert_eq!(
+                e.to_string(),
+                "invalid sample rate: 0 (must be a finite number > 0)"
+            )
+        }
+        other => panic!("{:?}", other.err()),
+    }
+    assert!(matches!(
+        HostedPiece::new(vec![piece], config(48_000.0, f64::NAN)),
+        Err(Error::InvalidTempo {
+            what: "free-run tempo",
+            ..
+        })
+    ));
+}

@@ -21,7 +21,7 @@ pub use options::{ForkOptions, FunctionOptions, TargetOptions, TargetsOptions};
 pub use tempo::DurationUnits;
 pub use tempo_envelope::TempoEnvelope;
 
-use crate::error::{check_duration, check_finite, check_positive, Error, Result};
+use crate::error::{check_duration, check_finite, check_tempo, Error, Result};
 use crate::scheduler::context::{self, Caller};
 use crate::scheduler::driver::TimingPolicy;
 use crate::scheduler::process::{self, Killed};
@@ -245,7 +245,7 @@ impl Clock {
         R: ProcessResult,
     {
         let beat_length = match options.initial_beat_length {
-            Some((what, l)) => check_positive(what, l)?,
+            Some((what, l)) => check_tempo(what, l)?,
             None => 1.0,
         };
         let body: crate::scheduler::ProcessBody = Box::new(move |clock: Clock| {

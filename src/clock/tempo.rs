@@ -10,7 +10,7 @@
 use super::curve::Segment;
 use super::envelope::shape_through_midpoint;
 use super::metric_phase::MetricPhaseTarget;
-use crate::error::{check_duration, check_finite, check_positive, Error, Result};
+use crate::error::{check_duration, check_finite, check_tempo, Error, Result};
 use std::sync::Arc;
 
 /// Whether a duration counts beats of the clock itself or its time (seconds for the master,
@@ -278,7 +278,7 @@ impl TempoHistory {
 
     /// An instantaneous change at `beat`.
     pub fn set_beat_length(&mut self, beat: f64, beat_length: f64) -> Result<()> {
-        check_positive("beat length", beat_length)?;
+        check_tempo("beat length", beat_length)?;
         self.truncate(beat);
         self.push(beat_length, 0.0, 0.0);
         Ok(())
@@ -298,7 +298,7 @@ impl TempoHistory {
             curve_shape,
             units,
         } = target;
-        check_positive("beat length target", beat_length)?;
+        check_tempo("beat length target", beat_length)?;
         check_duration("tempo target duration", duration)?;
         check_finite("curve shape", curve_shape)?;
         if truncate {
@@ -433,7 +433,7 @@ impl TempoHistory {
             self.extend_until(|h| h.end_beat() >= beat);
             self.bring_up_to_date(beat);
         }
-        let first = check_positive("tempo function value", sample(&f.function, f.domain_start))?;
+        let first = check_tempo("tempo function value", sample(&f.function, f.domain_start))?;
         self.push(first, 0.0, 0.0);
         f.position = f.domain_start;
         self.extender = Some(Extender::Function(f));

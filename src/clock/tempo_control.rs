@@ -8,7 +8,7 @@
 
 use super::tempo::{BeatLengthFn, FunctionExtender, Target};
 use super::{Clock, FunctionOptions, TargetOptions, TargetsOptions, TempoEnvelope};
-use crate::error::{check_duration, check_finite, check_positive, Error, Result};
+use crate::error::{check_duration, check_finite, check_positive, check_tempo, Error, Result};
 use std::sync::Arc;
 
 /// Which of the three interlinked quantities a value is given in.
@@ -66,7 +66,7 @@ impl Clock {
     }
 
     fn set_now(&self, unit: Unit, value: f64) -> Result<()> {
-        check_positive(unit.name(), value)?;
+        check_tempo(unit.name(), value)?;
         self.change_tempo(|core, id, beat| {
             core.clock_mut(id)
                 .tempo
@@ -110,7 +110,7 @@ impl Clock {
         duration: f64,
         options: TargetOptions,
     ) -> Result<()> {
-        check_positive(unit.name(), value)?;
+        check_tempo(unit.name(), value)?;
         check_duration("tempo target duration", duration)?;
         self.change_tempo(|core, id, beat| {
             let target = Target {
@@ -181,7 +181,7 @@ impl Clock {
         }
         let mut targets = Vec::with_capacity(values.len());
         for (i, (&v, &d)) in values.iter().zip(durations).enumerate() {
-            check_positive(unit.name(), v)?;
+            check_tempo(unit.name(), v)?;
             check_duration("tempo target duration", d)?;
             let shape = check_finite(
                 "curve shape",

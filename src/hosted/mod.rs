@@ -181,7 +181,7 @@ impl HostedPiece {
                 "a hosted piece needs at least one piece".into(),
             ));
         }
-        crate::error::check_positive("free-run tempo", config.free_tempo)?;
+        crate::error::check_tempo("free-run tempo", config.free_tempo)?;
         crate::error::check_positive("sample rate", config.sample_rate)?;
         let requests = Arc::new(Requests::new(config.seed));
         let (tap, roll) = HeapRb::<AudioEvent>::new(ROLL_EVENTS).split();

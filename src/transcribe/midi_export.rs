@@ -128,7 +128,7 @@ impl Performance {
             });
         }
         if let Some(bpm) = options.flatten_tempo {
-            crate::error::check_positive("flattened tempo", bpm)?;
+            crate::error::check_tempo("flattened tempo", bpm)?;
         }
         let tpb = options.ticks_per_beat as f64;
         // 60 bpm: one session beat is one second, so capture times read as beats (tempo map
