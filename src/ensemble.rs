@@ -267,6 +267,7 @@ impl Ensemble {
         let at = self.master.time_in_master();
         let playback = SoundfontPlayback::new(
             Arc::clone(&self.audio),
+            name,
             font,
             preset,
             options.num_channels,
@@ -274,7 +275,6 @@ impl Ensemble {
             options.note_on_and_off_only,
             at,
         )?;
-        self.audio.name_part(playback.channels_of(name));
         let inst = self.new_instrument(name, options.clef_preference);
         inst.add_playback_implementation(Box::new(playback));
         Ok(self.add_instrument(inst))

