@@ -148,6 +148,9 @@ pub struct TestHost {
     processor: Option<StartedPluginAudioProcessor<Host>>,
     instance: Option<PluginInstance<Host>>,
     entry: Option<PluginEntry>,
+    /// A GUI was opened: the library stays loaded when this host goes (the window system's
+    /// thread of the GUI may still be winding down in it).
+    keep_loaded: bool,
     pub block: usize,
     /// Sample at which the next block starts.
     pub at: u64,
@@ -230,6 +233,7 @@ impl TestHost {
             processor: Some(processor),
             instance: Some(instance),
             entry: Some(entry),
+            keep_loaded: false,
             block,
             at: 0,
             params,
@@ -391,6 +395,7 @@ impl TestHost {
         let gui = handle
             .get_extension::<PluginGui>()
             .expect("the gui extension");
+        self.keep_loaded = true;
         gui.create(&handle, Self::embedded())
             .expect("the gui is created");
         let _ = gui.set_scale(&handle, 1.0);
@@ -411,6 +416,9 @@ impl TestHost {
             .expect("the gui extension");
         gui.hide(&handle).expect("the gui hides");
         gui.destroy(&handle);
+        // The window system's thread of the GUI ends a moment later; a test process ending
+        // under it crashes at exit.
+        std::thread::sleep(Duration::from_millis(500));
     }
 
     /// Stops, deactivates and unloads the plugin; how long that took.
@@ -425,7 +433,11 @@ impl TestHost {
             instance.deactivate(p.stop_processing());
             drop(instance);
         }
-        self.entry.take();
+        if let Some(entry) = self.entry.take() {
+            if self.keep_loaded {
+                std::mem::forget(entry);
+            }
+        }
     }
 }
 
