@@ -4,7 +4,7 @@
 //! my_piece --render out.wav     render offline (faster than real time) to a WAV file
 //! my_piece --realtime           play on the default audio device
 //! my_piece                      the same as --realtime
-//!   --seed N  --soundfont PATH  --sample-rate HZ  --tempo BPM  --block-size N  --quiet
+//!   --seed N  --soundfont PATH  --sample-rate HZ  --tempo BPM  --block-size N  --threads N  --quiet
 //!   --json FILE  --midi FILE  --png FILE   also save what was played (Performance JSON,
 //!                                           Standard MIDI File, piano-roll picture)
 //!   --duration SECONDS                      stop the piece there (for pieces that never end)
@@ -48,8 +48,11 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 60.0, value_name = "BPM")]
     pub tempo: f64,
     /// Samples per rendered block (the audio is the same for any size).
-    #[arg(long, default_value_t = 512)]
+    #[arg(long, default_value_t = crate::render::offline::DEFAULT_BLOCK)]
     pub block_size: usize,
+    /// Threads a render's synths play on (0: one per core; the audio is the same for any).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
     /// No progress bar or summary.
     #[arg(long)]
     pub quiet: bool,
@@ -76,6 +79,7 @@ impl RunArgs {
         RenderOptions {
             sample_rate: self.sample_rate,
             block_size: self.block_size,
+            threads: self.threads,
             tempo: self.tempo,
             seed: self.seed,
             soundfont: self.soundfont.clone(),

@@ -37,7 +37,7 @@ fn run(block: usize, switch_at: Option<u64>) -> (Vec<(u64, u8)>, Option<String>)
                 };
                 pace.set_host_tempo(tempo);
                 let block_beats = block as f64 / SR * tempo / 60.0;
-                pace.advance_and_wait(beat + block_beats, || {
+                pace.advance_and_wait(beat + block_beats, beat + block_beats, || {
                     renderer.absorb();
                     true
                 });

@@ -187,6 +187,54 @@ fn the_wav_is_byte_identical_across_block_sizes_and_runs() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Three parts of 64 channels: a synth each, so a render has synths to play in parallel.
+fn wide_piece(s: &Session) -> scamp::Result<()> {
+    let mut parts = Vec::new();
+    for name in ["violin", "cello", "flute"] {
+        parts.push(s.new_part_with(name, PartOptions::new().num_channels(64))?);
+    }
+    assert_eq!(s.ensemble().audio_link().synth_fonts().len(), 3);
+    for (i, part) in parts.into_iter().enumerate() {
+        s.fork(move |c: Clock| -> scamp::Result<()> {
+            for n in 0..16 {
+                let pitch = 50.0 + ((n * 5 + i * 7) % 23) as f64 + 0.5 * (i % 2) as f64;
+                part.play_note(pitch, 0.5 + 0.03 * n as f64, 0.11 + 0.07 * i as f64, "")?;
+                c.wait(0.04 + 0.01 * i as f64)?;
+            }
+            Ok(())
+        })?;
+    }
+    s.wait_for_children_to_finish()
+}
+
+#[test]
+fn the_audio_is_the_same_on_any_number_of_synth_threads() {
+    let render_on = |threads: usize, block_size: usize| {
+        let options = RenderOptions {
+            block_size,
+            threads,
+            soundfont: Some("default".into()),
+            ..RenderOptions::default()
+        };
+        let report = render_piece(&options, wide_piece).expect("render");
+        assert!(report.piece_error.is_none(), "{:?}", report.piece_error);
+        report
+    };
+    let one = render_on(1, 4096);
+    assert!(one.frames > 44_100, "{} frames", one.frames);
+    let peak = one.left.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    assert!(peak > 0.05, "peak {peak}");
+    for (threads, block) in [(2, 4096), (3, 512), (4, 4096), (2, 100)] {
+        let other = render_on(threads, block);
+        assert_eq!(other.frames, one.frames, "{threads} threads, block {block}");
+        let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(
+            same(&one.left, &other.left) && same(&one.right, &other.right),
+            "{threads} threads, block {block}: the audio differs from one thread's"
+        );
+    }
+}
+
 #[test]
 fn a_panicking_piece_keeps_its_audio_and_reports_the_panic() {
     let options = RenderOptions {

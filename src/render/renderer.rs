@@ -26,6 +26,8 @@ pub const SYNTH_GAIN: f32 = 0.5;
 const SCRATCH: usize = 4096;
 /// Events the backlog holds without allocating.
 const BACKLOG: usize = 1 << 16;
+/// Events one synth takes in one chunk; a chunk with more for a synth ends early.
+const PENDING: usize = 4096;
 
 /// Runs oxisynth's note-on (which allocates: the one documented real-time exception). A host
 /// checking allocations on its audio thread (nice-plug's `assert_process_allocs`) installs a
@@ -41,6 +43,10 @@ pub fn set_note_on_guard(guard: fn(&mut dyn FnMut())) {
 pub struct SynthSlot {
     synth: Synth,
     font: SoundFontId,
+    /// This synth's share of the chunk being rendered (see [`BlockRenderer`]'s render loop).
+    out: (Vec<f32>, Vec<f32>),
+    /// The chunk's events for this synth: (sample offset in the chunk, message), in order.
+    pending: Vec<(u32, MidiMessage)>,
     /// The synth panicked (a font it cannot play): it stays silent from then on.
     faulted: bool,
     /// The fault has been counted in the renderer's [`BlockRenderer::synth_faults`].
@@ -77,6 +83,8 @@ impl SynthSlot {
         let mut slot = SynthSlot {
             synth,
             font: id,
+            out: (vec![0.0; SCRATCH], vec![0.0; SCRATCH]),
+            pending: Vec::with_capacity(PENDING),
             faulted: false,
             counted: false,
         };
@@ -133,21 +141,44 @@ impl SynthSlot {
         !self.faulted
     }
 
-    /// Renders into `left`/`right`; false if the synth panicked (it is then muted for good and
-    /// the span is silent).
-    fn write(&mut self, left: &mut [f32], right: &mut [f32]) -> bool {
-        if !self.faulted {
-            let synth = &mut self.synth;
+    /// Renders into `left`/`right`; a synth that panics is muted for good (`faulted`) and the
+    /// span is silent.
+    fn write_into(synth: &mut Synth, faulted: &mut bool, left: &mut [f32], right: &mut [f32]) {
+        if !*faulted {
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 synth.write((&mut *left, &mut *right))
             }));
-            self.faulted = caught.is_err();
+            *faulted = caught.is_err();
         }
-        if self.faulted {
+        if *faulted {
             left.fill(0.0);
             right.fill(0.0);
         }
-        !self.faulted
+    }
+
+    /// Renders the first `len` samples of the chunk into `out`, applying the pending events at
+    /// their offsets, and empties `pending` (keeping its room). Touches nothing but this slot,
+    /// so the synths of a chunk may render on different threads.
+    fn render_pending(&mut self, len: usize) {
+        let mut cursor = 0;
+        for i in 0..self.pending.len() {
+            let (offset, message) = self.pending[i];
+            let offset = offset as usize;
+            if offset > cursor {
+                let (l, r) = (
+                    &mut self.out.0[cursor..offset],
+                    &mut self.out.1[cursor..offset],
+                );
+                Self::write_into(&mut self.synth, &mut self.faulted, l, r);
+                cursor = offset;
+            }
+            self.apply(message);
+        }
+        self.pending.clear();
+        if len > cursor {
+            let (l, r) = (&mut self.out.0[cursor..len], &mut self.out.1[cursor..len]);
+            Self::write_into(&mut self.synth, &mut self.faulted, l, r);
+        }
     }
 
     fn apply_inner(&mut self, message: MidiMessage) {
@@ -206,7 +237,9 @@ pub struct BlockRenderer {
     new_synths: HeapCons<Box<SynthSlot>>,
     synths: Vec<Box<SynthSlot>>,
     backlog: VecDeque<AudioEvent>,
-    scratch: (Vec<f32>, Vec<f32>),
+    /// Renders a chunk's synths in parallel (offline only, see [`OfflineRenderer::use_threads`]);
+    /// without it they render one after the other on the calling thread.
+    pool: Option<rayon::ThreadPool>,
     late: u64,
     dropped: u64,
     applied: u64,
@@ -232,7 +265,7 @@ impl BlockRenderer {
             new_synths,
             synths: Vec::with_capacity(MAX_SYNTHS),
             backlog: VecDeque::with_capacity(BACKLOG),
-            scratch: (vec![0.0; SCRATCH], vec![0.0; SCRATCH]),
+            pool: None,
             late: 0,
             dropped: 0,
             applied: 0,
@@ -273,7 +306,7 @@ impl BlockRenderer {
             r.synths.push(Box::new(SynthSlot::new(
                 font,
                 sample_rate,
-                super::link::CHANNELS_PER_SYNTH as u8,
+                super::link::SYNTH_CHANNELS as u8,
             )?));
         }
         r.backlog = events.into();
@@ -401,6 +434,11 @@ impl BlockRenderer {
     }
 
     /// The render loop: `to_sample` gives each stamp's absolute sample (fractional allowed).
+    /// The block goes in chunks of at most [`SCRATCH`] samples: the chunk's events are handed
+    /// to their synths ([`route_chunk`](Self::route_chunk)), every synth renders its share
+    /// with its own events, and the shares are summed in synth order. Each synth hears its
+    /// events at the same samples and the sum is made in the same order whether the synths
+    /// ran on one thread or many, so the output is the same at any thread count.
     fn render_mapped(
         &mut self,
         left: &mut [f32],
@@ -410,35 +448,122 @@ impl BlockRenderer {
     ) {
         let n = left.len().min(right.len());
         self.take_from_ring();
+        let block_start = self.position;
+        let mut done = 0;
+        while done < n {
+            let len = self.route_chunk(
+                (n - done).min(SCRATCH),
+                block_start,
+                done,
+                &to_sample,
+                midi_out,
+            );
+            self.render_chunk(len);
+            self.mix(&mut left[done..done + len], &mut right[done..done + len]);
+            self.position += len as u64;
+            done += len;
+        }
+    }
+
+    /// Moves the events that fall in the next `len` samples from the backlog to their synths'
+    /// pending lists, and returns the chunk's length: `len`, or less when a synth's list is
+    /// full (the chunk then ends at that event, which opens the next one). `done` is the
+    /// chunk's offset in the block, which started at sample `block_start`.
+    fn route_chunk(
+        &mut self,
+        len: usize,
+        block_start: u64,
+        done: usize,
+        to_sample: &impl Fn(f64) -> f64,
+        midi_out: &mut dyn FnMut(usize, u16, MidiMessage),
+    ) -> usize {
         let start = self.position;
-        let end = start + n as u64;
+        let end = start + len as u64;
         let mut cursor = 0usize;
         while let Some(&event) = self.backlog.front() {
             let sample = to_sample(event.stamp).max(0.0) as u64;
             if sample >= end {
                 break;
             }
-            self.backlog.pop_front();
             let offset = if sample < start + cursor as u64 {
-                if sample < start {
-                    self.late += 1;
-                }
                 cursor
             } else {
                 (sample - start) as usize
             };
-            self.render_span(&mut left[cursor..offset], &mut right[cursor..offset]);
+            let index = event.synth as usize;
+            self.take_new_synths(index);
+            if self
+                .synths
+                .get(index)
+                .is_some_and(|slot| slot.pending.len() == slot.pending.capacity())
+            {
+                return offset;
+            }
+            self.backlog.pop_front();
+            if sample < block_start {
+                self.late += 1;
+            }
             cursor = offset;
             if self.track(event.synth, event.message) {
-                midi_out(offset, event.synth, event.message);
+                midi_out(done + offset, event.synth, event.message);
             }
-            self.apply(event);
+            match self.synths.get_mut(index) {
+                Some(slot) => {
+                    slot.pending.push((offset as u32, event.message));
+                    self.applied += 1;
+                }
+                None => self.dropped += 1,
+            }
             if self.backlog.is_empty() {
                 self.take_from_ring();
             }
         }
-        self.render_span(&mut left[cursor..n], &mut right[cursor..n]);
-        self.position = end;
+        len
+    }
+
+    /// Every synth renders its share of the chunk, on the pool when there is one.
+    fn render_chunk(&mut self, len: usize) {
+        match &self.pool {
+            Some(pool) if self.synths.len() > 1 => {
+                // The calling thread renders the first synth itself (one hand-over fewer).
+                let (first, rest) = self.synths.split_first_mut().expect("two synths or more");
+                pool.in_place_scope(|scope| {
+                    for slot in rest.iter_mut() {
+                        scope.spawn(move |_| slot.render_pending(len));
+                    }
+                    first.render_pending(len);
+                });
+            }
+            _ => {
+                for slot in self.synths.iter_mut() {
+                    slot.render_pending(len);
+                }
+            }
+        }
+        for slot in self.synths.iter_mut() {
+            if slot.faulted && !slot.counted {
+                slot.counted = true;
+                self.faults += 1;
+            }
+        }
+    }
+
+    /// Sums the synths' shares of the chunk into `left`/`right`, in synth order.
+    fn mix(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let len = left.len();
+        let Some((first, rest)) = self.synths.split_first() else {
+            left.fill(0.0);
+            right.fill(0.0);
+            return;
+        };
+        left.copy_from_slice(&first.out.0[..len]);
+        right.copy_from_slice(&first.out.1[..len]);
+        for slot in rest {
+            for i in 0..len {
+                left[i] += slot.out.0[i];
+                right[i] += slot.out.1[i];
+            }
+        }
     }
 
     /// Keeps the sounding-note table; false for a note-off of a note that is not sounding
@@ -495,14 +620,21 @@ impl BlockRenderer {
         self.sounding.iter().map(|b| b.count_ones() as usize).sum()
     }
 
-    fn apply(&mut self, event: AudioEvent) {
-        let index = event.synth as usize;
+    /// Takes the synths the engine has sent, up to the one numbered `index` (never allocates:
+    /// the list has room for [`MAX_SYNTHS`]).
+    fn take_new_synths(&mut self, index: usize) {
         while self.synths.len() <= index && self.synths.len() < self.synths.capacity() {
             match self.new_synths.try_pop() {
                 Some(s) => self.synths.push(s),
                 None => break,
             }
         }
+    }
+
+    /// Applies `event` to its synth now (between blocks: a transport stop, a seek).
+    fn apply(&mut self, event: AudioEvent) {
+        let index = event.synth as usize;
+        self.take_new_synths(index);
         match self.synths.get_mut(index) {
             Some(slot) => {
                 if !slot.apply(event.message) && !slot.counted {
@@ -512,38 +644,6 @@ impl BlockRenderer {
                 self.applied += 1;
             }
             None => self.dropped += 1,
-        }
-    }
-
-    /// Renders every synth over the span and mixes them.
-    fn render_span(&mut self, left: &mut [f32], right: &mut [f32]) {
-        if left.is_empty() {
-            return;
-        }
-        let Some((first, rest)) = self.synths.split_first_mut() else {
-            left.fill(0.0);
-            right.fill(0.0);
-            return;
-        };
-        if !first.write(left, right) && !first.counted {
-            first.counted = true;
-            self.faults += 1;
-        }
-        for slot in rest {
-            let mut done = 0;
-            while done < left.len() {
-                let len = (left.len() - done).min(SCRATCH);
-                let (sl, sr) = (&mut self.scratch.0[..len], &mut self.scratch.1[..len]);
-                if !slot.write(sl, sr) && !slot.counted {
-                    slot.counted = true;
-                    self.faults += 1;
-                }
-                for i in 0..len {
-                    left[done + i] += sl[i];
-                    right[done + i] += sr[i];
-                }
-                done += len;
-            }
         }
     }
 }
@@ -564,6 +664,25 @@ impl OfflineRenderer {
         while let Some(e) = self.0.events.try_pop() {
             self.0.backlog.push_back(e);
         }
+    }
+
+    /// Renders the synths of each chunk on `threads` threads, the calling thread one of them
+    /// (1: on the calling thread alone). The audio is the same at any count.
+    pub fn use_threads(&mut self, threads: usize) -> Result<()> {
+        self.0.pool = match threads {
+            0 | 1 => None,
+            n => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n - 1)
+                    .thread_name(|i| format!("scamp-synth-{i}"))
+                    .build()
+                    .map_err(|e| Error::Resource {
+                        what: "the synth threads",
+                        reason: e.to_string(),
+                    })?,
+            ),
+        };
+        Ok(())
     }
 
     pub fn into_inner(self) -> BlockRenderer {

@@ -175,28 +175,32 @@ impl OfflinePace {
         &self.0
     }
 
-    /// Offline advance: moves the horizon and waits until the scheduler has run everything
-    /// before it (or the piece has finished). `meanwhile` runs while waiting (the renderer
-    /// drains its ring there, so a busy scheduler never blocks on a full ring, and watches
-    /// for a process that never waits); it returns false to stop waiting.
-    pub fn advance_and_wait(&self, horizon: f64, mut meanwhile: impl FnMut() -> bool) {
+    /// Offline advance: moves the horizon to `ahead` and waits until the scheduler has run
+    /// everything before `needed` (at most `ahead`), or the piece has finished. The scheduler
+    /// so works on what lies between while the caller renders up to `needed`. `meanwhile` runs
+    /// while waiting (the renderer drains its ring there, so a busy scheduler never blocks on
+    /// a full ring, and watches for a process that never waits); it returns false to stop
+    /// waiting.
+    pub fn advance_and_wait(&self, ahead: f64, needed: f64, mut meanwhile: impl FnMut() -> bool) {
         let pace = &self.0;
-        if horizon > pace.horizon() {
-            pace.inner
-                .horizon
-                .store(horizon.to_bits(), Ordering::Release);
+        let needed = needed.min(ahead);
+        if ahead > pace.horizon() {
+            pace.inner.horizon.store(ahead.to_bits(), Ordering::Release);
         }
         if let Some(signal) = pace.inner.signal.get() {
             signal.notify();
         }
+        if pace.reached() >= needed || pace.is_finished() {
+            return;
+        }
         let mut guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-        while pace.reached() < horizon && !pace.is_finished() {
+        while pace.reached() < needed && !pace.is_finished() {
             drop(guard);
             if !meanwhile() {
                 return;
             }
             guard = pace.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-            if pace.reached() >= horizon || pace.is_finished() {
+            if pace.reached() >= needed || pace.is_finished() {
                 break;
             }
             guard = pace

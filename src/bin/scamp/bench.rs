@@ -66,6 +66,12 @@ pub enum Bench {
         /// (nor the events) in memory: the figures are the memory of a long render.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["write_midi", "write_wav"])]
         stream: Option<std::path::PathBuf>,
+        /// Render once per thread count (comma-separated); the audio must be the same at each.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        threads: Vec<usize>,
+        /// Turns of the headline figures (engine, synths alone), the best of each kept.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
     },
 }
 
@@ -90,11 +96,15 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             write_midi,
             write_wav,
             stream,
+            threads,
+            repeat,
         } => match stream {
             Some(path) => super::bench_render::bench_render_streamed(parts, seconds, &path),
             None => super::bench_render::bench_render(
                 parts,
                 seconds,
+                &threads,
+                repeat,
                 write_midi.as_deref(),
                 write_wav.as_deref(),
             ),

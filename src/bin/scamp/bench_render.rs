@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-const BLOCK: usize = 512;
+/// Block of the synths-alone render (any size gives the same audio).
+const BLOCK: usize = 4096;
 
 fn check_shape(parts: usize, seconds: f64) -> scamp::Result<()> {
     if parts == 0 || parts > 64 || !(seconds > 0.0 && seconds <= 3600.0) {
@@ -71,18 +72,21 @@ pub fn bench_render_streamed(parts: usize, seconds: f64, wav: &Path) -> scamp::R
     Ok(())
 }
 
-pub fn bench_render(
-    parts: usize,
-    seconds: f64,
-    write_midi: Option<&Path>,
-    write_wav: Option<&Path>,
-) -> scamp::Result<()> {
-    check_shape(parts, seconds)?;
+/// One timed render of the dense piece on `threads` synth threads.
+struct Run {
+    threads: usize,
+    report: scamp::render::RenderReport,
+    notes: u64,
+    link: Arc<scamp::render::AudioLink>,
+}
+
+fn render_dense(parts: usize, seconds: f64, threads: usize) -> scamp::Result<Run> {
     let notes = Arc::new(AtomicU64::new(0));
     let link = Arc::new(Mutex::new(None));
     let options = RenderOptions {
         soundfont: Some("default".into()),
         progress: true,
+        threads,
         ..RenderOptions::default()
     };
     let report = {
@@ -99,22 +103,95 @@ pub fn bench_render(
     if let Some(e) = report.piece_error {
         return Err(e);
     }
-    let audio = link.lock().unwrap().take().expect("the piece ran");
-    let events = audio.take_recording();
-    let fonts = audio.synth_fonts();
+    let link = link.lock().unwrap().take().expect("the piece ran");
+    Ok(Run {
+        threads,
+        notes: notes.load(Ordering::Relaxed),
+        report,
+        link,
+    })
+}
 
-    // The same events, straight into the synths.
-    let samples = report.left.len();
-    let mut synth_only =
-        BlockRenderer::for_events(report.sample_rate as f64, &fonts, events.clone())?;
-    let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
-    let started = Instant::now();
-    let mut done = 0;
-    while done < samples {
-        synth_only.render(&mut l, &mut r);
-        done += BLOCK;
+/// FNV-1a over the samples' bits: equal renders, equal digests.
+fn digest(left: &[f32], right: &[f32]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for x in left.iter().chain(right) {
+        for b in x.to_bits().to_le_bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
     }
-    let synth_seconds = started.elapsed().as_secs_f64();
+    h
+}
+
+/// Renders the dense piece once per thread count (the audio must be the same at each), then
+/// the recorded events through the synths alone and through FluidSynth. The headline figures
+/// are for the last thread count that is no more than this machine's cores.
+pub fn bench_render(
+    parts: usize,
+    seconds: f64,
+    threads: &[usize],
+    repeat: usize,
+    write_midi: Option<&Path>,
+    write_wav: Option<&Path>,
+) -> scamp::Result<()> {
+    check_shape(parts, seconds)?;
+    if threads.is_empty() || threads.iter().any(|&t| t == 0 || t > 64) {
+        return Err(Error::InvalidArgument(format!(
+            "bench render needs thread counts of 1–64 (got {threads:?})"
+        )));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut runs = Vec::new();
+    for &t in threads {
+        let run = render_dense(parts, seconds, t)?;
+        eprintln!(
+            "{t} synth thread(s): {:.1} s of audio in {:.2} s ({:.1}x real time), audio digest {:016x}",
+            run.report.seconds(),
+            run.report.wall_seconds,
+            run.report.x_realtime(),
+            digest(&run.report.left, &run.report.right)
+        );
+        runs.push(run);
+    }
+    let identical_lengths = runs
+        .windows(2)
+        .all(|w| w[0].report.left.len() == w[1].report.left.len());
+    let digests: Vec<u64> = runs
+        .iter()
+        .map(|r| digest(&r.report.left, &r.report.right))
+        .collect();
+    let identical = identical_lengths && digests.windows(2).all(|w| w[0] == w[1]);
+    let x_by_threads: Vec<(usize, f64)> = runs
+        .iter()
+        .map(|r| (r.threads, r.report.x_realtime()))
+        .collect();
+    let main_threads = runs
+        .iter()
+        .rev()
+        .find(|r| r.threads <= cores)
+        .unwrap_or(&runs[0])
+        .threads;
+    // The headline pair, engine and synths alone, is the best of `repeat` turns each, taken
+    // in alternation: on a shared machine a single run of either can be slowed down.
+    let mut main = runs
+        .iter()
+        .position(|r| r.threads == main_threads)
+        .map(|i| runs.swap_remove(i))
+        .expect("the thread count was rendered");
+    let events = main.link.take_recording();
+    let fonts = main.link.synth_fonts();
+    let mut synth_seconds = f64::INFINITY;
+    for turn in 0..repeat.max(1) {
+        if turn > 0 {
+            let again = render_dense(parts, seconds, main_threads)?;
+            if again.report.wall_seconds < main.report.wall_seconds {
+                main.report = again.report;
+            }
+        }
+        synth_seconds =
+            synth_seconds.min(synths_alone(&main.report, &fonts, &events, main_threads)?);
+    }
+    let report = &main.report;
     let fluidsynth = fluidsynth_seconds(&events, report.sample_rate);
 
     if let Some(path) = write_midi {
@@ -125,7 +202,6 @@ pub fn bench_render(
         report.write_wav(path)?;
         eprintln!("wrote {}", path.display());
     }
-    let notes = notes.load(Ordering::Relaxed);
     let peer = match &fluidsynth {
         Ok(s) => format!(
             "; FluidSynth on the same events and font {:.1}x, the engine {:.2}x FluidSynth",
@@ -134,31 +210,66 @@ pub fn bench_render(
         ),
         Err(why) => format!("; no FluidSynth figure: {why}"),
     };
-    eprintln!(
-        "{parts} parts, {notes} notes, {} events: {:.1} s of audio rendered in {:.2} s ({:.1}x real time; the synths alone {:.1}x{peer})",
-        events.len(),
-        report.seconds(),
-        report.wall_seconds,
-        report.x_realtime(),
-        report.seconds() / synth_seconds
-    );
     let seconds = report.seconds();
     let wall = report.wall_seconds;
+    let overhead = (wall / synth_seconds - 1.0) * 100.0;
+    eprintln!(
+        "{parts} parts, {} notes, {} events, {} synth thread(s) of {cores} cores: {seconds:.1} s of audio rendered in {wall:.2} s ({:.1}x real time; the synths alone {:.1}x, the engine's overhead {overhead:.1}%{peer}); the audio is {} at {threads:?} threads",
+        main.notes,
+        events.len(),
+        main.threads,
+        report.x_realtime(),
+        seconds / synth_seconds,
+        if identical { "identical" } else { "NOT identical" }
+    );
     let fluid_x = fluidsynth
         .as_ref()
         .map_or("null".to_string(), |s| format!("{:.2}", seconds / s));
+    let per_thread: Vec<String> = x_by_threads
+        .iter()
+        .zip(&digests)
+        .map(|((t, x), d)| {
+            format!("{{\"threads\":{t},\"x_realtime\":{x:.2},\"digest\":\"{d:016x}\"}}")
+        })
+        .collect();
     println!(
-        "{{\"parts\":{parts},\"notes\":{notes},\"events\":{},\"seconds\":{:.3},\"wall_seconds\":{:.3},\"x_realtime\":{:.2},\"synth_only_x_realtime\":{:.2},\"fluidsynth_x_realtime\":{},\"late_events\":{},\"peak_rss_mb\":{:.1}}}",
+        "{{\"parts\":{parts},\"notes\":{},\"events\":{},\"seconds\":{seconds:.3},\"threads\":{},\"wall_seconds\":{wall:.3},\"x_realtime\":{:.2},\"synth_only_x_realtime\":{:.2},\"overhead_percent\":{overhead:.1},\"fluidsynth_x_realtime\":{fluid_x},\"late_events\":{},\"identical_across_threads\":{identical},\"runs\":[{}],\"peak_rss_mb\":{:.1}}}",
+        main.notes,
         events.len(),
-        seconds,
-        wall,
+        main.threads,
         report.x_realtime(),
         seconds / synth_seconds,
-        fluid_x,
         report.late_events,
+        per_thread.join(","),
         peak_rss_mb()
     );
+    if !identical {
+        return Err(Error::Refused(format!(
+            "the render differs between thread counts {threads:?} (digests {digests:x?})"
+        )));
+    }
     Ok(())
+}
+
+/// Wall seconds the synths alone take to render `events` over the report's length, on
+/// `threads` threads.
+fn synths_alone(
+    report: &scamp::render::RenderReport,
+    fonts: &[scamp::soundfont::SoundFontInfo],
+    events: &[scamp::render::AudioEvent],
+    threads: usize,
+) -> scamp::Result<f64> {
+    let renderer = BlockRenderer::for_events(report.sample_rate as f64, fonts, events.to_vec())?;
+    let mut renderer = scamp::render::OfflineRenderer::new(renderer);
+    renderer.use_threads(threads)?;
+    let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < report.left.len() {
+        renderer.render(&mut l, &mut r);
+        done += BLOCK;
+    }
+    Ok(started.elapsed().as_secs_f64())
 }
 
 /// Wall seconds FluidSynth takes to render `events` (as a Standard MIDI File) with the built-in
