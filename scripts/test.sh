@@ -8,6 +8,9 @@ scripts/setup.sh
 cargo fmt --all -- --check
 cargo fmt --manifest-path plugin-template/Cargo.toml -- --check
 cargo clippy -j2 --workspace --all-targets -- -D warnings
+# The modules layer: no import cycle between the library's modules, nor the plugin's.
+python3 scripts/module_cycles.py src --self-test --layers docs/ARCHITECTURE.md
+python3 scripts/module_cycles.py plugin/src
 # Build the tests, then bundle the plugin, so the CLAP host test loads the fresh bundle; the
 # plugin of misbehaving pieces is a crate of its own (as a user's plugin is).
 cargo test -j2 --workspace --all-targets --no-run

@@ -41,21 +41,28 @@
 //! ```
 //!
 //! ## Where things live
-//! - [`clock`]: clock handles, tempo maths ([`Envelope`], [`TempoEnvelope`],
-//!   [`MetricPhaseTarget`]).
-//! - [`scheduler`]: the queue, the baton and the [`driver`]s (fast-forward, real-time).
-//! - [`session`]: the [`Session`]; [`ensemble`]: its instruments.
-//! - [`instrument`]: [`ScampInstrument`] and the `play_note` family; [`playback`]: SoundFont,
-//!   MIDI and OSC output; [`soundfont`]: fonts and presets (a General-MIDI font is built in).
-//! - [`render`]: the audio side (event ring, block renderer, offline and real-time output);
-//!   [`run`]: the command line every piece gets.
-//! - [`listen`]: live input (OSC, MIDI, keyboard and mouse listeners, SCAMP-OSC remote mode).
+//! From the top of the layers down (each module uses only those below it; the drawing is in
+//! `docs/ARCHITECTURE.md`):
+//! - [`run`](mod@run): the command line every piece gets, offline renders ([`run::render_piece`]) and
+//!   real-time playback; [`hosted`]: a piece in a plugin host; [`remote`]: SCAMP-OSC remote mode.
+//! - [`replay`]: a transcribed performance played back, or written as a MIDI file.
+//! - [`session`]: the [`Session`]; [`ensemble`]: its instruments; [`listen`]: live input (OSC,
+//!   MIDI, keyboard and mouse listeners).
+//! - [`instrument`]: [`ScampInstrument`] and the `play_note` family; [`transcribe`]: what was
+//!   played, as a SCAMP `Performance`; [`playback`]: SoundFont, MIDI and OSC output.
+//! - [`render`]: the audio side (event ring, synths, WAV); [`soundfont`]: fonts and presets
+//!   (a General-MIDI font is built in); [`json`]: SCAMP's JSON conventions.
+//! - [`clock`]: clock handles; [`scheduler`]: the queue, the baton and the [`driver`]s
+//!   (fast-forward, real-time); [`tempo`]: tempo maths ([`Envelope`], [`TempoEnvelope`],
+//!   [`MetricPhaseTarget`]); [`event`]: the MIDI messages playbacks make and synths play.
 
 pub mod clock;
 pub mod ensemble;
 mod error;
+pub mod event;
 pub mod hosted;
 pub mod instrument;
+pub mod json;
 pub mod listen;
 pub mod name_match;
 pub mod output_file;
@@ -63,12 +70,15 @@ pub mod pieces;
 pub mod pin;
 pub mod playback;
 pub mod random;
+pub mod remote;
 pub mod render;
-mod run;
+pub mod replay;
+pub mod run;
 pub mod saves_to_json;
 pub mod scheduler;
 pub mod session;
 pub mod soundfont;
+pub mod tempo;
 pub mod transcribe;
 
 pub use clock::{

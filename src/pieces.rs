@@ -1,5 +1,5 @@
 //! Built-in pieces: the README's demo and the set the plugin ships with. Each is a plain
-//! `fn(&Session) -> Result<()>`, the shape every piece has (see [`crate::run`]).
+//! `fn(&Session) -> Result<()>`, the shape every piece has (see [`crate::run()`]).
 
 use crate::clock::{Clock, ForkOptions};
 use crate::error::Result;
@@ -163,7 +163,7 @@ pub fn performance_file(path: std::sync::Arc<std::sync::RwLock<String>>) -> crat
             return session.wait_forever();
         }
         let performance = crate::transcribe::Performance::load_from_json(&path)?;
-        performance.play(session, crate::transcribe::PerformancePlayOptions::new())
+        performance.play(session, crate::replay::PerformancePlayOptions::new())
     })
 }
 

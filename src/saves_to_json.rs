@@ -14,6 +14,7 @@
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, DEFAULT_NUM_CHANNELS};
 use crate::error::{Error, Result};
 use crate::instrument::ScampInstrument;
+use crate::json::{from_json_str, to_json_string};
 use crate::playback::midi::{open_port, MidiDevice, MidiPlayback};
 use crate::playback::osc::OscPlayback;
 use crate::playback::soundfont::SoundfontPlayback;
@@ -21,7 +22,6 @@ use crate::playback::PlaybackImplementation;
 use crate::scheduler::driver::Driver;
 use crate::session::Session;
 use crate::soundfont::PresetSpec;
-use crate::transcribe::json::{from_json_str, to_json_string};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -189,7 +189,7 @@ fn the_hosted_piece_never_allocates_or_frees_in_process() {
         }
         let ((), n) = counted(|| {
             hosted.process(&mut l, &mut r, transport, &mut |_, m| {
-                if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
+                if matches!(m, scamp::event::MidiMessage::NoteOn { .. }) {
                     notes += 1;
                 }
             })

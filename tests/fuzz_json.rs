@@ -8,8 +8,9 @@ mod fuzz;
 
 use fuzz::{within, Rng};
 use scamp::prelude::*;
-use scamp::render::{render_piece, RenderOptions};
-use scamp::transcribe::{Performance, PerformancePlayOptions};
+use scamp::replay::PerformancePlayOptions;
+use scamp::run::{render_piece, RenderOptions};
+use scamp::transcribe::Performance;
 use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(30);

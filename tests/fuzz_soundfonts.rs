@@ -9,8 +9,9 @@
 mod fuzz;
 
 use fuzz::{within, Rng};
-use scamp::playback::MidiMessage;
-use scamp::render::{AudioEvent, BlockRenderer};
+use scamp::event::AudioEvent;
+use scamp::event::MidiMessage;
+use scamp::render::BlockRenderer;
 use scamp::soundfont::{SoundFontInfo, EMBEDDED_SOUNDFONT};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

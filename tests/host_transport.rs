@@ -3,7 +3,7 @@
 //! host tempo change moves later notes with the beat, and setting the master tempo from the
 //! piece is refused.
 
-use scamp::playback::MidiMessage;
+use scamp::event::MidiMessage;
 use scamp::prelude::*;
 use scamp::render::OfflineRenderer;
 use scamp::scheduler::paced::OfflinePace;

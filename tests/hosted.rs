@@ -1,8 +1,8 @@
 //! A piece under a simulated host transport (what the plugin does): exact note samples at
 //! every block size, stops, loops, seeks and free-running.
 
+use scamp::event::MidiMessage;
 use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
-use scamp::playback::MidiMessage;
 use scamp::prelude::*;
 use std::sync::Arc;
 

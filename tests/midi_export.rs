@@ -3,7 +3,8 @@
 
 use midly::{MetaMessage, MidiMessage, Smf, TrackEventKind};
 use scamp::playback::channels::{bend_value, key_for_pitch};
-use scamp::transcribe::{MidiExportOptions, NotePitch, Performance};
+use scamp::replay::MidiExportOptions;
+use scamp::transcribe::{NotePitch, Performance};
 use scamp::NoteProperties;
 use std::collections::HashMap;
 

@@ -285,8 +285,8 @@ fn the_same_seed_gives_the_same_midi_and_another_seed_does_not() {
 
 #[test]
 fn real_time_playback_without_an_audio_device_says_what_to_do() {
-    let options = scamp::render::RenderOptions::default();
-    match scamp::render::realtime::play_piece(&options, |s| s.wait(0.1)) {
+    let options = scamp::run::RenderOptions::default();
+    match scamp::run::realtime::play_piece(&options, |s| s.wait(0.1)) {
         Ok(report) => assert!(report.seconds >= 0.1, "played on {}", report.device),
         Err(e) => assert!(e.to_string().contains("--render"), "{e}"),
     }

@@ -143,7 +143,7 @@ fn chords_load_play_and_save_as_lists() {
     s.start_transcribing().unwrap();
     perf.play(
         &s,
-        scamp::transcribe::PerformancePlayOptions::new().stop_beat(0.5),
+        scamp::replay::PerformancePlayOptions::new().stop_beat(0.5),
     )
     .unwrap();
     let heard = s.stop_transcribing().unwrap();

@@ -7,7 +7,7 @@ mod audio;
 
 use audio::*;
 use scamp::prelude::*;
-use scamp::render::{render_piece, RenderOptions, RenderReport};
+use scamp::run::{render_piece, RenderOptions, RenderReport};
 
 const SR: f64 = 44_100.0;
 
@@ -299,7 +299,7 @@ fn a_piece_command_line_saves_wav_json_midi_and_png() {
     let seconds = left.len() as f64 / sr as f64;
     // Three half beats at 120 bpm (0.75 s), then the release tail and 0.25 s of silence.
     assert!(
-        seconds > 1.0 && seconds < 0.75 + scamp::render::offline::MAX_TAIL,
+        seconds > 1.0 && seconds < 0.75 + scamp::run::offline::MAX_TAIL,
         "{seconds} s"
     );
     std::fs::remove_dir_all(&dir).ok();

@@ -182,7 +182,7 @@ fn a_performance_played_back_transcribes_to_itself() {
     s.new_silent_part("clarinet");
     s.start_transcribing().unwrap();
     original
-        .play(&s, scamp::transcribe::PerformancePlayOptions::new())
+        .play(&s, scamp::replay::PerformancePlayOptions::new())
         .unwrap();
     assert_eq!(
         s.beat(),
@@ -200,7 +200,7 @@ fn a_performance_played_back_transcribes_to_itself() {
     s.new_silent_part("piano");
     s.new_silent_part("clarinet");
     original
-        .play(&s, scamp::transcribe::PerformancePlayOptions::new())
+        .play(&s, scamp::replay::PerformancePlayOptions::new())
         .unwrap();
     assert!((s.time() - 3.0).abs() < 1e-9, "{}", s.time());
 }

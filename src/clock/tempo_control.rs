@@ -6,9 +6,9 @@
 //! of the clock and its descendants are recomputed, so a process already waiting wakes at the
 //! beat it asked for under the new tempo.
 
-use super::tempo::{BeatLengthFn, FunctionExtender, Target};
 use super::{Clock, FunctionOptions, TargetOptions, TargetsOptions, TempoEnvelope};
 use crate::error::{check_duration, check_finite, check_positive, check_tempo, Error, Result};
+use crate::tempo::history::{BeatLengthFn, FunctionExtender, Target};
 use std::sync::Arc;
 
 /// Which of the three interlinked quantities a value is given in.

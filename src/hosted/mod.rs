@@ -31,8 +31,8 @@ pub mod status;
 pub mod timeline;
 
 use crate::error::{Error, Result};
-use crate::playback::MidiMessage;
-use crate::render::AudioEvent;
+use crate::event::AudioEvent;
+use crate::event::MidiMessage;
 use crate::session::Session;
 use pacing::Pacing;
 use piece_side::{Delivery, HostMessage, ManagerEnds, Requests, STANDBYS};
@@ -83,7 +83,7 @@ pub struct HostedConfig {
     /// How far ahead of the audio the piece runs, in seconds.
     pub lookahead: f64,
     /// Also play SCAMP's OSC playback messages arriving on this UDP port, in sync with the
-    /// host (see [`crate::listen::remote`]).
+    /// host (see [`crate::remote`]).
     pub scamp_osc_port: Option<u16>,
     /// The address remote mode listens on (default 127.0.0.1: this machine only).
     pub scamp_osc_address: String,

@@ -577,7 +577,7 @@ fn catch_up_and_play(
         session.fast_forward_to_beat(start)?;
     }
     state.caught_up.store(true, Ordering::Release);
-    crate::render::offline::run_caught(|| piece(session))?;
+    crate::run::piece::run_caught(|| piece(session))?;
     session.wait_for_children_to_finish()
 }
 

@@ -5,7 +5,8 @@
 //! audio side never touches); read from any thread. The piano roll's consumer end is behind a
 //! mutex too, so any thread may drain it, one at a time.
 
-use crate::render::{AudioEvent, PartChannels};
+use crate::event::AudioEvent;
+use crate::render::PartChannels;
 use ringbuf::traits::Consumer;
 use ringbuf::HeapCons;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};

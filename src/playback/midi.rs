@@ -7,9 +7,9 @@
 //! lookahead. A port that fails is reported once and skipped.
 
 use super::channels::{MidiMapper, MidiSettings, VelocityCurve};
-use super::message::MidiMessage;
 use super::{MappedPlayback, MapperUse};
 use crate::error::{Error, Result};
+use crate::event::MidiMessage;
 use midir::os::unix::VirtualOutput;
 use midir::{MidiIO, MidiOutput, MidiOutputConnection};
 use std::sync::{Arc, Mutex};

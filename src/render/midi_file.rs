@@ -5,9 +5,9 @@
 //! MIDI channels 0–7 (never channel 9, which General-MIDI players reserve for drums). Time:
 //! 960 ticks per quarter note at a fixed 60 bpm, so one tick is 1/960 s of master time.
 
-use super::link::AudioEvent;
 use crate::error::{Error, Result};
-use crate::playback::MidiMessage;
+use crate::event::AudioEvent;
+use crate::event::MidiMessage;
 use midly::num::{u4, u7};
 use midly::{Format, Header, MetaMessage, Smf, Timing, TrackEvent, TrackEventKind};
 use std::path::Path;

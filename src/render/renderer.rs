@@ -11,15 +11,18 @@
 //!   oxisynth's note-on, see the module docs of [`crate::render`]): the backlog, scratch
 //!   buffers and synth list are allocated up front and never grown there.
 
-use super::link::{AudioEvent, MAX_SYNTHS};
-use super::MidiMessage;
 use crate::error::{Error, Result};
+use crate::event::{is_note_event, is_roll_event, AudioEvent, MidiMessage};
 use crate::soundfont::SoundFontInfo;
 use oxisynth::{MidiEvent, SoundFontId, Synth, SynthDescriptor};
 use ringbuf::traits::{Consumer, Producer};
 use ringbuf::{HeapCons, HeapProd};
 use std::collections::VecDeque;
 
+/// Channels each synth has (oxisynth allows up to 255): the most one part may take.
+pub const SYNTH_CHANNELS: u16 = 128;
+/// Synths a renderer can hold without allocating.
+pub const MAX_SYNTHS: usize = 64;
 /// Output gain of each synth: one loud note peaks around -20 dBFS, leaving room for many.
 pub const SYNTH_GAIN: f32 = 0.5;
 /// Longest stretch rendered in one go; longer blocks are split (no allocation).
@@ -306,7 +309,7 @@ impl BlockRenderer {
             r.synths.push(Box::new(SynthSlot::new(
                 font,
                 sample_rate,
-                super::link::SYNTH_CHANNELS as u8,
+                SYNTH_CHANNELS as u8,
             )?));
         }
         r.backlog = events.into();
@@ -373,7 +376,7 @@ impl BlockRenderer {
                 }
                 self.backlog.pop_front();
                 progressed = true;
-                if !super::link::is_note_event(&event.message) {
+                if !is_note_event(&event.message) {
                     self.apply(event);
                 }
             }
@@ -701,14 +704,6 @@ impl std::ops::DerefMut for OfflineRenderer {
     fn deref_mut(&mut self) -> &mut BlockRenderer {
         &mut self.0
     }
-}
-
-/// What a piano roll draws: the notes' starts and ends.
-fn is_roll_event(message: &MidiMessage) -> bool {
-    matches!(
-        message,
-        MidiMessage::NoteOn { .. } | MidiMessage::NoteOff { .. }
-    )
 }
 
 #[cfg(test)]

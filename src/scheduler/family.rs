@@ -7,12 +7,12 @@
 
 use super::driver::TimingPolicy;
 use super::{ClockId, Core};
-use crate::clock::tempo::TempoHistory;
+use crate::tempo::history::TempoHistory;
 use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 /// The body of a process not yet started.
-pub(crate) type ProcessBody = Box<dyn FnOnce(crate::Clock) + Send>;
+pub(crate) type ProcessBody = Box<dyn FnOnce(super::ClockRef) + Send>;
 /// Called once when a clock's process has ended (returned or killed).
 pub(crate) type DoneCallback = Box<dyn FnOnce() + Send>;
 

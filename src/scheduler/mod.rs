@@ -28,9 +28,10 @@ mod timeline;
 
 pub use family::SyncPolicy;
 pub(crate) use family::{ClockData, ProcState, ProcessBody};
+pub(crate) use records::ClockRef;
 pub(crate) use run::spawn_scheduler;
 
-use crate::clock::tempo::TempoHistory;
+use crate::tempo::history::TempoHistory;
 use driver::{Driver, TimingPolicy};
 use queue::WakeQueue;
 use std::collections::VecDeque;

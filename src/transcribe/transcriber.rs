@@ -11,6 +11,7 @@
 use super::performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
+use super::InstrumentKey;
 use crate::clock::{Clock, DurationUnits, Envelope, TempoEnvelope};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -30,9 +31,9 @@ impl TranscribeOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    pub fn instruments<'a>(
+    pub fn instruments<'a, I: InstrumentKey + 'a>(
         mut self,
-        instruments: impl IntoIterator<Item = &'a crate::instrument::ScampInstrument>,
+        instruments: impl IntoIterator<Item = &'a I>,
     ) -> Self {
         self.instruments = Some(instruments.into_iter().map(|i| i.instrument_id()).collect());
         self

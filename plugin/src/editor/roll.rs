@@ -6,8 +6,8 @@
 //! GUI thread only. Fed from [`HostedStatus::take_roll`] (note-ons and -offs in master beats,
 //! as they reach the audio side, ahead of their sound).
 
+use scamp::event::MidiMessage;
 use scamp::hosted::{HostedStatus, SESSION_ENDED};
-use scamp::playback::MidiMessage;
 use scamp::render::PartChannels;
 use scamp::transcribe::piano_roll::PALETTE;
 use std::collections::HashMap;

@@ -130,7 +130,7 @@ pub fn bench_osc_latency(messages: usize) -> scamp::Result<()> {
             loop_range: None,
         };
         hosted.process(&mut l, &mut r, transport, &mut |offset, m| {
-            if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
+            if matches!(m, scamp::event::MidiMessage::NoteOn { .. }) {
                 heard.push(block_start + Duration::from_secs_f64(offset as f64 / 48_000.0));
             }
         });

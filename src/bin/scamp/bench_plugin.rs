@@ -66,7 +66,7 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
         };
         let t0 = Instant::now();
         h.process(&mut l, &mut r, transport, &mut |_, m| {
-            if matches!(m, scamp::playback::MidiMessage::NoteOn { .. }) {
+            if matches!(m, scamp::event::MidiMessage::NoteOn { .. }) {
                 notes += 1;
             }
         });

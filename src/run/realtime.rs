@@ -6,9 +6,11 @@
 //! that still arrives late is applied at the start of the block and counted. The callback
 //! never locks, logs or allocates (apart from oxisynth's note-on, see [`crate::render`]).
 
-use super::offline::{excuse_stop, paced_session, perform, RenderOptions, MAX_TAIL};
-use super::renderer::BlockRenderer;
+use super::offline::MAX_TAIL;
+use super::options::RenderOptions;
+use super::piece::{excuse_stop, paced_session, perform};
 use crate::error::{check_positive, Error, Result};
+use crate::render::renderer::BlockRenderer;
 use crate::scheduler::paced::Pace;
 use crate::session::Session;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
@@ -75,7 +77,7 @@ where
             .build_output_stream(
                 &config.config(),
                 move |data: &mut [f32], _| {
-                    super::audio_thread::block(|| {
+                    crate::render::audio_thread::block(|| {
                         for frames in data.chunks_mut(CHUNK * channels) {
                             let n = frames.len() / channels;
                             pace.advance((renderer.position() + n as u64) as f64 / sr + LOOKAHEAD);

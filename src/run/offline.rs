@@ -1,20 +1,21 @@
 //! Offline rendering: run a piece and render its audio faster than real time.
 //!
 //! The piece runs on the calling thread (it owns the master clock); a render thread advances
-//! the audio-paced driver's horizon block by block, [`LOOKAHEAD`] ahead of the block, waits
-//! until the scheduler has produced every event before the block's end, and renders the block,
-//! its synths in parallel on [`RenderOptions::threads`] threads. When the piece is over (its process and all
-//! its children have finished), every note still sounding is ended and the render continues
+//! the audio-paced driver's horizon block by block, 0.25 s ahead of the block, waits until the
+//! scheduler has produced every event before the block's end, and renders the block, its synths
+//! in parallel on [`RenderOptions::threads`] threads. When the piece is over (its process and
+//! all its children have finished), every note still sounding is ended and the render continues
 //! until the reverb tail has died away (at most [`MAX_TAIL`] seconds). The length of the
 //! result depends only on the audio, never on the block size, so renders are byte-identical
 //! across block sizes and runs.
 
-use super::audio_out::{AudioOut, Finished};
-use super::renderer::{BlockRenderer, OfflineRenderer};
-use super::wav::{write_wav, WavStream};
-use super::DEFAULT_SAMPLE_RATE;
+pub use super::options::{RenderOptions, DEFAULT_BLOCK, DEFAULT_RUNAWAY_LIMIT};
+use super::piece::{excuse_stop, paced_session, perform};
 use crate::error::{check_positive, Error, Result};
-use crate::scheduler::paced::{OfflinePace, Pace};
+use crate::render::audio_out::{AudioOut, Finished};
+use crate::render::renderer::{BlockRenderer, OfflineRenderer};
+use crate::render::wav::{write_wav, WavStream};
+use crate::scheduler::paced::OfflinePace;
 use crate::session::Session;
 use crate::transcribe::Performance;
 use std::path::Path;
@@ -28,11 +29,6 @@ pub const MAX_TAIL: f64 = 6.0;
 pub const SILENT_STRETCH: f64 = 0.25;
 /// Peak level counted as silence.
 pub const SILENCE: f32 = 1e-4;
-/// Default of [`RenderOptions::runaway_limit`].
-pub const DEFAULT_RUNAWAY_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
-/// Default of [`RenderOptions::block_size`]: large blocks keep the synth threads busy between
-/// hand-overs (each block is one hand-over to the pool).
-pub const DEFAULT_BLOCK: usize = 4096;
 /// How far ahead of the block being rendered the piece may run, in seconds (at least one
 /// block): the piece's
 /// thread works on what comes next while the render thread renders, instead of the two
@@ -41,54 +37,6 @@ pub const DEFAULT_BLOCK: usize = 4096;
 const LOOKAHEAD: f64 = 0.25;
 /// Silence is checked on this grid of samples (independent of the block size).
 const TAIL_GRID: usize = 1024;
-
-/// Settings of an offline render.
-#[derive(Debug, Clone)]
-pub struct RenderOptions {
-    pub sample_rate: u32,
-    /// Samples per rendered block (any size gives the same audio).
-    pub block_size: usize,
-    /// Threads the synths render on (0: one per core; any count gives the same audio).
-    pub threads: usize,
-    /// The master clock's initial tempo.
-    pub tempo: f64,
-    /// Seed of the session's random numbers.
-    pub seed: u64,
-    /// Overrides the session's default SoundFont.
-    pub soundfont: Option<String>,
-    /// Show a progress bar on a terminal.
-    pub progress: bool,
-    /// Transcribe every instrument while rendering (the report's `performance`).
-    pub transcribe: bool,
-    /// Stop the piece after this many seconds of audio (its sounding notes end there and ring
-    /// out): how a piece that never ends, like one waiting for input, is rendered.
-    pub duration: Option<f64>,
-    /// A process running user code this long without waiting stops the render there with
-    /// [`Error::Runaway`] (keeping the audio so far); `None`: never. Default 10 s.
-    pub runaway_limit: Option<std::time::Duration>,
-    /// Stream the audio into this WAV file as it renders (constant memory, written
-    /// atomically; the folder must exist). The report's `left`/`right` then stay empty; a
-    /// WAV that cannot be written is the report's `wav_error`, and the render goes on.
-    pub wav: Option<std::path::PathBuf>,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions {
-            sample_rate: DEFAULT_SAMPLE_RATE,
-            block_size: DEFAULT_BLOCK,
-            threads: 0,
-            tempo: 60.0,
-            seed: crate::random::DEFAULT_SEED,
-            soundfont: None,
-            progress: false,
-            transcribe: false,
-            duration: None,
-            runaway_limit: Some(DEFAULT_RUNAWAY_LIMIT),
-            wav: None,
-        }
-    }
-}
 
 /// What an offline render produced.
 #[derive(Debug, Clone)]
@@ -216,85 +164,6 @@ where
         late_events: renderer.late_events(),
         piece_error,
         performance,
-    })
-}
-
-/// A session paced by `pace`, with the options' tempo, seed and default SoundFont: what both
-/// the offline render and real-time playback run a piece in.
-pub(crate) fn paced_session(options: &RenderOptions, pace: &Pace) -> Result<Session> {
-    let session = Session::with_driver(options.tempo, pace.driver())?;
-    session.rng().seed(options.seed);
-    if let Some(sf) = &options.soundfont {
-        session.ensemble().soundfont(sf)?;
-        session.set_default_soundfont(sf.clone());
-    }
-    Ok(session)
-}
-
-/// Runs `piece` to its end (its children too), ends every note still sounding, and returns
-/// the piece's error, if any, with the transcription when the options ask for one.
-pub(crate) fn perform<F>(
-    session: &Session,
-    options: &RenderOptions,
-    piece: F,
-) -> Result<(Option<Error>, Option<Performance>)>
-where
-    F: FnOnce(&Session) -> Result<()>,
-{
-    if options.transcribe {
-        session.start_transcribing()?;
-    }
-    let mut piece_error = run_caught(|| piece(session)).err();
-    if let Err(e) = session.wait_for_children_to_finish() {
-        piece_error.get_or_insert(e);
-    }
-    // A process that failed while the rest played on: the piece did not play as written. The
-    // session's own count covers every failure, so it stands for what the master's waits
-    // heard of its children.
-    let (count, failures) = session.failed_processes();
-    if let Some(first) = failures.into_iter().next() {
-        if matches!(piece_error, None | Some(Error::ChildrenFailed { .. })) {
-            piece_error = Some(Error::ProcessesFailed { count, first });
-        }
-    }
-    session.ensemble().end_all_notes();
-    let performance = if options.transcribe {
-        // A session given up on (a process never waits) may not give its transcription.
-        match session.stop_transcribing() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                piece_error.get_or_insert(e);
-                None
-            }
-        }
-    } else {
-        None
-    };
-    Ok((piece_error, performance))
-}
-
-/// For a piece stopped at `--duration`: its waits failing because of the stop is not the
-/// piece's fault, so that error is dropped (any other is kept).
-pub(crate) fn excuse_stop(piece_error: &mut Option<Error>, options: &RenderOptions) {
-    if let Some(Error::ClockDead(_)) = piece_error {
-        *piece_error = None;
-    }
-    log::info!(
-        "the piece was stopped after --duration {:?} s",
-        options.duration
-    );
-}
-
-/// Runs the piece's master process, turning a panic into an error (the audio so far is kept,
-/// as a panic in a forked process is reported and the rest plays on).
-pub(crate) fn run_caught(piece: impl FnOnce() -> Result<()>) -> Result<()> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(piece)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
-        Err(Error::Refused(format!("the piece panicked: {what}")))
     })
 }
 
@@ -434,7 +303,7 @@ fn render_loop(
             }
         }
         renderer.absorb();
-        super::audio_thread::block(|| renderer.render(&mut l, &mut r));
+        crate::render::audio_thread::block(|| renderer.render(&mut l, &mut r));
         out.push(&l, &r);
         if pace.is_finished() {
             if length.is_none() {
