@@ -10,10 +10,10 @@ fn main() -> scamp::Result<()> {
 
     // A phrase made of three overlapping voices; the phrase waits for all of them.
     session.fork_with(
-        |phrase: Clock| -> scamp::Result<()> {
+        |phrase| {
             for (voice, length) in [("high", 3.0), ("middle", 4.0), ("low", 2.0)] {
                 phrase.fork_with(
-                    move |v: Clock| -> scamp::Result<()> {
+                    move |v| {
                         println!("{:>6.2}s {voice} starts", v.time_in_master());
                         v.wait(length)?;
                         println!(
@@ -35,18 +35,16 @@ fn main() -> scamp::Result<()> {
 
     // A drone that would go on forever; the master kills it at beat 6.
     let drone = session.fork_with(
-        |d: Clock| -> scamp::Result<()> {
-            loop {
-                println!("{:>6.2}s drone pulse", d.time_in_master());
-                d.wait(2.0)?;
-            }
+        |d| loop {
+            println!("{:>6.2}s drone pulse", d.time_in_master());
+            d.wait(2.0)?;
         },
         ForkOptions::new().name("drone"),
     )?;
 
     // A buggy process: its panic is reported with its clock's name; everyone else plays on.
     session.fork_with(
-        |c: Clock| -> scamp::Result<()> {
+        |c| {
             c.wait(1.0)?;
             panic!("oops")
         },

@@ -11,7 +11,7 @@ fn main() -> scamp::Result<()> {
 
     let melody = Arc::clone(&log);
     session.fork_with(
-        move |clock: Clock| -> scamp::Result<()> {
+        move |clock| {
             for pitch in [60, 64, 67, 72] {
                 melody.lock().unwrap().push(format!(
                     "{:>7.3}s  melody  beat {:>5.2}  pitch {pitch}",
@@ -27,7 +27,7 @@ fn main() -> scamp::Result<()> {
 
     let bass = Arc::clone(&log);
     session.fork_with(
-        move |clock: Clock| -> scamp::Result<()> {
+        move |clock| {
             for pitch in [36, 43, 41] {
                 bass.lock().unwrap().push(format!(
                     "{:>7.3}s  bass    beat {:>5.2}  pitch {pitch}",

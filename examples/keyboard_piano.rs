@@ -39,7 +39,7 @@ fn keyboard_piano(session: &Session) -> scamp::Result<()> {
             let Some(pitch) = pitch_of(name) else {
                 return Ok(());
             };
-            let note = piano.start_note(pitch, 0.8, "")?;
+            let note = piano.start_note(pitch, 0.8)?;
             sounding.lock().unwrap().insert(name.to_lowercase(), note);
             Ok(())
         }

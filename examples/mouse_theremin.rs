@@ -35,8 +35,8 @@ fn mouse_theremin(session: &Session) -> scamp::Result<()> {
             let theremin = theremin.lock().unwrap();
             let (pitch, volume) = sound_at(&theremin, x, y);
             if let Some(note) = &theremin.note {
-                note.change_pitch(pitch, 0.05, 0.0)?;
-                note.change_volume(volume, 0.05, 0.0)?;
+                note.change_pitch(pitch, 0.05)?;
+                note.change_volume(volume, 0.05)?;
             }
             Ok(())
         }
@@ -51,7 +51,7 @@ fn mouse_theremin(session: &Session) -> scamp::Result<()> {
             let mut theremin = theremin.lock().unwrap();
             if button == "left" && theremin.note.is_none() {
                 let (pitch, volume) = sound_at(&theremin, x, y);
-                theremin.note = Some(voice.start_note(pitch, volume, "")?);
+                theremin.note = Some(voice.start_note(pitch, volume)?);
             }
             Ok(())
         }

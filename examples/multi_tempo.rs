@@ -12,7 +12,7 @@ fn main() -> scamp::Result<()> {
     for (name, tempo) in [("three", 180.0), ("four", 240.0), ("five", 300.0)] {
         let events = Arc::clone(&events);
         session.fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 for _ in 0..tempo as usize / 60 {
                     events
                         .lock()
@@ -32,7 +32,7 @@ fn main() -> scamp::Result<()> {
         let events = Arc::clone(&events);
         let entry = MetricPhaseTarget::new(0.0, 2.0)?.min_duration(2.0 * voice as f64)?;
         session.fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 events
                     .lock()
                     .unwrap()

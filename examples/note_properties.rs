@@ -17,10 +17,20 @@ fn main() {
             "accent",
             "marcato",
         ] {
-            trumpet.play_note(67, 0.5, 1.0, props)?;
+            trumpet.play_note_with(67, 0.5, 1.0, PlayOptions::new().properties(props))?;
         }
-        trumpet.play_note(60, 0.8, 1.0, "pitch + 12, volume * 0.5")?;
-        trumpet.play_note(60, 0.8, 1.0, "length * 0.25, accent")?;
+        trumpet.play_note_with(
+            60,
+            0.8,
+            1.0,
+            PlayOptions::new().properties("pitch + 12, volume * 0.5"),
+        )?;
+        trumpet.play_note_with(
+            60,
+            0.8,
+            1.0,
+            PlayOptions::new().properties("length * 0.25, accent"),
+        )?;
         let parsed = NoteProperties::parse("staccato, param_1: 0.5, pitch + 0.5, fermata")?;
         println!("properties parsed: {parsed}");
         Ok(())

@@ -27,7 +27,7 @@ fn main() -> scamp::Result<()> {
                     "/note needs a pitch and a volume".into(),
                 ));
             };
-            piano.play_note(pitch, volume, 0.25, "")
+            piano.play_note(pitch, volume, 0.25)
         },
         "127.0.0.1",
     )?;

@@ -17,12 +17,12 @@ fn main() -> scamp::Result<()> {
     std::thread::spawn(move || -> scamp::Result<()> {
         let sender = Session::new(60.0)?;
         let violin = sender.new_osc_part("violin", address.port(), OscPartOptions::new())?;
-        violin.play_note(67, 0.6, 0.5, "")?;
-        let note = violin.start_note(69.0, 0.5, "")?;
-        note.change_pitch(71.0, 0.5, 0.0)?;
+        violin.play_note(67, 0.6, 0.5)?;
+        let note = violin.start_note(69.0, 0.5)?;
+        note.change_pitch(71.0, 0.5)?;
         sender.wait(0.5)?;
         note.end()?;
-        violin.play_note(72, 0.8, 0.5, "")?;
+        violin.play_note(72, 0.8, 0.5)?;
         Ok(())
     })
     .join()

@@ -41,22 +41,17 @@ fn main() {
             }
         };
         for (i, pitch) in [60.0, 64.0, 67.0, 72.0].into_iter().enumerate() {
-            piano.play_note_with(pitch, 0.7, 0.5, "", PlayOptions::new().blocking(false))?;
+            piano.play_note_with(pitch, 0.7, 0.5, PlayOptions::new().blocking(false))?;
             osc.play_note_with(
                 pitch + 12.0,
                 0.5,
                 0.5,
-                "param_brightness: 0.5",
-                PlayOptions::new().blocking(false),
+                PlayOptions::new()
+                    .blocking(false)
+                    .properties("param_brightness: 0.5"),
             )?;
             if let Some(midi) = &midi {
-                midi.play_note_with(
-                    pitch - 12.0,
-                    0.6,
-                    0.5,
-                    "",
-                    PlayOptions::new().blocking(false),
-                )?;
+                midi.play_note_with(pitch - 12.0, 0.6, 0.5, PlayOptions::new().blocking(false))?;
             }
             session.wait(0.5 + 0.25 * (i % 2) as f64)?;
         }

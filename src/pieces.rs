@@ -1,7 +1,7 @@
 //! Built-in pieces: the README's demo and the set the plugin ships with. Each is a plain
 //! `fn(&Session) -> Result<()>`, the shape every piece has (see [`crate::run()`]).
 
-use crate::clock::{Clock, ForkOptions};
+use crate::clock::ForkOptions;
 use crate::error::Result;
 use crate::instrument::PlayOptions;
 use crate::session::Session;
@@ -14,9 +14,9 @@ pub fn demo(session: &Session) -> Result<()> {
     let _ = session.set_tempo(96.0);
 
     let bass = cello.clone();
-    session.fork(move |_clock: Clock| -> Result<()> {
+    session.fork(move |_clock| {
         for pitch in [36, 43, 41, 36] {
-            bass.play_note(pitch, 0.6, 4.0, "")?;
+            bass.play_note(pitch, 0.6, 4.0)?;
         }
         Ok(())
     })?;
@@ -26,13 +26,13 @@ pub fn demo(session: &Session) -> Result<()> {
         let pitch = *session.choice(&scale).expect("a scale");
         let length = *session.choice(&[0.25, 0.5, 0.5, 1.0]).expect("lengths");
         if session.random() < 0.15 {
-            piano.play_note(None::<f64>, 0.0, length, "")?;
+            piano.play_note(None::<f64>, 0.0, length)?;
         } else {
-            piano.play_note(pitch, session.uniform(0.4, 0.9), length, "")?;
+            piano.play_note(pitch, session.uniform(0.4, 0.9), length)?;
         }
     }
     session.wait_for_children_to_finish()?;
-    cello.play_note(vec![36.0, 48.0, 43.0], vec![0.8, 0.3], 4.0, "")
+    cello.play_note(vec![36.0, 48.0, 43.0], vec![0.8, 0.3], 4.0)
 }
 
 /// An arpeggiator-like pattern: a four-chord progression broken into sixteenths, forever
@@ -52,14 +52,13 @@ pub fn arpeggio(session: &Session) -> Result<()> {
                 chord.map(|p| p - 12.0),
                 0.35,
                 4.0,
-                "",
                 PlayOptions::new().blocking(false),
             )?;
             for step in 0..16 {
                 let pitch =
                     chord[[0, 1, 2, 3, 2, 1][step % 6]] + if step >= 8 { 12.0 } else { 0.0 };
                 let props = if step % 4 == 0 { "accent" } else { "staccato" };
-                synth.play_note(pitch, 0.6, 0.25, props)?;
+                synth.play_note_with(pitch, 0.6, 0.25, PlayOptions::new().properties(props))?;
             }
         }
     }
@@ -75,7 +74,7 @@ pub fn polytempo(session: &Session) -> Result<()> {
     ];
     for (i, (part, tempo)) in parts.into_iter().zip([45.0, 60.0, 75.0]).enumerate() {
         session.fork_with(
-            move |clock: Clock| -> Result<()> {
+            move |clock| {
                 let all: [&[f64]; 3] = [
                     &[48.0, 55.0, 52.0],
                     &[60.0, 64.0, 67.0, 71.0],
@@ -87,11 +86,11 @@ pub fn polytempo(session: &Session) -> Result<()> {
                     if i == 2 && n % 20 == 0 {
                         clock.set_tempo_targets(&[100.0, 75.0], &[8.0, 8.0], Default::default())?;
                     }
-                    part.play_note(
+                    part.play_note_with(
                         pitches[n % pitches.len()],
                         0.5 + 0.1 * (n % 3) as f64,
                         1.0,
-                        "staccato",
+                        PlayOptions::new().properties("staccato"),
                     )?;
                     n += 1;
                 }
@@ -112,13 +111,13 @@ pub fn microtonal(session: &Session) -> Result<()> {
     let just = |ratio: f64| 48.0 + 12.0 * ratio.log2();
     loop {
         let drone = [1.0, 5.0 / 4.0, 3.0 / 2.0, 7.0 / 4.0].map(just);
-        organ.play_chord_with(drone, 0.4, 8.0, "", PlayOptions::new().blocking(false))?;
+        organ.play_chord_with(drone, 0.4, 8.0, PlayOptions::new().blocking(false))?;
         for step in 0..16 {
             let pitch = 67.0 + 0.5 * ((step * 5) % 11) as f64 - 2.5;
-            flute.play_note(pitch, 0.55, 0.5, "")?;
+            flute.play_note(pitch, 0.55, 0.5)?;
         }
         let glide = [just(7.0 / 4.0), just(2.0), just(9.0 / 4.0)];
-        organ.play_note(glide.to_vec(), 0.35, 4.0, "")?;
+        organ.play_note(glide.to_vec(), 0.35, 4.0)?;
     }
 }
 
@@ -133,7 +132,6 @@ pub fn fifth_higher(
                     (key + 7) as f64,
                     velocity as f64 / 127.0,
                     0.5,
-                    "",
                     PlayOptions::new().blocking(false),
                 )?;
             }
@@ -191,7 +189,7 @@ pub fn dense(session: &Session, parts: usize, beats: f64) -> Result<u64> {
             crate::ensemble::PartOptions::new().preset((0u16, program)),
         )?;
         let notes = Arc::clone(&notes);
-        session.fork(move |clock: Clock| -> Result<()> {
+        session.fork(move |clock| {
             let mut state = 0x9E37_79B9u32 ^ (part as u32).wrapping_mul(0x85EB_CA6B);
             let mut n = 0u64;
             while clock.beat() < beats {
@@ -205,9 +203,9 @@ pub fn dense(session: &Session, parts: usize, beats: f64) -> Result<u64> {
                     _ => 0.0625,
                 };
                 if n % 16 == 15 {
-                    inst.play_note(vec![pitch, pitch + 5.0], 0.6, length, "")?;
+                    inst.play_note(vec![pitch, pitch + 5.0], 0.6, length)?;
                 } else {
-                    inst.play_note(pitch, 0.3 + (state % 5) as f64 * 0.1, length, "")?;
+                    inst.play_note(pitch, 0.3 + (state % 5) as f64 * 0.1, length)?;
                 }
                 n += 1;
             }

@@ -9,7 +9,7 @@
 //! transcribe and go out as MIDI like notes played by a piece.
 
 use crate::error::Result;
-use crate::instrument::{NoteHandle, NoteProperties, ScampInstrument};
+use crate::instrument::{NoteHandle, ScampInstrument};
 use crate::listen::osc::OscCallback;
 use crate::session::Session;
 use rosc::OscType;
@@ -75,11 +75,9 @@ impl Remote {
                     log::warn!("SCAMP-OSC remote: {address} needs a pitch and a volume, skipped");
                     return Ok(());
                 };
-                let note = self.instrument(prefix)?.start_note(
-                    pitch,
-                    volume.clamp(0.0, 1.0),
-                    NoteProperties::default(),
-                )?;
+                let note = self
+                    .instrument(prefix)?
+                    .start_note(pitch, volume.clamp(0.0, 1.0))?;
                 self.notes
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -87,17 +85,17 @@ impl Remote {
             }
             "change_pitch" => {
                 if let (Some(h), Some(p)) = (handle(), number(args, 1)) {
-                    h.change_pitch(p, 0.0, 0.0)?;
+                    h.change_pitch(p, 0.0)?;
                 }
             }
             "change_volume" => {
                 if let (Some(h), Some(v)) = (handle(), number(args, 1)) {
-                    h.change_volume(v.clamp(0.0, 1.0), 0.0, 0.0)?;
+                    h.change_volume(v.clamp(0.0, 1.0), 0.0)?;
                 }
             }
             "change_parameter" => {
                 if let (Some(h), Some(name), Some(v)) = (handle(), parts.next(), number(args, 1)) {
-                    h.change_parameter(name, v, 0.0, 0.0)?;
+                    h.change_parameter(name, v, 0.0)?;
                 }
             }
             "end_note" => {

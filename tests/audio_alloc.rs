@@ -61,15 +61,15 @@ fn only_note_on_blocks_allocate() {
     // Notes start at 0, 1 and 1.8 s; glides, volume swells and CCs in between.
     let starts = [0.0, 1.0, 1.8];
     violin
-        .play_note(vec![60.0, 67.0, 62.0], vec![0.3, 0.9], 0.8, "")
+        .play_note(vec![60.0, 67.0, 62.0], vec![0.3, 0.9], 0.8)
         .unwrap();
     s.wait(0.2).unwrap();
-    let note = flute.start_note(72.0, 0.5, "").unwrap();
-    note.change_pitch(74.5, 0.6, 0.0).unwrap();
-    note.change_volume(0.9, 0.6, 0.0).unwrap();
+    let note = flute.start_note(72.0, 0.5).unwrap();
+    note.change_pitch(74.5, 0.6).unwrap();
+    note.change_volume(0.9, 0.6).unwrap();
     s.wait(0.8).unwrap();
     note.end().unwrap();
-    violin.play_chord([55.0, 59.5], 0.7, 0.5, "").unwrap();
+    violin.play_chord([55.0, 59.5], 0.7, 0.5).unwrap();
     violin.pedal_down().unwrap();
     s.wait(0.5).unwrap();
     violin.pedal_up().unwrap();

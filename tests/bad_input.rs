@@ -11,7 +11,7 @@ fn bad_waits_are_errors_and_the_process_keeps_running() {
     let log = Log::default();
     let l = log.clone();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             for bad in [f64::NAN, -1.0, f64::INFINITY, f64::NEG_INFINITY] {
                 let e = c.wait(bad).unwrap_err();
                 assert!(matches!(e, Error::InvalidDuration { .. }), "{e}");
@@ -45,7 +45,7 @@ fn bad_tempi_and_durations_are_errors() {
         );
         assert!(session.set_tempo_target(bad, 1.0).is_err());
         assert!(session
-            .fork_with(|_c: Clock| (), ForkOptions::new().initial_tempo(bad))
+            .fork_with(|_| Ok(()), ForkOptions::new().initial_tempo(bad))
             .is_err());
     }
     assert!(Session::fast_forward_session(0.0).is_err());
@@ -77,15 +77,13 @@ fn fast_forwarding_to_the_past_and_on_a_child_are_errors() {
     );
     assert!(session.fast_forward_to_time(-1.0).is_err());
     assert!(session.fast_forward_in_beats(-1.0).is_err());
-    let child = session
-        .fork(|c: Clock| -> scamp::Result<()> { c.wait(10.0) })
-        .unwrap();
+    let child = session.fork(|c| c.wait(10.0)).unwrap();
     assert!(matches!(
         child.fast_forward(true),
         Err(Error::NotMaster { .. })
     ));
     assert!(matches!(
-        session.fork_with(|_c: Clock| (), ForkOptions::new().schedule_at(1.0)),
+        session.fork_with(|_| Ok(()), ForkOptions::new().schedule_at(1.0)),
         Err(Error::ScheduleInPast { .. })
     ));
     child.kill().unwrap();
@@ -98,7 +96,7 @@ fn waiting_on_another_clock_is_an_error() {
     let l = log.clone();
     let master = session.clock().clone();
     let child = session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             l.push(master.wait(1.0).unwrap_err().to_string());
             c.wait(1.0)
         })
@@ -133,14 +131,14 @@ fn a_process_that_recurses_without_end_is_stopped_and_the_piece_plays_on() {
     let session = Session::fast_forward_session(120.0).unwrap();
     let bottomless = session
         .fork_with(
-            |_c: Clock| -> scamp::Result<()> {
+            |_c| {
                 std::hint::black_box(deeper(0, [1; 512]));
                 Ok(())
             },
             ForkOptions::new().name("bottomless"),
         )
         .unwrap();
-    let after = session.fork(|c: Clock| c.wait(2.0)).unwrap();
+    let after = session.fork(|c| c.wait(2.0)).unwrap();
     session.wait(4.0).unwrap();
     // The overflow is a failure its parent hears of.
     match session.wait_for_children_to_finish() {

@@ -14,11 +14,9 @@ fn run_as_server_lets_outside_threads_fork_and_kill() {
     let log = Log::default();
     let l = log.clone();
     let ticker = session
-        .fork(move |c: Clock| -> scamp::Result<()> {
-            loop {
-                l.stamp(&c, "tick");
-                c.wait(1.0)?;
-            }
+        .fork(move |c| loop {
+            l.stamp(&c, "tick");
+            c.wait(1.0)?;
         })
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -44,7 +42,7 @@ fn run_as_server_lets_outside_threads_fork_and_kill() {
 fn parked_server() -> (Session, Clock) {
     let session = fast(60.0);
     let child = session
-        .fork(|c: Clock| -> scamp::Result<()> {
+        .fork(|c| {
             c.wait(2.0)?;
             c.wait_forever()
         })
@@ -62,7 +60,7 @@ fn rouse_and_hold_acts_at_one_now() {
     let (session, child) = parked_server();
     session.rouse_and_hold().unwrap();
     let b1 = session.beat();
-    let forked = session.fork(|_c: Clock| ()).unwrap();
+    let forked = session.fork(|_| Ok(())).unwrap();
     let b2 = session.beat();
     session.release_from_suspension();
     assert_eq!((b1, b2, forked.beat()), (2.0, 2.0, 0.0));
@@ -77,9 +75,7 @@ fn fork_unsynchronized_runs_outside_the_clock_tree() {
     session
         .fork_unsynchronized(move || {
             let outside = current_clock().is_none();
-            let forked = master
-                .fork(|c: Clock| -> scamp::Result<()> { c.wait(1.0) })
-                .map(|c| c.name());
+            let forked = master.fork(|c| c.wait(1.0)).map(|c| c.name());
             tx.send((outside, forked)).unwrap();
         })
         .unwrap();
@@ -94,7 +90,7 @@ fn wait_forever_on_the_master_ends_with_kill() {
     let session = fast(60.0);
     let master = session.clock().clone();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             c.wait(3.0)?;
             master.kill()
         })
@@ -158,7 +154,7 @@ fn extracted_tempo_envelope_of_a_child_combines_its_ancestors() {
     let (tx, rx) = std::sync::mpsc::channel();
     session
         .fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 c.wait(2.0)?;
                 c.set_tempo(120.0)?;
                 c.wait(2.0)?;
@@ -195,7 +191,7 @@ fn synchronization_and_timing_policies() {
     assert_eq!(session.timing_policy(), TimingPolicy::Absolute);
     let (tx, rx) = std::sync::mpsc::channel();
     let child = session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             tx.send(c.timing_policy()).unwrap();
             c.wait(10.0)
         })
@@ -235,11 +231,8 @@ fn family_tree_and_iteration() {
     let session = fast(60.0);
     let a = session
         .fork_with(
-            |c: Clock| -> scamp::Result<()> {
-                c.fork_with(
-                    |g: Clock| -> scamp::Result<()> { g.wait(5.0) },
-                    ForkOptions::new().name("a1"),
-                )?;
+            |c| {
+                c.fork_with(|g| g.wait(5.0), ForkOptions::new().name("a1"))?;
                 c.wait_for_children_to_finish()
             },
             ForkOptions::new().name("a"),
@@ -247,7 +240,7 @@ fn family_tree_and_iteration() {
         .unwrap();
     session
         .fork_with(
-            |c: Clock| -> scamp::Result<()> { c.wait(5.0) },
+            |c| c.wait(5.0),
             ForkOptions::new().name("b").initial_tempo(120.0),
         )
         .unwrap();
@@ -326,7 +319,7 @@ fn fast_forward_to_time_resumes_real_time_at_the_target_not_at_the_last_event() 
     let resyncs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let session = Session::with_driver(60.0, RecordingDriver(resyncs.clone())).unwrap();
     session
-        .fork(|c: Clock| -> scamp::Result<()> {
+        .fork(|c| {
             c.wait(99.0)?;
             c.wait(2.0)
         })
@@ -342,10 +335,13 @@ fn timing_policy_is_inherited_from_the_parent() {
     let session = fast(60.0);
     let (tx, rx) = std::sync::mpsc::channel();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             c.use_relative_timing_policy()?;
             let tx = tx.clone();
-            c.fork(move |g: Clock| tx.send(g.timing_policy()).unwrap())?;
+            c.fork(move |g| {
+                tx.send(g.timing_policy()).unwrap();
+                Ok(())
+            })?;
             c.wait_for_children_to_finish()
         })
         .unwrap();
@@ -360,10 +356,8 @@ fn outside_threads_get_the_baton_from_a_busy_scheduler() {
     // two wake-ups, not only when the scheduler happens to be asleep.
     let session = fast(60.0);
     let busy = session
-        .fork(|c: Clock| -> scamp::Result<()> {
-            loop {
-                c.wait(0.001)?;
-            }
+        .fork(|c| loop {
+            c.wait(0.001)?;
         })
         .unwrap();
     session.run_as_server().unwrap();

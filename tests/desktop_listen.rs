@@ -91,7 +91,7 @@ fn callbacks_act_at_now_and_a_panicking_one_does_not_stop_the_listener() {
             }
             // A process of its own on the master clock: it can block on a note.
             let clock = scamp::current_clock().expect("callbacks run on a clock");
-            silent.play_note(60.0, 0.5, 0.25, "")?;
+            silent.play_note(60.0, 0.5, 0.25)?;
             heard.lock().unwrap().push((name.to_string(), clock.beat()));
             Ok(())
         }

@@ -15,7 +15,7 @@ fn piece(session: &Session, log: &Log) {
         let log = log.clone();
         session
             .fork_with(
-                move |c: Clock| -> scamp::Result<()> {
+                move |c| {
                     if i % 3 == 0 {
                         c.set_tempo_targets(
                             &[40.0, 80.0],
@@ -26,7 +26,7 @@ fn piece(session: &Session, log: &Log) {
                     for j in 0..4u32 {
                         let glog = log.clone();
                         c.fork_with(
-                            move |g: Clock| -> scamp::Result<()> {
+                            move |g| {
                                 for k in 0..4u32 {
                                     glog.stamp(&g, "wake");
                                     g.wait([0.25, 0.5, 1.0 / 3.0][((i + j + k) % 3) as usize])?;

@@ -78,7 +78,7 @@ fn a_piece_whose_child_process_fails_fails_and_still_writes_its_audio() {
         let wav = dir.join(format!("{name}.wav"));
         let result = scamp::run_with(&render_args(&wav), move |session| {
             let piano = session.new_part_with("piano", PartOptions::new().soundfont("default"))?;
-            session.fork(move |clock: Clock| -> scamp::Result<()> {
+            session.fork(move |clock| {
                 clock.wait(0.5)?;
                 if failing {
                     return Err(scamp::Error::InvalidArgument(
@@ -87,7 +87,7 @@ fn a_piece_whose_child_process_fails_fails_and_still_writes_its_audio() {
                 }
                 panic!("the child's own panic");
             })?;
-            piano.play_note(60, 0.8, 2.0, "")?;
+            piano.play_note(60, 0.8, 2.0)?;
             Ok(())
         });
         let err = result.expect_err(name).to_string();
@@ -99,7 +99,7 @@ fn a_piece_whose_child_process_fails_fails_and_still_writes_its_audio() {
     // And a piece whose processes all play: Ok.
     let wav = dir.join("fine.wav");
     scamp::run_with(&render_args(&wav), |session| {
-        session.fork(|clock: Clock| clock.wait(0.5))?;
+        session.fork(|clock| clock.wait(0.5))?;
         session.wait(1.0)
     })
     .unwrap();
@@ -124,8 +124,8 @@ fn a_process_that_never_waits_stops_the_render_with_its_name_and_the_audio_so_fa
         let result = scamp::run_with(&args, |session| {
             let piano = session.new_part_with("piano", PartOptions::new().soundfont("default"))?;
             session.fork_with(
-                move |clock: Clock| -> scamp::Result<()> {
-                    piano.play_note(60, 0.8, 1.0, "")?;
+                move |clock| {
+                    piano.play_note(60, 0.8, 1.0)?;
                     // Never waits again (until the test lets it go).
                     while !RELEASE.load(SeqCst) {
                         std::hint::spin_loop();

@@ -183,7 +183,7 @@ fn mutated_sessions_are_refused_or_load_and_play() {
             };
             for instrument in session.instruments() {
                 instrument
-                    .play_note(60, 0.5, 0.25, "")
+                    .play_note(60, 0.5, 0.25)
                     .map_err(|e| format!("it loaded, then failed to play: {e}"))?;
             }
             Ok(true)

@@ -58,7 +58,7 @@ fn run(block: usize, switch_at: Option<u64>) -> (Vec<(u64, u8)>, Option<String>)
         .unwrap();
     let refused = session.set_tempo(200.0).err().map(|e| e.to_string());
     for k in 0..8u8 {
-        flute.play_note(60 + k, 0.7, 0.5, "").unwrap();
+        flute.play_note(60 + k, 0.7, 0.5).unwrap();
         session.wait(0.5).unwrap();
     }
     session.ensemble().end_all_notes();

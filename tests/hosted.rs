@@ -18,13 +18,7 @@ fn piece() -> PieceFn {
     Arc::new(|s: &Session| {
         let flute = s.new_part_with("flute", PartOptions::new().soundfont("default"))?;
         for k in 0..40u8 {
-            flute.play_note_with(
-                60 + k % 12,
-                0.7,
-                0.75,
-                "",
-                PlayOptions::new().blocking(false),
-            )?;
+            flute.play_note_with(60 + k % 12, 0.7, 0.75, PlayOptions::new().blocking(false))?;
             s.wait(1.0)?;
         }
         Ok(())
@@ -497,7 +491,7 @@ fn a_soundfont_chosen_while_playing_sounds_from_the_next_restart() {
             // Names no font: the hosted piece's choice applies.
             let piano = s.new_part("piano")?;
             loop {
-                piano.play_note(60, 0.8, 1.0, "")?;
+                piano.play_note(60, 0.8, 1.0)?;
             }
         });
         let config = HostedConfig {

@@ -24,22 +24,25 @@ fn note_ons(c: &MidiCapture) -> usize {
 fn bad_notes_are_errors_naming_the_value_and_the_piece_goes_on() {
     let s = Session::fast_forward_session(60.0).unwrap();
     let (part, capture) = capture_part(&s);
-    part.play_note(60, 0.5, 1.0, "").unwrap();
+    part.play_note(60, 0.5, 1.0).unwrap();
     let cases: Vec<(scamp::Result<()>, &str)> = vec![
-        (part.play_note(f64::NAN, 0.5, 1.0, ""), "pitch"),
-        (part.play_note(60, 1.5, 1.0, ""), "volume"),
-        (part.play_note(60, -0.1, 1.0, ""), "volume"),
-        (part.play_note(60, vec![0.2, 1.2], 1.0, ""), "volume"),
-        (part.play_note(60, 0.5, -1.0, ""), "note length"),
-        (part.play_note(60, 0.5, f64::INFINITY, ""), "note length"),
+        (part.play_note(f64::NAN, 0.5, 1.0), "pitch"),
+        (part.play_note(60, 1.5, 1.0), "volume"),
+        (part.play_note(60, -0.1, 1.0), "volume"),
+        (part.play_note(60, vec![0.2, 1.2], 1.0), "volume"),
+        (part.play_note(60, 0.5, -1.0), "note length"),
+        (part.play_note(60, 0.5, f64::INFINITY), "note length"),
         (
-            part.play_note(60, 0.5, vec![1.0, f64::NAN], ""),
+            part.play_note(60, 0.5, vec![1.0, f64::NAN]),
             "tied note segment",
         ),
-        (part.play_note(60, 0.5, 1.0, "param_x: loud"), "param_x"),
-        (part.play_note(500, 0.5, 1.0, ""), "pitch"),
         (
-            part.play_chord(Vec::<f64>::new(), 0.5, 1.0, ""),
+            part.play_note_with(60, 0.5, 1.0, PlayOptions::new().properties("param_x: loud")),
+            "param_x",
+        ),
+        (part.play_note(500, 0.5, 1.0), "pitch"),
+        (
+            part.play_chord(Vec::<f64>::new(), 0.5, 1.0),
             "at least one pitch",
         ),
         (part.send_midi_cc(200, 0.5), "controller"),
@@ -51,9 +54,9 @@ fn bad_notes_are_errors_naming_the_value_and_the_piece_goes_on() {
             "'{err}' should mention {needle}"
         );
     }
-    assert!(part.start_note(60.0, 2.0, "").is_err());
+    assert!(part.start_note(60.0, 2.0).is_err());
     assert_eq!(s.beat(), 1.0, "failed calls take no time");
-    part.play_note(62, 0.5, 1.0, "").unwrap();
+    part.play_note(62, 0.5, 1.0).unwrap();
     assert_eq!(
         note_ons(&capture),
         2,
@@ -67,9 +70,7 @@ fn a_killed_process_ends_its_note_when_it_is_killed() {
     let s = Session::fast_forward_session(60.0).unwrap();
     let (part, capture) = capture_part(&s);
     let p = part.clone();
-    let child = s
-        .fork(move |_c: Clock| p.play_note(60, 0.5, 10.0, ""))
-        .unwrap();
+    let child = s.fork(move |_c| p.play_note(60, 0.5, 10.0)).unwrap();
     s.wait(1.5).unwrap();
     assert_eq!(part.num_notes_playing(), 1);
     child.kill().unwrap();
@@ -160,8 +161,13 @@ fn unknown_presets_fall_back_with_a_warning_and_parts_are_found_by_name() {
 fn properties_adjust_playback() {
     let s = Session::fast_forward_session(60.0).unwrap();
     let (part, capture) = capture_part(&s);
-    part.play_note(60, 0.5, 1.0, "staccato, pitch + 12, volume * 0.5")
-        .unwrap();
+    part.play_note_with(
+        60,
+        0.5,
+        1.0,
+        PlayOptions::new().properties("staccato, pitch + 12, volume * 0.5"),
+    )
+    .unwrap();
     assert_eq!(s.beat(), 1.0, "the clock moves by the written length");
     let m = capture.messages();
     let on = m.iter().find(|c| c.bytes[0] & 0xF0 == 0x90).unwrap();

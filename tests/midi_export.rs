@@ -2,10 +2,8 @@
 //! durations (within one tick), a tempo map from the tempo envelope, or a flattened tempo.
 
 use midly::{MetaMessage, MidiMessage, Smf, TrackEventKind};
-use scamp::playback::channels::{bend_value, key_for_pitch};
 use scamp::replay::MidiExportOptions;
-use scamp::transcribe::{NotePitch, Performance};
-use scamp::NoteProperties;
+use scamp::transcribe::Performance;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,43 +79,35 @@ fn the_file_has_the_performances_notes_within_a_tick() {
         _ => None,
     });
     assert_eq!(first_tempo, Some(666_667), "90 bpm");
-    for (part, track) in perf.parts.iter().zip(&smf.tracks[1..]) {
+    // (onset tick, key, bend at the onset, duration in ticks) per part, from the fixture SCAMP
+    // wrote: 480 ticks a beat; the key is the start pitch rounded as Python's `round` does
+    // (SCAMP's `int(round(pitch))`: 64.5 → 64, bent up half a semitone, 2048 of a ±2-semitone
+    // range; 70.25 → 70 bent up 1024); staccato halves the
+    // length (SCAMP's default playback adjustment), accent changes only the volume.
+    let want: [&[(u64, u8, i32, u64)]; 2] = [
+        &[
+            (0, 60, 0, 240),
+            (240, 64, 0, 240),
+            (480, 67, 0, 240),
+            (720, 72, 0, 240),
+            (960, 60, 0, 240),
+            (960, 64, 2048, 240),
+            (960, 67, 0, 240),
+            (1440, 62, 0, 480),
+        ],
+        &[(480, 67, 0, 960), (1440, 70, 1024, 720)],
+    ];
+    assert_eq!(
+        perf.parts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["piano", "clarinet"]
+    );
+    for ((part, track), want) in perf.parts.iter().zip(&smf.tracks[1..]).zip(want) {
         let got = heard(track);
-        let mut want: Vec<(u64, u8, i32, u64)> = part
-            .get_note_iterator()
-            .map(|n| {
-                let NotePitch::Single(p) = &n.pitch else {
-                    unreachable!()
-                };
-                let start_pitch = p.start();
-                let key = key_for_pitch(start_pitch);
-                let props = NoteProperties::parse(
-                    &n.properties["articulations"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .map(|x| x.as_str().unwrap())
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        })
-                        .unwrap_or_default(),
-                )
-                .unwrap();
-                let played = props.adjust(
-                    scamp::instrument::properties::Target::Length,
-                    n.length.total(),
-                );
-                (
-                    (n.start_beat * 480.0).round() as u64,
-                    key as u8,
-                    bend_value(start_pitch - key as f64, 2) as i32,
-                    (played * 480.0).round() as u64,
-                )
-            })
-            .collect();
-        want.sort();
         assert_eq!(got.len(), want.len(), "{}", part.name);
-        for (g, w) in got.iter().zip(&want) {
+        for (g, w) in got.iter().zip(want) {
             assert!(
                 g.onset.abs_diff(w.0) <= 1
                     && g.key == w.1
@@ -146,10 +136,7 @@ fn the_file_has_the_performances_notes_within_a_tick() {
 #[test]
 fn flattening_writes_real_times_at_a_fixed_tempo() {
     let perf = fixture();
-    let options = MidiExportOptions {
-        flatten_tempo: Some(120.0),
-        ..Default::default()
-    };
+    let options = MidiExportOptions::new().flatten_tempo(120.0);
     let smf_bytes = perf.to_midi_bytes(&options).unwrap();
     let smf = Smf::parse(&smf_bytes).unwrap();
     let tempos: Vec<u32> = smf.tracks[0]

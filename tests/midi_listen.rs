@@ -88,7 +88,7 @@ fn a_midi_parts_port_delivers_scamps_message_order() {
         )
         .unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    part.play_note(60.5, 0.5, 0.1, "").unwrap();
+    part.play_note(60.5, 0.5, 0.1).unwrap();
     wait_until("the note-off", || {
         received.lock().unwrap().iter().any(|b| b[0] & 0xF0 == 0x80)
     });

@@ -75,7 +75,7 @@ fn callbacks_play_at_now_in_order_and_survive_errors_bursts_and_garbage() {
                 }
                 seen2.lock().unwrap().push(*n);
                 if addr == "/burst/note" {
-                    part2.play_note(60 + *n, 0.5, 0.25, "")?;
+                    part2.play_note(60 + *n, 0.5, 0.25)?;
                 }
                 Ok(())
             },
@@ -312,7 +312,7 @@ fn scamp_osc_remote_mode_plays_and_transcribes_scamps_messages() {
     let bound = session.listen_for_scamp_osc(0, "127.0.0.1").unwrap();
     session.run_as_server().unwrap();
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
-    // What SCAMP sends for: piano.play_note(60, 0.5, 0.2, "param_brightness: 0.3");
+    // What SCAMP sends for: piano.play_note_with(60, 0.5, 0.2, PlayOptions::new().properties("param_brightness: 0.3"));
     // n = piano.start_note(64.5, 0.7); wait(0.1); n.change_pitch(65); wait(0.15); n.end()
     let f = |x: f32| OscType::Float(x);
     send(
@@ -409,7 +409,7 @@ fn a_callback_can_play_a_note_without_blocking() {
             0,
             "/play",
             move |_: &str, _: &[OscType]| {
-                part.play_note_with(62, 0.5, 0.5, "", PlayOptions::new().blocking(false))
+                part.play_note_with(62, 0.5, 0.5, PlayOptions::new().blocking(false))
             },
             "127.0.0.1",
         )

@@ -23,7 +23,7 @@ fn bytes(m: &[CapturedMidi]) -> Vec<Vec<u8>> {
 fn a_microtonal_note_sends_rpn_bend_expression_note_on_then_note_off() {
     let s = Session::fast_forward_session(60.0).unwrap();
     let (part, capture) = captured_part(&s, MidiPartOptions::new().num_channels(2));
-    part.play_note(60.5, 0.5, 1.0, "").unwrap();
+    part.play_note(60.5, 0.5, 1.0).unwrap();
     let m = capture.messages();
     // Bend range (RPN 0 = 2 semitones) on both channels at creation.
     let rpn = |ch: u8| {
@@ -53,8 +53,8 @@ fn a_microtonal_note_sends_rpn_bend_expression_note_on_then_note_off() {
 fn a_pitch_change_is_a_dense_bend_stream_ending_on_the_exact_value() {
     let s = Session::fast_forward_session(120.0).unwrap();
     let (part, capture) = captured_part(&s, MidiPartOptions::new().max_pitch_bend(12));
-    let note = part.start_note(60.0, 0.8, "").unwrap();
-    note.change_pitch(64.0, 2.0, 0.0).unwrap();
+    let note = part.start_note(60.0, 0.8).unwrap();
+    note.change_pitch(64.0, 2.0).unwrap();
     s.wait(3.0).unwrap();
     note.end().unwrap();
     let m = capture.messages();
@@ -102,11 +102,16 @@ fn osc_messages_use_scamps_addresses_on_a_real_socket() {
     let part = s
         .new_osc_part("My Synth", port, OscPartOptions::new())
         .unwrap();
-    part.play_note(60, 0.5, 1.0, "param_brightness: 0.25")
-        .unwrap();
-    let note = part.start_note(62.0, 0.4, "").unwrap();
-    note.change_volume(0.2, 0.0, 0.0).unwrap();
-    note.change_pitch(63.0, 0.0, 0.0).unwrap();
+    part.play_note_with(
+        60,
+        0.5,
+        1.0,
+        PlayOptions::new().properties("param_brightness: 0.25"),
+    )
+    .unwrap();
+    let note = part.start_note(62.0, 0.4).unwrap();
+    note.change_volume(0.2, 0.0).unwrap();
+    note.change_pitch(63.0, 0.0).unwrap();
     note.end().unwrap();
     use rosc::OscType::{Float, Int};
     let mut got = Vec::new();
@@ -164,7 +169,7 @@ fn osc_addresses_can_be_renamed_and_bad_settings_are_errors() {
                 .osc_message_address("start_note", "on"),
         )
         .unwrap();
-    part.play_note(60, 0.5, 0.5, "").unwrap();
+    part.play_note(60, 0.5, 0.5).unwrap();
     let mut buf = [0u8; 512];
     let (n, _) = listener.recv_from(&mut buf).unwrap();
     let rosc::OscPacket::Message(m) = rosc::decoder::decode_udp(&buf[..n]).unwrap().1 else {
@@ -239,8 +244,8 @@ fn osc_parts_send_to_a_port_in_use_and_share_it() {
     let s = Session::fast_forward_session(60.0).unwrap();
     let a = s.new_osc_part("a", port, OscPartOptions::new()).unwrap();
     let b = s.new_osc_part("b", port, OscPartOptions::new()).unwrap();
-    a.play_note(60, 0.5, 0.5, "").unwrap();
-    b.play_note(62, 0.5, 0.5, "").unwrap();
+    a.play_note(60, 0.5, 0.5).unwrap();
+    b.play_note(62, 0.5, 0.5).unwrap();
     let mut buf = [0u8; 512];
     let mut addresses = Vec::new();
     for _ in 0..4 {
@@ -272,7 +277,7 @@ fn random_melody(seed: u64) -> Vec<CapturedMidi> {
     for _ in 0..20 {
         let pitch = s.uniform(50.0, 80.0);
         let length = *s.choice(&[0.25, 0.5, 1.0]).unwrap();
-        part.play_note(pitch, 0.5, length, "").unwrap();
+        part.play_note(pitch, 0.5, length).unwrap();
     }
     capture.messages()
 }

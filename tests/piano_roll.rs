@@ -7,10 +7,12 @@ use scamp::transcribe::{Performance, PianoRollOptions};
 #[test]
 fn notes_glides_and_empty_space_are_where_they_should_be() {
     let perf = Performance::load_from_json("tests/fixtures/scamp/hello_performance.json").unwrap();
-    let o = PianoRollOptions::default();
+    let o = PianoRollOptions::new()
+        .pixels_per_beat(80.0)
+        .pixels_per_semitone(8);
     let pic = perf.piano_roll(&o).unwrap();
     // Pitch range of the fixture: 60..74 → rows from 77 (74 + 3) down to 58 (60 - 2).
-    let (high, pps, ppb, left) = (77.0, o.pixels_per_semitone as f64, o.pixels_per_beat, 24.0);
+    let (high, pps, ppb, left) = (77.0, 8.0, 80.0, 24.0);
     let at = |beat: f64, pitch: f64| {
         pic.pixel(
             (left + beat * ppb).round() as u32,
@@ -56,10 +58,9 @@ fn notes_glides_and_empty_space_are_where_they_should_be() {
 #[test]
 fn the_legend_names_each_part_in_its_colour_legibly_enough_for_ocr() {
     let perf = Performance::load_from_json("tests/fixtures/scamp/hello_performance.json").unwrap();
-    let o = PianoRollOptions::default();
-    let pic = perf.piano_roll(&o).unwrap();
+    let pic = perf.piano_roll(&PianoRollOptions::default()).unwrap();
     // The roll as before (pitches 58..77 at 8 pixels, the beat numbers), then one legend row.
-    let roll_height = (77 - 58) * o.pixels_per_semitone + 10;
+    let roll_height = (77 - 58) * 8 + 10;
     assert_eq!(pic.height, roll_height + 14);
     // Each part's swatch, in its colour, left to right.
     let top = roll_height + 2;
@@ -73,7 +74,8 @@ fn the_legend_names_each_part_in_its_colour_legibly_enough_for_ocr() {
     let dir = std::env::temp_dir().join(format!("scamp-legend-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (png, scaled) = (dir.join("roll.png"), dir.join("legend.png"));
-    perf.save_piano_roll(&png, &o).unwrap();
+    perf.save_piano_roll(&png, &PianoRollOptions::default())
+        .unwrap();
     let run = |program: &str, args: &[&str]| {
         let out = std::process::Command::new(program)
             .args(args)

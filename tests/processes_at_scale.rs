@@ -14,9 +14,9 @@ fn rss_kib() -> u64 {
 /// before the next starts.
 fn sequential_forks(session: &Session, n: usize) {
     session
-        .fork(move |clock: Clock| -> scamp::Result<()> {
+        .fork(move |clock| {
             for _ in 0..n {
-                clock.fork(|child: Clock| child.wait(0.25))?;
+                clock.fork(|child| child.wait(0.25))?;
                 clock.wait(0.5)?;
             }
             Ok(())
@@ -39,7 +39,7 @@ fn a_million_sequential_forks_run_in_constant_memory() {
         "RSS grew by {growth_mb:.1} MB over 1,000,000 forks"
     );
     // The session still counts clocks as it made them (slots are reused, names are not).
-    let next = session.fork(|_clock: Clock| ()).unwrap();
+    let next = session.fork(|_| Ok(())).unwrap();
     assert_eq!(next.name(), "Clock 1020003");
 }
 
@@ -47,8 +47,8 @@ fn a_million_sequential_forks_run_in_constant_memory() {
 fn a_kept_handle_keeps_its_clock_answering_while_others_are_freed() {
     let session = Session::fast_forward_session(60.0).unwrap();
     let kept = session
-        .fork(|clock: Clock| {
-            clock.fork(|c: Clock| {
+        .fork(|clock| {
+            clock.fork(|c| {
                 c.set_tempo(30.0)?;
                 c.wait(1.0)
             })?;
@@ -70,7 +70,7 @@ fn a_kept_handle_keeps_its_clock_answering_while_others_are_freed() {
     assert_eq!(parent.beat(), 3.0);
     assert_eq!(inner.name(), "Clock 2");
     // A new fork does not take their places.
-    let fresh = session.fork(|c: Clock| c.wait(100.0)).unwrap();
+    let fresh = session.fork(|c| c.wait(100.0)).unwrap();
     assert_ne!(fresh, inner);
     assert_ne!(fresh, parent);
     assert!(fresh.alive() && !inner.alive() && !parent.alive());

@@ -32,8 +32,8 @@ fn sample(seconds: f64) -> usize {
 fn a4_is_440_hz_and_a_quarter_tone_up_is_452_9() {
     let r = render(512, |s| {
         let flute = s.new_part("flute")?;
-        flute.play_note(69, 0.8, 1.0, "")?;
-        flute.play_note(69.5, 0.8, 1.0, "")?;
+        flute.play_note(69, 0.8, 1.0)?;
+        flute.play_note(69.5, 0.8, 1.0)?;
         Ok(())
     });
     let a4 = frequency(&r.left, SR, sample(0.2), sample(0.9));
@@ -56,10 +56,10 @@ fn notes_start_on_their_sample_under_a_curved_tempo() {
         let organ = s.new_part("drawbar organ")?;
         s.set_tempo_target_with(120.0, 4.0, TargetOptions::default().curve_shape(2.0))?;
         for _ in 0..4 {
-            organ.play_note(60, 0.9, 0.5, "")?;
+            organ.play_note(60, 0.9, 0.5)?;
             s.wait(0.5)?;
         }
-        organ.play_note(60, 0.9, 0.5, "")?;
+        organ.play_note(60, 0.9, 0.5)?;
         Ok(())
     });
     let mut worst = 0i64;
@@ -86,8 +86,8 @@ fn notes_start_on_their_sample_under_a_curved_tempo() {
 fn a_glissando_moves_the_right_way_and_a_chord_has_all_its_partials() {
     let r = render(512, |s| {
         let flute = s.new_part("flute")?;
-        flute.play_note(vec![60.0, 72.0], 0.8, 2.0, "")?;
-        flute.play_chord([60.0, 64.0, 67.0], 0.6, 1.0, "")?;
+        flute.play_note(vec![60.0, 72.0], 0.8, 2.0)?;
+        flute.play_chord([60.0, 64.0, 67.0], 0.6, 1.0)?;
         Ok(())
     });
     let early = frequency(&r.left, SR, sample(0.1), sample(0.4));
@@ -122,9 +122,9 @@ fn a_glissando_moves_the_right_way_and_a_chord_has_all_its_partials() {
 fn rests_are_silent() {
     let r = render(512, |s| {
         let piano = s.new_part("piano")?;
-        piano.play_note(60, 0.8, 1.0, "")?;
-        piano.play_note(None::<f64>, 0.8, 2.0, "")?;
-        piano.play_note(64, 0.8, 1.0, "")?;
+        piano.play_note(60, 0.8, 1.0)?;
+        piano.play_note(None::<f64>, 0.8, 2.0)?;
+        piano.play_note(64, 0.8, 1.0)?;
         Ok(())
     });
     let note = rms(&r.left, sample(0.1), sample(0.9));
@@ -147,18 +147,13 @@ fn busy_piece(s: &Session) -> scamp::Result<()> {
     ];
     for (i, part) in parts.iter().enumerate() {
         let part = part.clone();
-        s.fork(move |c: Clock| -> scamp::Result<()> {
+        s.fork(move |c| {
             for n in 0..12 {
                 let pitch = 55.0 + ((n * 7 + i * 5) % 19) as f64 + 0.25 * (i as f64);
                 if n % 4 == 3 {
-                    part.play_note(vec![pitch, pitch + 3.0], 0.7, 0.37, "")?;
+                    part.play_note(vec![pitch, pitch + 3.0], 0.7, 0.37)?;
                 } else {
-                    part.play_note(
-                        pitch,
-                        0.4 + 0.05 * (n % 5) as f64,
-                        0.23 + 0.1 * i as f64,
-                        "",
-                    )?;
+                    part.play_note(pitch, 0.4 + 0.05 * (n % 5) as f64, 0.23 + 0.1 * i as f64)?;
                 }
                 c.wait(0.05)?;
             }
@@ -195,10 +190,10 @@ fn wide_piece(s: &Session) -> scamp::Result<()> {
     }
     assert_eq!(s.ensemble().audio_link().synth_fonts().len(), 3);
     for (i, part) in parts.into_iter().enumerate() {
-        s.fork(move |c: Clock| -> scamp::Result<()> {
+        s.fork(move |c| {
             for n in 0..16 {
                 let pitch = 50.0 + ((n * 5 + i * 7) % 23) as f64 + 0.5 * (i % 2) as f64;
-                part.play_note(pitch, 0.5 + 0.03 * n as f64, 0.11 + 0.07 * i as f64, "")?;
+                part.play_note(pitch, 0.5 + 0.03 * n as f64, 0.11 + 0.07 * i as f64)?;
                 c.wait(0.04 + 0.01 * i as f64)?;
             }
             Ok(())
@@ -243,7 +238,7 @@ fn a_panicking_piece_keeps_its_audio_and_reports_the_panic() {
     };
     let report = render_piece(&options, |s| {
         let piano = s.new_part("piano")?;
-        piano.play_note(60, 0.8, 1.0, "")?;
+        piano.play_note(60, 0.8, 1.0)?;
         panic!("out of ideas");
     })
     .expect("the render itself succeeds");
@@ -283,7 +278,7 @@ fn a_piece_command_line_saves_wav_json_midi_and_png() {
     scamp::run_with(&args, |s| {
         let piano = s.new_part("piano")?;
         for p in [60, 62, 64] {
-            piano.play_note(p, 0.7, 0.5, "")?;
+            piano.play_note(p, 0.7, 0.5)?;
         }
         Ok(())
     })
@@ -309,7 +304,7 @@ fn a_piece_command_line_saves_wav_json_midi_and_png() {
 /// that waits forever (as a piece waiting for input does).
 fn never_ending(s: &Session) -> scamp::Result<()> {
     let organ = s.new_part("organ")?;
-    s.fork(move |_c: Clock| organ.play_note(60, 0.8, 10.0, ""))?;
+    s.fork(move |_c| organ.play_note(60, 0.8, 10.0))?;
     s.wait_forever()
 }
 
@@ -372,9 +367,9 @@ fn a_render_streamed_into_its_wav_is_the_render_kept_in_memory() {
     let piece = |s: &Session| -> scamp::Result<()> {
         let piano = s.new_part("piano")?;
         for k in 0..12 {
-            piano.play_note(48 + k * 3, 0.9, 0.375, "")?;
+            piano.play_note(48 + k * 3, 0.9, 0.375)?;
         }
-        piano.play_chord([60, 64, 67], 0.9, 2.0, "")?;
+        piano.play_chord([60, 64, 67], 0.9, 2.0)?;
         Ok(())
     };
     let kept = render(512, piece);

@@ -13,11 +13,11 @@ fn same_time_wake_order_is_deeper_first_then_fork_order() {
         let log = log.clone();
         session
             .fork_with(
-                move |c: Clock| -> scamp::Result<()> {
+                move |c| {
                     if c.name() == "a" {
                         let l = log.clone();
                         c.fork_with(
-                            move |g: Clock| -> scamp::Result<()> {
+                            move |g| {
                                 g.wait(1.0)?;
                                 l.stamp(&g, "wake");
                                 Ok(())
@@ -50,7 +50,7 @@ fn processes_start_in_fork_order_and_run_one_at_a_time() {
     for i in 0..20 {
         let log = log.clone();
         session
-            .fork(move |c: Clock| -> scamp::Result<()> {
+            .fork(move |c| {
                 for step in 0..3 {
                     log.push(format!("{i} start {step}"));
                     std::thread::yield_now();
@@ -88,7 +88,10 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
     let l = log.clone();
     session
         .fork_with(
-            move |c: Clock| l.stamp(&c, "start"),
+            move |c| {
+                l.stamp(&c, "start");
+                Ok(())
+            },
             ForkOptions::new()
                 .name("bar")
                 .schedule_at(MetricPhaseTarget::new(0.0, 4.0).unwrap()),
@@ -101,14 +104,20 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
         .unwrap();
     session
         .fork_with(
-            move |c: Clock| l.stamp(&c, "start"),
+            move |c| {
+                l.stamp(&c, "start");
+                Ok(())
+            },
             ForkOptions::new().name("later").schedule_at(at_least),
         )
         .unwrap();
     let l = log.clone();
     session
         .fork_with(
-            move |c: Clock| l.stamp(&c, "start"),
+            move |c| {
+                l.stamp(&c, "start");
+                Ok(())
+            },
             ForkOptions::new()
                 .name("beat2.5")
                 .schedule_at(MetricPhaseTarget::new(2.5, 3.0).unwrap()),
@@ -117,7 +126,10 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
     let l = log.clone();
     session
         .fork_with(
-            move |c: Clock| l.stamp(&c, "start"),
+            move |c| {
+                l.stamp(&c, "start");
+                Ok(())
+            },
             ForkOptions::new().name("at6").schedule_at(6.0),
         )
         .unwrap();
@@ -135,7 +147,10 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
     let l = log.clone();
     session
         .fork_with(
-            move |c: Clock| l.stamp(&c, "now"),
+            move |c| {
+                l.stamp(&c, "now");
+                Ok(())
+            },
             ForkOptions::new()
                 .name("exact")
                 .schedule_at(MetricPhaseTarget::new(3.3, 4.0).unwrap()),
@@ -155,10 +170,10 @@ fn child_absolute_tempo_is_the_product_down_the_chain() {
     let l = log.clone();
     session
         .fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 let l2 = l.clone();
                 c.fork_with(
-                    move |g: Clock| -> scamp::Result<()> {
+                    move |g| {
                         l2.push(format!(
                             "{} {} {}",
                             g.tempo(),
@@ -199,7 +214,7 @@ fn tempo_change_moves_pending_wakeups_of_descendants() {
     let log = Log::default();
     let l = log.clone();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             c.wait(4.0)?;
             l.stamp(&c, "woke");
             Ok(())
@@ -224,10 +239,10 @@ fn kill_cascades_and_unwinds_blocked_processes() {
     }
     let l = log.clone();
     let parent = session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             let _g = Guard(l.clone(), "parent");
             let l2 = l.clone();
-            c.fork(move |g: Clock| -> scamp::Result<()> {
+            c.fork(move |g| {
                 let _g = Guard(l2.clone(), "child");
                 loop {
                     g.wait(1.0)?;
@@ -253,10 +268,7 @@ fn kill_cascades_and_unwinds_blocked_processes() {
     );
     assert!(session.children().is_empty());
     assert!(parent.beat() > 2.4, "a dead clock keeps its final beat");
-    assert!(matches!(
-        parent.fork(|_c: Clock| ()),
-        Err(Error::ClockDead(_))
-    ));
+    assert!(matches!(parent.fork(|_| Ok(())), Err(Error::ClockDead(_))));
 }
 
 #[test]
@@ -265,7 +277,7 @@ fn a_process_can_kill_itself() {
     let log = Log::default();
     let l = log.clone();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             c.wait(1.0)?;
             l.push("before");
             c.kill()?;
@@ -284,7 +296,7 @@ fn a_panicking_process_is_isolated() {
     let l = log.clone();
     session
         .fork_with(
-            |c: Clock| -> scamp::Result<()> {
+            |c| {
                 c.wait(1.0)?;
                 panic!("deliberate test panic")
             },
@@ -292,7 +304,7 @@ fn a_panicking_process_is_isolated() {
         )
         .unwrap();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             for _ in 0..3 {
                 c.wait(1.0)?;
                 l.stamp(&c, "tick");
@@ -301,7 +313,7 @@ fn a_panicking_process_is_isolated() {
         })
         .unwrap();
     session
-        .fork(|_c: Clock| -> scamp::Result<()> {
+        .fork(|_c| {
             Err(Error::InvalidArgument(
                 "an error returned by a process".into(),
             ))
@@ -321,7 +333,7 @@ fn a_panicking_process_is_isolated() {
     session.wait(1.0).unwrap();
     assert_eq!(session.beat(), 4.0);
     // What was heard of is not heard again.
-    session.fork(|c: Clock| c.wait(1.0)).unwrap();
+    session.fork(|c| c.wait(1.0)).unwrap();
     session.wait_for_children_to_finish().unwrap();
     assert_eq!(session.failed_processes().0, 2);
 }
@@ -331,15 +343,15 @@ fn a_failure_passed_up_through_waits_is_counted_once() {
     let session = fast(60.0);
     session
         .fork_with(
-            |c: Clock| -> scamp::Result<()> {
+            |c| {
                 c.fork_with(
-                    |g: Clock| -> scamp::Result<()> {
+                    |g| {
                         g.wait(1.0)?;
                         panic!("the grandchild's panic")
                     },
                     ForkOptions::new().name("grandchild"),
                 )?;
-                c.fork(|g: Clock| g.wait(2.0))?;
+                c.fork(|g| g.wait(2.0))?;
                 // Passed on with `?`: the parent hears of the grandchild, not of a new failure.
                 c.wait_for_children_to_finish()?;
                 unreachable!("the wait reports the failed grandchild")
@@ -374,10 +386,10 @@ fn wait_for_children_and_done_callbacks() {
     let l2 = log.clone();
     session
         .fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 for d in [1.0, 3.0, 2.0] {
                     let l = l.clone();
-                    c.fork(move |g: Clock| -> scamp::Result<()> {
+                    c.fork(move |g| {
                         g.wait(d)?;
                         l.stamp(&g, "child done");
                         Ok(())
@@ -408,12 +420,10 @@ fn a_process_returning_with_live_children_ends_them() {
     let log = Log::default();
     let l = log.clone();
     let parent = session
-        .fork(move |c: Clock| -> scamp::Result<()> {
-            c.fork(move |g: Clock| -> scamp::Result<()> {
-                loop {
-                    g.wait(1.0)?;
-                    l.push("tick");
-                }
+        .fork(move |c| {
+            c.fork(move |g| loop {
+                g.wait(1.0)?;
+                l.push("tick");
             })?;
             c.wait(2.5)
         })
@@ -430,7 +440,7 @@ fn ten_thousand_simultaneous_processes_complete() {
     for _ in 0..10_000 {
         let count = count.clone();
         session
-            .fork(move |c: Clock| -> scamp::Result<()> {
+            .fork(move |c| {
                 for j in 0..5 {
                     c.wait([0.25, 0.5, 0.75, 1.0][j % 4])?;
                 }
@@ -451,11 +461,12 @@ fn free_functions_act_on_the_current_clock() {
     let l = log.clone();
     session
         .fork_with(
-            move |_c: Clock| -> scamp::Result<()> {
+            move |_c| {
                 let me = current_clock().expect("inside a process");
                 let l2 = l.clone();
-                fork(move |g: Clock| {
+                fork(move |g| {
                     l2.stamp(&g, "grandchild of");
+                    Ok(())
                 })?;
                 wait(2.0)?;
                 l.stamp(&me, "after");

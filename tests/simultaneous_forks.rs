@@ -14,7 +14,7 @@ fn a_hundred_thousand_simultaneous_forks_run_or_fail_to_fork_never_vanish() {
     let mut refused = None;
     for _ in 0..100_000 {
         let ran = Arc::clone(&ran);
-        match session.fork(move |clock: Clock| -> scamp::Result<()> {
+        match session.fork(move |clock| {
             clock.wait(1.0)?;
             ran.fetch_add(1, SeqCst);
             Ok(())
@@ -30,7 +30,7 @@ fn a_hundred_thousand_simultaneous_forks_run_or_fail_to_fork_never_vanish() {
     let note = session
         .new_part_with("piano", PartOptions::new().soundfont("default"))
         .unwrap()
-        .play_note_with(60, 0.5, 1.0, "", PlayOptions::new().blocking(false));
+        .play_note_with(60, 0.5, 1.0, PlayOptions::new().blocking(false));
     session.wait_for_children_to_finish().unwrap();
     println!("{forked} simultaneous processes forked; refused: {refused:?}");
     assert_eq!(ran.load(SeqCst), forked, "every fork that returned Ok ran");
@@ -44,6 +44,6 @@ fn a_hundred_thousand_simultaneous_forks_run_or_fail_to_fork_never_vanish() {
         None => assert_eq!(forked, 100_000),
     }
     // Once they have ended, forking works again.
-    session.fork(|clock: Clock| clock.wait(1.0)).unwrap();
+    session.fork(|clock| clock.wait(1.0)).unwrap();
     session.wait_for_children_to_finish().unwrap();
 }

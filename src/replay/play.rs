@@ -16,14 +16,14 @@ use crate::transcribe::{Level, NoteLength, NotePitch, Performance, PerformanceNo
 /// Options of [`Performance::play`].
 #[derive(Clone)]
 pub struct PerformancePlayOptions {
-    pub start_beat: f64,
-    pub stop_beat: Option<f64>,
+    pub(crate) start_beat: f64,
+    pub(crate) stop_beat: Option<f64>,
     /// The clock to play on (default: the current one).
-    pub clock: Option<Clock>,
+    pub(crate) clock: Option<Clock>,
     /// Follow the performance's tempo envelope (default true).
-    pub use_tempo_envelope: bool,
+    pub(crate) use_tempo_envelope: bool,
     /// Wait until it has played (default true).
-    pub blocking: bool,
+    pub(crate) blocking: bool,
 }
 
 impl Default for PerformancePlayOptions {
@@ -134,7 +134,7 @@ impl Performance {
             60.0
         };
         let conductor = caller.fork_with(
-            move |clock: Clock| -> Result<()> {
+            move |clock| {
                 if use_tempo {
                     let (mut tempos, mut durations, mut shapes) =
                         (Vec::new(), Vec::new(), Vec::new());
@@ -168,7 +168,7 @@ impl Performance {
                 }
                 for (instrument, notes) in parts {
                     clock.fork_with(
-                        move |c: Clock| -> Result<()> {
+                        move |c| {
                             for n in notes {
                                 let wait = n.start_beat - start - c.beat();
                                 if wait > 0.0 {
@@ -185,15 +185,13 @@ impl Performance {
                                         param(p),
                                         param(&n.volume),
                                         length,
-                                        &props,
-                                        play,
+                                        play.properties(&props),
                                     )?,
                                     NotePitch::Chord(ps) => instrument.play_chord_with(
                                         ps.iter().map(param),
                                         param(&n.volume),
                                         length,
-                                        &props,
-                                        play,
+                                        play.properties(&props),
                                     )?,
                                 }
                             }

@@ -15,8 +15,8 @@ use std::path::Path;
 /// Size settings of [`Performance::piano_roll`].
 #[derive(Debug, Clone)]
 pub struct PianoRollOptions {
-    pub pixels_per_beat: f64,
-    pub pixels_per_semitone: u32,
+    pub(crate) pixels_per_beat: f64,
+    pub(crate) pixels_per_semitone: u32,
 }
 
 impl Default for PianoRollOptions {
@@ -25,6 +25,22 @@ impl Default for PianoRollOptions {
             pixels_per_beat: 80.0,
             pixels_per_semitone: 8,
         }
+    }
+}
+
+impl PianoRollOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Width of a beat (default 80 pixels).
+    pub fn pixels_per_beat(mut self, pixels: f64) -> Self {
+        self.pixels_per_beat = pixels;
+        self
+    }
+    /// Height of a semitone row (default 8 pixels).
+    pub fn pixels_per_semitone(mut self, pixels: u32) -> Self {
+        self.pixels_per_semitone = pixels;
+        self
     }
 }
 

@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone, Default)]
 pub struct TranscribeOptions {
     /// Only these instruments, by name and index (default: all).
-    pub instruments: Option<Vec<(String, usize)>>,
+    pub(crate) instruments: Option<Vec<(String, usize)>>,
     /// The clock whose beats notes are measured in (default: the session's master).
-    pub clock: Option<Clock>,
-    pub units: DurationUnits,
+    pub(crate) clock: Option<Clock>,
+    pub(crate) units: DurationUnits,
 }
 
 impl TranscribeOptions {

@@ -9,7 +9,7 @@ use scamp::prelude::*;
 
 fn runaway(session: &Session) -> scamp::Result<()> {
     let piano = session.new_part("piano")?;
-    piano.play_note(60, 0.8, 1.0, "")?;
+    piano.play_note(60, 0.8, 1.0)?;
     let mut n = 0u64;
     loop {
         n = std::hint::black_box(n.wrapping_add(1));
@@ -24,16 +24,16 @@ fn deeper(depth: u64, pad: [u8; 256]) -> u64 {
 
 fn recursion(session: &Session) -> scamp::Result<()> {
     let piano = session.new_part("piano")?;
-    piano.play_note(60, 0.8, 1.0, "")?;
+    piano.play_note(60, 0.8, 1.0)?;
     session.fork_with(
-        |_clock: Clock| -> scamp::Result<()> {
+        |_clock| {
             std::hint::black_box(deeper(0, [1; 256]));
             Ok(())
         },
         ForkOptions::new().name("bottomless"),
     )?;
     loop {
-        piano.play_note(64, 0.8, 1.0, "")?;
+        piano.play_note(64, 0.8, 1.0)?;
     }
 }
 
@@ -41,7 +41,7 @@ fn bad_font(session: &Session) -> scamp::Result<()> {
     let font = std::env::var("SCAMP_TEST_FONT").unwrap_or_default();
     let part = session.new_part_with("piano", PartOptions::new().soundfont(font))?;
     loop {
-        part.play_note(60, 0.8, 0.5, "")?;
+        part.play_note(60, 0.8, 0.5)?;
     }
 }
 

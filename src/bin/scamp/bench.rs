@@ -118,7 +118,7 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
     let start = Instant::now();
     let session = Session::fast_forward_session(120.0)?;
     for _ in 0..processes {
-        session.fork(move |clock: Clock| -> scamp::Result<()> {
+        session.fork(move |clock| {
             for j in 0..waits {
                 clock.wait(LENGTHS[j % 4])?;
             }
@@ -153,10 +153,10 @@ fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()
     session.start_transcribing()?;
     for k in 0..processes {
         let part = instruments[k % parts].clone();
-        session.fork(move |_clock: Clock| -> scamp::Result<()> {
+        session.fork(move |_clock| {
             for j in 0..notes {
                 let pitch = 48 + (k + j) % 36;
-                part.play_note(pitch as f64, 0.5, LENGTHS[(7 * k + j) % 4], "")?;
+                part.play_note(pitch as f64, 0.5, LENGTHS[(7 * k + j) % 4])?;
             }
             Ok(())
         })?;

@@ -58,7 +58,7 @@ pub fn bench_osc_latency(messages: usize) -> scamp::Result<()> {
         0,
         "/probe",
         move |_: &str, _: &[rosc::OscType]| {
-            part.play_note_with(60, 0.5, 0.01, "", PlayOptions::new().blocking(false))
+            part.play_note_with(60, 0.5, 0.01, PlayOptions::new().blocking(false))
         },
         "127.0.0.1",
     )?;

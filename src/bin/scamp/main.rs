@@ -163,10 +163,10 @@ fn convert(
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
     if let Some(out) = midi {
-        let options = scamp::replay::MidiExportOptions {
-            flatten_tempo,
-            ..Default::default()
-        };
+        let mut options = scamp::replay::MidiExportOptions::new();
+        if let Some(bpm) = flatten_tempo {
+            options = options.flatten_tempo(bpm);
+        }
         performance.export_to_midi_file(out, &options)?;
         println!("wrote {}", out.display());
     }
