@@ -23,8 +23,10 @@ fn main() -> scamp::Result<()> {
                 _ => None,
             };
             let (Some(pitch), Some(volume)) = (number(0), number(1)) else {
-                return Err(Error::InvalidArgument(
-                    "/note needs a pitch and a volume".into(),
+                return Err(Error::invalid_argument(
+                    "/note arguments",
+                    format!("{args:?}"),
+                    "a pitch and a volume (numbers)",
                 ));
             };
             piano.play_note(pitch, volume, 0.25)

@@ -79,7 +79,7 @@ impl PartOptions {
 }
 
 /// Options of [`Ensemble::new_midi_part`].
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MidiPartOptions {
     /// `None`: a virtual output port named `midi_output_name` (or the part's name).
     pub(crate) midi_output_device: Option<MidiDevice>,
@@ -183,6 +183,19 @@ pub struct Ensemble {
     audio: Arc<AudioLink>,
     note_ids: Arc<AtomicU64>,
     state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for Ensemble {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self
+            .instruments()
+            .iter()
+            .map(|i| i.name().to_string())
+            .collect();
+        f.debug_struct("Ensemble")
+            .field("instruments", &names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Ensemble {

@@ -27,9 +27,15 @@ pub enum Error {
         expected: &'static str,
     },
 
-    /// A malformed argument that is not a single number (lists of different lengths, ...).
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
+    /// An argument that is not a single number out of range (that is [`Error::InvalidValue`]):
+    /// lists of different lengths, an empty list, a string that does not parse. `name` names
+    /// the argument, `value` shows what was given, `expected` says what would have been valid.
+    #[error("invalid {name}: {value} ({expected})")]
+    InvalidArgument {
+        name: String,
+        value: String,
+        expected: String,
+    },
 
     /// `wait` (or another call that blocks a process) was made on a clock from a thread or
     /// process that is not running on that clock.
@@ -70,9 +76,29 @@ pub enum Error {
         now: f64,
     },
 
-    /// The clock was killed (or its session shut down) and cannot do this any more.
+    /// The clock was killed and cannot do this any more.
     #[error("clock '{0}' is no longer alive")]
     ClockDead(String),
+
+    /// The session was stopped while the process on `clock` waited or acted: a render that
+    /// reached its `--duration`, a plugin host that removed the piece, a session dropped. What
+    /// a process gets back from its calls from then on, so it can end.
+    #[error("the session has stopped, so the process on clock '{clock}' cannot go on")]
+    Aborted { clock: String },
+
+    /// User code panicked: the piece's own function (`clock` is the master's), or a process.
+    #[error("the process on clock '{clock}' panicked: {message}")]
+    Panicked { clock: String, message: String },
+
+    /// JSON that is not what it should be: `what` names the kind of document (Performance,
+    /// Session, ...), `path` the file (if it came from one), `reason` the JSON path of the
+    /// problem and what is wrong there.
+    #[error("invalid {what} JSON{}: {reason}", path.as_ref().map(|p| format!(" in {p}")).unwrap_or_default())]
+    InvalidJson {
+        what: String,
+        path: Option<String>,
+        reason: String,
+    },
 
     /// A tempo target that cannot be reached as asked.
     #[error("tempo target cannot be set: {0}")]
@@ -125,6 +151,21 @@ pub enum Error {
     /// what listening needs.
     #[error("cannot listen to the {what}: {reason}")]
     NoDisplay { what: &'static str, reason: String },
+}
+
+impl Error {
+    /// [`Error::InvalidArgument`]: `name` was given `value`, and `expected` would have done.
+    pub fn invalid_argument(
+        name: impl Into<String>,
+        value: impl std::fmt::Display,
+        expected: impl Into<String>,
+    ) -> Error {
+        Error::InvalidArgument {
+            name: name.into(),
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
 }
 
 /// Shorthand used throughout the crate.

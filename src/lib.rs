@@ -56,6 +56,8 @@
 //!   (fast-forward, real-time); [`tempo`]: tempo maths ([`Envelope`], [`TempoEnvelope`],
 //!   [`MetricPhaseTarget`]); [`event`]: the MIDI messages playbacks make and synths play.
 
+#![deny(missing_debug_implementations)]
+
 pub mod clock;
 pub mod ensemble;
 mod error;

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// A file being written: becomes `target` on [`commit`](Self::commit); removed if dropped
 /// before.
+#[derive(Debug)]
 pub struct OutputFile {
     target: PathBuf,
     /// `None` when the target is written in place (a device or FIFO).

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 pub const DEFAULT_SEED: u64 = 0;
 
 /// See the module docs.
+#[derive(Debug)]
 pub struct Random {
     rng: Mutex<ChaCha8Rng>,
 }

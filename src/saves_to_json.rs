@@ -92,18 +92,20 @@ impl SavesToJson for Session {
 }
 
 fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value> {
-    v.get(key).ok_or_else(|| {
-        Error::InvalidArgument(format!("invalid JSON at {at}: missing field `{key}`"))
-    })
+    v.get(key)
+        .ok_or_else(|| crate::json::invalid("saved", format!("at {at}: missing field `{key}`")))
 }
 
 fn expect_type(v: &Value, want: &str, at: &str) -> Result<()> {
     match v.get("_type").and_then(Value::as_str) {
         Some(t) if t == want => Ok(()),
-        other => Err(Error::InvalidArgument(format!(
-            "invalid JSON at {at}: expected _type \"{want}\", found {}",
-            other.map_or("none".to_string(), |t| format!("\"{t}\""))
-        ))),
+        other => Err(crate::json::invalid(
+            "saved",
+            format!(
+                "at {at}: expected _type \"{want}\", found {}",
+                other.map_or("none".to_string(), |t| format!("\"{t}\""))
+            ),
+        )),
     }
 }
 
@@ -179,9 +181,10 @@ impl Ensemble {
                     .and_then(Value::as_u64)
                     .filter(|p| *p > 0 && *p < 65536)
                     .ok_or_else(|| {
-                        Error::InvalidArgument(format!(
-                            "invalid JSON at {at}.args.port: expected a UDP port"
-                        ))
+                        crate::json::invalid(
+                            "saved",
+                            format!("at {at}.args.port: expected a UDP port"),
+                        )
                     })?;
                 let defaults = OscPartOptions::default();
                 let ip = args
@@ -204,9 +207,10 @@ impl Ensemble {
                 Box::new(OscPlayback::new(port as u16, ip, prefix, &addresses)?)
             }
             other => {
-                return Err(Error::InvalidArgument(format!(
-                    "invalid JSON at {at}.type: unknown playback implementation \"{other}\""
-                )))
+                return Err(crate::json::invalid(
+                    "saved",
+                    format!("at {at}.type: unknown playback implementation \"{other}\""),
+                ))
             }
         })
     }
@@ -215,7 +219,7 @@ impl Ensemble {
     pub fn instrument_from_json(&self, v: &Value, at: &str) -> Result<ScampInstrument> {
         expect_type(v, "ScampInstrument", at)?;
         let name = field(v, "name", at)?.as_str().ok_or_else(|| {
-            Error::InvalidArgument(format!("invalid JSON at {at}.name: expected a string"))
+            crate::json::invalid("saved", format!("at {at}.name: expected a string"))
         })?;
         let mut playbacks = Vec::new();
         if let Some(list) = v.get("playback_implementations").and_then(Value::as_array) {
@@ -275,9 +279,7 @@ impl Session {
         expect_type(&v, "Session", "the top level")?;
         let tempo = field(&v, "tempo", "the top level")?
             .as_f64()
-            .ok_or_else(|| {
-                Error::InvalidArgument("invalid JSON at tempo: expected a number".into())
-            })?;
+            .ok_or_else(|| crate::json::invalid("Session", "at tempo: expected a number"))?;
         let session = Session::with_driver(tempo, driver)?;
         session.ensemble().load_json_value(&v)?;
         Ok(session)

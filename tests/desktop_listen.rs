@@ -87,7 +87,7 @@ fn callbacks_act_at_now_and_a_panicking_one_does_not_stop_the_listener() {
                 panic!("a callback that panics");
             }
             if name == "e" {
-                return Err(Error::InvalidArgument("a callback that fails".into()));
+                return Err(Error::Refused("a callback that fails".into()));
             }
             // A process of its own on the master clock: it can block on a note.
             let clock = scamp::current_clock().expect("callbacks run on a clock");

@@ -81,9 +81,7 @@ fn a_piece_whose_child_process_fails_fails_and_still_writes_its_audio() {
             session.fork(move |clock| {
                 clock.wait(0.5)?;
                 if failing {
-                    return Err(scamp::Error::InvalidArgument(
-                        "the child's own error".into(),
-                    ));
+                    return Err(scamp::Error::Refused("the child's own error".into()));
                 }
                 panic!("the child's own panic");
             })?;

@@ -123,7 +123,8 @@ fn mutated_performances_are_refused_or_play_to_their_end() {
         let outcome = within(LIMIT, move || {
             let performance = match Performance::json_loads(&text) {
                 Ok(p) => p,
-                Err(e) => return Ok(("refused", e.to_string())),
+                Err(e @ scamp::Error::InvalidJson { .. }) => return Ok(("refused", e.to_string())),
+                Err(e) => return Err(format!("refused, but not as invalid JSON: {e:?}")),
             };
             let options = RenderOptions {
                 soundfont: Some("default".into()),

@@ -242,11 +242,15 @@ fn a_panicking_piece_keeps_its_audio_and_reports_the_panic() {
         panic!("out of ideas");
     })
     .expect("the render itself succeeds");
-    let err = report
-        .piece_error
-        .expect("the panic is reported")
-        .to_string();
-    assert!(err.contains("out of ideas"), "{err}");
+    match report.piece_error.expect("the panic is reported") {
+        Error::Panicked { clock, message } => {
+            assert_eq!(
+                (clock.as_str(), message.as_str()),
+                ("MASTER", "out of ideas")
+            )
+        }
+        other => panic!("not a panic: {other:?}"),
+    }
     assert!(
         rms(&report.left, sample(0.1), sample(0.9)) > 0.01,
         "the note before the panic is there"
@@ -345,6 +349,33 @@ fn duration_stops_a_piece_that_never_ends_at_the_same_sample_at_any_block_size()
         "{:?}",
         notes[0].1
     );
+}
+
+#[test]
+fn a_process_stopped_at_the_duration_hears_that_the_session_stopped() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let options = RenderOptions {
+        soundfont: Some("default".into()),
+        duration: Some(0.5),
+        ..RenderOptions::default()
+    };
+    let report = render_piece(&options, move |s| {
+        // A forked process is unwound where it waits; the piece's own thread hears why.
+        s.fork(|c| c.wait(10.0))?;
+        let stopped = s.wait(10.0).unwrap_err();
+        tx.send(stopped.clone()).unwrap();
+        Err(stopped)
+    })
+    .unwrap();
+    assert_eq!(
+        rx.recv().unwrap(),
+        Error::Aborted {
+            clock: "MASTER".into()
+        }
+    );
+    // Stopping at the duration is no failure of the piece, nor of the process it cut short.
+    assert!(report.piece_error.is_none(), "{:?}", report.piece_error);
+    assert_eq!(report.piece_seconds, 0.5);
 }
 
 #[test]

@@ -117,10 +117,12 @@ fn bad_session_files_name_the_problem() {
         (text[..text.len() / 3].to_string(), "EOF"),
     ];
     for (bad, needle) in cases {
-        let err = Session::json_loads_with_driver(&bad, FastForwardDriver)
-            .err()
-            .expect(needle)
-            .to_string();
+        let err = Session::json_loads_with_driver(&bad, FastForwardDriver).expect_err(needle);
+        assert!(
+            matches!(err, Error::InvalidJson { .. }),
+            "{needle}: {err:?}"
+        );
+        let err = err.to_string();
         assert!(err.contains(needle), "'{err}' should mention '{needle}'");
     }
 }

@@ -313,11 +313,7 @@ fn a_panicking_process_is_isolated() {
         })
         .unwrap();
     session
-        .fork(|_c| {
-            Err(Error::InvalidArgument(
-                "an error returned by a process".into(),
-            ))
-        })
+        .fork(|_c| Err(Error::Refused("an error returned by a process".into())))
         .unwrap();
     // The wait hears of both failures, after every child has ended.
     match session.wait_for_children_to_finish() {

@@ -110,7 +110,12 @@ impl Clock {
         let mut core = self.shared.lock();
         // A session shutting down takes no more actions: a process forked now would never
         // run, and the body it holds would keep the session alive through its captures.
-        if !core.clock(self.id).alive() || core.shutdown {
+        if core.shutdown {
+            return Err(Error::Aborted {
+                clock: core.clock(self.id).name.clone(),
+            });
+        }
+        if !core.clock(self.id).alive() {
             return Err(Error::ClockDead(core.clock(self.id).name.clone()));
         }
         f(&mut core)
@@ -245,7 +250,11 @@ impl Clock {
             let shared = Arc::clone(&clock.shared);
             let mut returned = None;
             let panicked = process::run_body(&name, || {
-                returned = process(clock).err().map(|e| e.to_string())
+                returned = process(clock)
+                    .err()
+                    // Ending because the session stopped is no failure of the process.
+                    .filter(|e| !matches!(e, Error::Aborted { .. }))
+                    .map(|e| e.to_string())
             });
             report_failure(&shared, id, &name, returned, panicked);
         });
@@ -465,8 +474,10 @@ impl Clock {
 
     pub fn set_synchronization_policy(&self, policy: SyncPolicy) -> Result<()> {
         if self.is_master() && policy == SyncPolicy::Inherit {
-            return Err(Error::InvalidArgument(
-                "the master clock has no parent to inherit a synchronization policy from".into(),
+            return Err(Error::invalid_argument(
+                "synchronization policy of the master clock",
+                "Inherit",
+                "a policy of its own (the master has no parent to inherit one from)",
             ));
         }
         self.act(|c| {

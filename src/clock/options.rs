@@ -11,6 +11,20 @@ pub struct ForkOptions {
     pub(crate) done_callback: Option<Box<dyn FnOnce() + Send>>,
 }
 
+impl std::fmt::Debug for ForkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForkOptions")
+            .field("name", &self.name)
+            .field(
+                "initial_beat_length",
+                &self.initial_beat_length.map(|(_, l)| l),
+            )
+            .field("schedule_at", &self.schedule_at)
+            .field("done_callback", &self.done_callback.is_some())
+            .finish()
+    }
+}
+
 impl ForkOptions {
     pub fn new() -> Self {
         Self::default()

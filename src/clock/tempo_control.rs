@@ -165,19 +165,18 @@ impl Clock {
         options: TargetsOptions,
     ) -> Result<()> {
         if values.len() != durations.len() {
-            return Err(Error::InvalidArgument(format!(
-                "{} {} targets but {} durations",
-                values.len(),
-                unit.name(),
-                durations.len()
-            )));
+            return Err(Error::invalid_argument(
+                "tempo target durations",
+                format!("{} durations", durations.len()),
+                format!("one per {} target ({})", unit.name(), values.len()),
+            ));
         }
         if !options.curve_shapes.is_empty() && options.curve_shapes.len() != values.len() {
-            return Err(Error::InvalidArgument(format!(
-                "{} targets but {} curve shapes",
-                values.len(),
-                options.curve_shapes.len()
-            )));
+            return Err(Error::invalid_argument(
+                "tempo target curve shapes",
+                format!("{} curve shapes", options.curve_shapes.len()),
+                format!("one per target ({}), or none", values.len()),
+            ));
         }
         let mut targets = Vec::with_capacity(values.len());
         for (i, (&v, &d)) in values.iter().zip(durations).enumerate() {
@@ -244,14 +243,17 @@ impl Clock {
         if let Some(end) = options.domain_end {
             check_finite("function domain end", end)?;
             if end <= options.domain_start {
-                return Err(Error::InvalidArgument(format!(
-                    "function domain end {end} must be after its start {}",
-                    options.domain_start
-                )));
+                return Err(Error::invalid_argument(
+                    "function domain end",
+                    end,
+                    format!("after its start, {}", options.domain_start),
+                ));
             }
         } else if options.looping {
-            return Err(Error::InvalidArgument(
-                "a looping tempo function needs a domain end".into(),
+            return Err(Error::invalid_argument(
+                "function domain end",
+                "none",
+                "an end, for a tempo function that loops",
             ));
         }
         check_positive("scanning step size", options.scanning_step_size)?;

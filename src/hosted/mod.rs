@@ -172,13 +172,25 @@ pub struct HostedPiece {
     tap: Option<HeapProd<AudioEvent>>,
 }
 
+impl std::fmt::Debug for HostedPiece {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostedPiece")
+            .field("config", &self.config)
+            .field("playing", &self.current.is_some())
+            .field("generations", &self.generations)
+            .finish_non_exhaustive()
+    }
+}
+
 impl HostedPiece {
     /// Prepares `pieces` (the first one selected); nothing runs until the first
     /// [`process`](Self::process).
     pub fn new(pieces: Vec<PieceFn>, config: HostedConfig) -> Result<Self> {
         if pieces.is_empty() {
-            return Err(Error::InvalidArgument(
-                "a hosted piece needs at least one piece".into(),
+            return Err(Error::invalid_argument(
+                "hosted pieces",
+                "an empty list",
+                "at least one piece",
             ));
         }
         crate::error::check_tempo("free-run tempo", config.free_tempo)?;

@@ -292,7 +292,7 @@ impl Manager {
                 );
                 runner_state.ended.store(true, Ordering::Release);
                 if let Err(e) = result {
-                    if !matches!(e, Error::ClockDead(_)) {
+                    if !matches!(e, Error::Aborted { .. }) {
                         runner_state.failed.store(true, Ordering::Release);
                         status.report(format!("the piece stopped: {e}"));
                     }
@@ -561,7 +561,7 @@ fn run_session(
     // Keep the session (its synths, its ring) until it is aborted.
     let kept = session.wait_forever();
     match (result, kept) {
-        (Err(Error::ClockDead(_)), _) => Ok(()),
+        (Err(Error::Aborted { .. }), _) => Ok(()),
         (Err(e), _) => Err(e),
         (Ok(()), _) => Ok(()),
     }
@@ -577,7 +577,7 @@ fn catch_up_and_play(
         session.fast_forward_to_beat(start)?;
     }
     state.caught_up.store(true, Ordering::Release);
-    crate::run::piece::run_caught(|| piece(session))?;
+    crate::run::piece::run_caught(session, || piece(session))?;
     session.wait_for_children_to_finish()
 }
 

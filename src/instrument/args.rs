@@ -36,7 +36,13 @@ impl Param {
                 }
             }
             Param::Levels(levels) => match levels.len() {
-                0 => return Err(Error::InvalidArgument("an empty list of levels".into())),
+                0 => {
+                    return Err(Error::invalid_argument(
+                        "levels",
+                        "an empty list",
+                        "at least one level",
+                    ))
+                }
                 1 => Resolved::Value(levels[0]),
                 _ => Resolved::Envelope(Envelope::from_levels(levels, length.max(1e-9))?),
             },
@@ -187,8 +193,10 @@ impl Length {
             Length::Beats(b) => check_duration("note length", *b).map(|_| ()),
             Length::Tied(v) => {
                 if v.is_empty() {
-                    return Err(Error::InvalidArgument(
-                        "a note length given as an empty list of tied segments".into(),
+                    return Err(Error::invalid_argument(
+                        "note length",
+                        "an empty list of tied segments",
+                        "a number of beats, or at least one segment",
                     ));
                 }
                 v.iter()

@@ -43,7 +43,7 @@ impl ChangeOptions {
 }
 
 /// A sounding note started with [`ScampInstrument::start_note`].
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct NoteHandle {
     pub(crate) instrument: ScampInstrument,
     pub(crate) id: NoteId,
@@ -161,7 +161,7 @@ impl NoteHandle {
 }
 
 /// Several notes started together with [`ScampInstrument::start_chord`].
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ChordHandle {
     pub notes: Vec<NoteHandle>,
 }

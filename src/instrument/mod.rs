@@ -297,8 +297,10 @@ impl ScampInstrument {
     ) -> Result<()> {
         let pitches: Vec<Param> = pitches.into_iter().map(Into::into).collect();
         if pitches.is_empty() {
-            return Err(Error::InvalidArgument(
-                "play_chord needs at least one pitch".into(),
+            return Err(Error::invalid_argument(
+                "play_chord pitches",
+                "an empty list",
+                "at least one pitch",
             ));
         }
         let properties = options.resolved_properties()?;

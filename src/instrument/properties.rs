@@ -111,18 +111,25 @@ impl NoteProperties {
                 props.articulations.push(*a);
             } else if let Some(rest) = lower.strip_prefix("param_") {
                 let (name, value) = rest.split_once(':').ok_or_else(|| {
-                    Error::InvalidArgument(format!("note property '{item}': a parameter needs a value, like 'param_{rest}: 0.5'"))
+                    Error::invalid_argument(
+                        "note property",
+                        format!("'{item}'"),
+                        format!("a parameter with a value, like 'param_{rest}: 0.5'"),
+                    )
                 })?;
                 let value: f64 = value.trim().parse().map_err(|_| {
-                    Error::InvalidArgument(format!(
-                        "note property '{item}': '{}' is not a number",
-                        value.trim()
-                    ))
+                    Error::invalid_argument(
+                        "note property",
+                        format!("'{item}'"),
+                        format!("a number where '{}' is", value.trim()),
+                    )
                 })?;
                 if !value.is_finite() {
-                    return Err(Error::InvalidArgument(format!(
-                        "note property '{item}': the value must be finite"
-                    )));
+                    return Err(Error::invalid_argument(
+                        "note property",
+                        format!("'{item}'"),
+                        "a finite value",
+                    ));
                 }
                 props.params.push((name.trim().to_string(), value));
             } else if let Some(adj) = parse_adjustment(&lower, item)? {
@@ -190,15 +197,18 @@ fn parse_adjustment(lower: &str, item: &str) -> Result<Option<Adjustment>> {
             continue;
         };
         let mut value: f64 = number.trim().parse().map_err(|_| {
-            Error::InvalidArgument(format!(
-                "note property '{item}': '{}' is not a number",
-                number.trim()
-            ))
+            Error::invalid_argument(
+                "note property",
+                format!("'{item}'"),
+                format!("a number where '{}' is", number.trim()),
+            )
         })?;
         if !value.is_finite() {
-            return Err(Error::InvalidArgument(format!(
-                "note property '{item}': the value must be finite"
-            )));
+            return Err(Error::invalid_argument(
+                "note property",
+                format!("'{item}'"),
+                "a finite value",
+            ));
         }
         if rest.starts_with('-') {
             value = -value;

@@ -30,6 +30,16 @@ pub struct KeyboardListenerOptions {
     suppress: bool,
 }
 
+impl std::fmt::Debug for KeyboardListenerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyboardListenerOptions")
+            .field("on_press", &self.on_press.is_some())
+            .field("on_release", &self.on_release.is_some())
+            .field("suppress", &self.suppress)
+            .finish()
+    }
+}
+
 impl KeyboardListenerOptions {
     /// A listener that calls nothing yet.
     pub fn new() -> Self {

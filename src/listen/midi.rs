@@ -38,6 +38,15 @@ pub struct MidiListener {
     _dispatcher: Dispatcher,
 }
 
+impl std::fmt::Debug for MidiListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MidiListener")
+            .field("device", &self.device)
+            .field("connected", &self.connection.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl MidiListener {
     /// Connects to `device` (a port number or a name, matched fuzzily; the closest wins and is
     /// logged) and calls `callback` at "now" on `master` for every message.
@@ -102,6 +111,19 @@ pub const HOST_DEVICE: &str = "host";
 pub struct HostMidi {
     master: Clock,
     callbacks: Arc<std::sync::Mutex<Vec<(String, MidiCallback)>>>,
+}
+
+impl std::fmt::Debug for HostMidi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let devices: Vec<String> = self
+            .callbacks
+            .lock()
+            .map(|c| c.iter().map(|(d, _)| d.clone()).collect())
+            .unwrap_or_default();
+        f.debug_struct("HostMidi")
+            .field("listeners", &devices)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HostMidi {

@@ -32,6 +32,19 @@ pub struct MouseListenerOptions {
     relative_coordinates: bool,
 }
 
+impl std::fmt::Debug for MouseListenerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MouseListenerOptions")
+            .field("on_move", &self.on_move.is_some())
+            .field("on_press", &self.on_press.is_some())
+            .field("on_release", &self.on_release.is_some())
+            .field("on_scroll", &self.on_scroll.is_some())
+            .field("suppress", &self.suppress)
+            .field("relative_coordinates", &self.relative_coordinates)
+            .finish()
+    }
+}
+
 impl MouseListenerOptions {
     /// A listener that calls nothing yet.
     pub fn new() -> Self {

@@ -101,10 +101,22 @@ pub struct OscServer {
     threads: Vec<JoinHandle<()>>,
 }
 
+impl std::fmt::Debug for OscServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OscServer")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Checks an OSC address pattern, with an error naming it.
 pub fn check_pattern(pattern: &str) -> Result<()> {
     Matcher::new(pattern).map(|_| ()).map_err(|e| {
-        Error::InvalidArgument(format!("'{pattern}' is not an OSC address pattern ({e:?})"))
+        Error::invalid_argument(
+            "OSC address pattern",
+            format!("'{pattern}'"),
+            format!("a pattern such as /note or /*/pitch ({e:?})"),
+        )
     })
 }
 
@@ -161,9 +173,11 @@ impl OscServer {
     /// Binds `ip:port` and starts listening; `master` is the clock callbacks run on.
     pub fn start(ip: &str, port: u16, master: Clock) -> Result<OscServer> {
         let ip_addr: std::net::IpAddr = ip.parse().map_err(|_| {
-            Error::InvalidArgument(format!(
-                "'{ip}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)"
-            ))
+            Error::invalid_argument(
+                "IP address",
+                format!("'{ip}'"),
+                "an IP address such as 127.0.0.1 or 0.0.0.0",
+            )
         })?;
         let address = SocketAddr::new(ip_addr, port);
         let socket = bind(address).map_err(|e| Error::Output {

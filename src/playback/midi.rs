@@ -39,6 +39,15 @@ pub struct PortSink {
     virtual_port: bool,
 }
 
+impl std::fmt::Debug for PortSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortSink")
+            .field("name", &self.name)
+            .field("virtual_port", &self.virtual_port)
+            .finish_non_exhaustive()
+    }
+}
+
 impl MidiSink for PortSink {
     fn send(&mut self, _at: f64, bytes: &[u8]) -> std::result::Result<(), String> {
         self.connection.send(bytes).map_err(|e| e.to_string())
@@ -62,7 +71,7 @@ pub struct CapturedMidi {
 }
 
 /// Collects messages in memory (tests, hosts that take MIDI as data, MIDI-file export).
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MidiCapture {
     messages: Arc<Mutex<Vec<CapturedMidi>>>,
 }
@@ -192,8 +201,10 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
         });
     };
     if *device == MidiDevice::Host {
-        return Err(Error::InvalidArgument(
-            "a MIDI part cannot send to the host device: inside a plugin every part's notes already go to the host".into(),
+        return Err(Error::invalid_argument(
+            "MIDI output device",
+            "\"host\"",
+            "a MIDI port (inside a plugin every part's notes already go to the host)",
         ));
     }
     let (port, name) = device.choose(&out, "MIDI output port")?;
@@ -216,6 +227,15 @@ pub struct MidiPlayback {
     failed: bool,
 }
 
+impl std::fmt::Debug for MidiPlayback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MidiPlayback")
+            .field("start_channel", &self.start_channel)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl MidiPlayback {
     /// A playback on channels `start_channel..start_channel + num_channels` (at most 16).
     pub fn new(
@@ -227,9 +247,11 @@ impl MidiPlayback {
         at: f64,
     ) -> Result<Self> {
         if num_channels == 0 || start_channel as u16 + num_channels as u16 > 16 {
-            return Err(Error::InvalidArgument(format!(
-                "a MIDI part uses channels start_channel..start_channel+num_channels, which must lie within the port's 16 channels (got start_channel {start_channel}, num_channels {num_channels})"
-            )));
+            return Err(Error::invalid_argument(
+                "MIDI channels",
+                format!("start_channel {start_channel}, num_channels {num_channels}"),
+                "at least one channel, all within the port's 16",
+            ));
         }
         let mut me = MidiPlayback {
             sink,

@@ -30,6 +30,7 @@ pub const DEFAULT_ADDRESSES: [(&str, &str); 5] = [
 ];
 
 /// See the module docs.
+#[derive(Debug)]
 pub struct OscPlayback {
     socket: UdpSocket,
     target: SocketAddr,
@@ -48,9 +49,11 @@ impl OscPlayback {
         addresses: &BTreeMap<String, String>,
     ) -> Result<Self> {
         let ip: std::net::IpAddr = ip_address.parse().map_err(|_| {
-            Error::InvalidArgument(format!(
-                "'{ip_address}' is not an IP address (e.g. 127.0.0.1)"
-            ))
+            Error::invalid_argument(
+                "IP address",
+                format!("'{ip_address}'"),
+                "an IP address such as 127.0.0.1",
+            )
         })?;
         if port == 0 {
             return Err(Error::InvalidValue {
@@ -65,10 +68,11 @@ impl OscPlayback {
             .collect();
         for (k, v) in addresses {
             if !table.contains_key(k) {
-                return Err(Error::InvalidArgument(format!(
-                    "unknown OSC message kind '{k}'; the kinds are {}",
-                    DEFAULT_ADDRESSES.map(|(k, _)| k).join(", ")
-                )));
+                return Err(Error::invalid_argument(
+                    "OSC message kind",
+                    format!("'{k}'"),
+                    format!("one of {}", DEFAULT_ADDRESSES.map(|(k, _)| k).join(", ")),
+                ));
             }
             table.insert(k.clone(), v.trim_matches('/').to_string());
         }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 pub const SOUNDFONT_PITCH_BEND_RANGE: u8 = 48;
 
 /// See the module docs.
+#[derive(Debug)]
 pub struct SoundfontPlayback {
     link: Arc<AudioLink>,
     synth: u16,

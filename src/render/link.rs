@@ -97,6 +97,16 @@ pub struct AudioLink {
     inner: Mutex<Inner>,
 }
 
+impl std::fmt::Debug for AudioLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioLink")
+            .field("attached", &self.is_attached())
+            .field("parts", &self.parts())
+            .field("events_pushed", &self.events_pushed())
+            .finish()
+    }
+}
+
 impl AudioLink {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())

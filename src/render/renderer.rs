@@ -56,6 +56,15 @@ pub struct SynthSlot {
     counted: bool,
 }
 
+impl std::fmt::Debug for SynthSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SynthSlot")
+            .field("faulted", &self.faulted)
+            .field("pending", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl SynthSlot {
     /// A synth for `font` with `channels` channels, reverb and chorus on, voice pool warmed.
     pub fn new(font: &SoundFontInfo, sample_rate: f64, channels: u8) -> Result<SynthSlot> {
@@ -253,6 +262,25 @@ pub struct BlockRenderer {
     /// Where a copy of each note-on and note-off goes as it arrives, ahead of its sample (an
     /// editor's piano roll); a full ring drops the copy, never the note.
     tap: Option<HeapProd<AudioEvent>>,
+}
+
+impl std::fmt::Debug for BlockRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockRenderer")
+            .field("sample_rate", &self.sample_rate)
+            .field("position", &self.position)
+            .field("synths", &self.synths.len())
+            .field(
+                "threads",
+                &self
+                    .pool
+                    .as_ref()
+                    .map_or(1, |p| p.current_num_threads() + 1),
+            )
+            .field("late", &self.late)
+            .field("applied", &self.applied)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BlockRenderer {
@@ -653,6 +681,7 @@ impl BlockRenderer {
 
 /// A [`BlockRenderer`] for an offline render, which may also grow its backlog without bound
 /// ([`absorb`](Self::absorb)): the engine can then keep pushing while the renderer waits for
+#[derive(Debug)]
 /// it. Owned by the thread that renders offline; the real-time paths (plugin, `--realtime`)
 /// hold a plain `BlockRenderer` and so cannot call it.
 pub struct OfflineRenderer(BlockRenderer);

@@ -14,6 +14,14 @@ pub struct WavStream {
     wav: hound::WavWriter<BufWriter<File>>,
 }
 
+impl std::fmt::Debug for WavStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WavStream")
+            .field("frames", &self.wav.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl WavStream {
     pub fn create(path: &Path, sample_rate: u32) -> Result<WavStream> {
         let mut out = OutputFile::create(path)?;

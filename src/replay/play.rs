@@ -14,7 +14,7 @@ use crate::session::Session;
 use crate::transcribe::{Level, NoteLength, NotePitch, Performance, PerformanceNote};
 
 /// Options of [`Performance::play`].
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct PerformancePlayOptions {
     pub(crate) start_beat: f64,
     pub(crate) stop_beat: Option<f64>,

@@ -33,7 +33,7 @@ where
     if options.transcribe {
         session.start_transcribing()?;
     }
-    let mut piece_error = run_caught(|| piece(session)).err();
+    let mut piece_error = run_caught(session, || piece(session)).err();
     if let Err(e) = session.wait_for_children_to_finish() {
         piece_error.get_or_insert(e);
     }
@@ -65,7 +65,7 @@ where
 /// For a piece stopped at `--duration`: its waits failing because of the stop is not the
 /// piece's fault, so that error is dropped (any other is kept).
 pub(crate) fn excuse_stop(piece_error: &mut Option<Error>, options: &RenderOptions) {
-    if let Some(Error::ClockDead(_)) = piece_error {
+    if let Some(Error::Aborted { .. }) = piece_error {
         *piece_error = None;
     }
     log::info!(
@@ -74,15 +74,19 @@ pub(crate) fn excuse_stop(piece_error: &mut Option<Error>, options: &RenderOptio
     );
 }
 
-/// Runs the piece's master process, turning a panic into an error (the audio so far is kept,
-/// as a panic in a forked process is reported and the rest plays on).
-pub(crate) fn run_caught(piece: impl FnOnce() -> Result<()>) -> Result<()> {
+/// Runs the piece's master process on `session`, turning a panic into
+/// [`Error::Panicked`] (the audio so far is kept, as a panic in a forked process is reported
+/// and the rest plays on).
+pub(crate) fn run_caught(session: &Session, piece: impl FnOnce() -> Result<()>) -> Result<()> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(piece)).unwrap_or_else(|payload| {
-        let what = payload
+        let message = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".into());
-        Err(Error::Refused(format!("the piece panicked: {what}")))
+        Err(Error::Panicked {
+            clock: session.name(),
+            message,
+        })
     })
 }

@@ -220,9 +220,9 @@ pub(crate) fn acquire_external_unless(shared: &Shared, cancel: &AtomicBool) -> R
     }
     core.external_waiting -= 1;
     if core.shutdown {
-        return Err(Error::ClockDead(
-            "MASTER (the session has shut down)".into(),
-        ));
+        return Err(Error::Aborted {
+            clock: core.clock(0).name.clone(),
+        });
     }
     if core.baton != Baton::Idle {
         shared.scheduler_cv.notify_all();

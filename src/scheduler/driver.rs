@@ -12,7 +12,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 /// Wakes a session's scheduler from outside (an audio callback that moved its horizon).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Signal {
     shared: Weak<Shared>,
 }

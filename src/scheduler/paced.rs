@@ -47,6 +47,17 @@ pub struct Pace {
     inner: Arc<PaceInner>,
 }
 
+impl std::fmt::Debug for Pace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pace")
+            .field("in_beats", &self.inner.in_beats)
+            .field("horizon", &self.horizon())
+            .field("reached", &self.reached())
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
 impl Default for Pace {
     fn default() -> Self {
         Self::with_units(false)
@@ -151,6 +162,7 @@ impl Pace {
 /// The offline renderer's end of a [`Pace`]: it may also wait for the scheduler
 /// ([`advance_and_wait`](Self::advance_and_wait)). Made only by the thread that renders
 /// offline; the real-time paths hold a plain `Pace`, whose methods never block.
+#[derive(Debug)]
 pub struct OfflinePace(Pace);
 
 impl Default for OfflinePace {
@@ -220,6 +232,7 @@ impl std::ops::Deref for OfflinePace {
     }
 }
 
+#[derive(Debug)]
 /// The scheduler's end of a [`Pace`]. See the module docs.
 pub struct AudioPacedDriver {
     pace: Pace,

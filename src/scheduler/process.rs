@@ -165,7 +165,9 @@ pub(crate) fn block(
             shared.scheduler_cv.notify_all();
             while core.baton != Baton::Thread(id) {
                 if core.shutdown {
-                    return Err(Error::ClockDead(core.clock(id).name.clone()));
+                    return Err(Error::Aborted {
+                        clock: core.clock(id).name.clone(),
+                    });
                 }
                 core = shared
                     .thread_cv

@@ -36,25 +36,29 @@ impl Envelope {
         curve_shapes: &[f64],
     ) -> Result<Self> {
         if levels.is_empty() {
-            return Err(Error::InvalidArgument(
-                "an envelope needs at least one level".into(),
+            return Err(Error::invalid_argument(
+                "envelope levels",
+                "an empty list",
+                "at least one level",
             ));
         }
         if durations.len() + 1 != levels.len() {
-            return Err(Error::InvalidArgument(format!(
-                "an envelope with {} levels needs {} durations, got {}",
-                levels.len(),
-                levels.len() - 1,
-                durations.len()
-            )));
+            return Err(Error::invalid_argument(
+                "envelope durations",
+                format!("{} durations", durations.len()),
+                format!(
+                    "one fewer than the levels: {} for {} levels",
+                    levels.len() - 1,
+                    levels.len()
+                ),
+            ));
         }
         if !curve_shapes.is_empty() && curve_shapes.len() != durations.len() {
-            return Err(Error::InvalidArgument(format!(
-                "an envelope with {} segments needs {} curve shapes (or none), got {}",
-                durations.len(),
-                durations.len(),
-                curve_shapes.len()
-            )));
+            return Err(Error::invalid_argument(
+                "envelope curve shapes",
+                format!("{} curve shapes", curve_shapes.len()),
+                format!("one per segment ({}), or none", durations.len()),
+            ));
         }
         for &l in levels {
             check_finite("envelope level", l)?;
@@ -86,9 +90,11 @@ impl Envelope {
         check_finite("function domain start", start)?;
         check_finite("function domain end", end)?;
         if end < start {
-            return Err(Error::InvalidArgument(format!(
-                "function domain end {end} is before its start {start}"
-            )));
+            return Err(Error::invalid_argument(
+                "function domain end",
+                end,
+                format!("not before its start, {start}"),
+            ));
         }
         if !(step.is_finite() && step > 0.0) {
             return Err(Error::InvalidValue {
@@ -292,9 +298,11 @@ impl EnvelopeJson {
     ) -> Result<Envelope> {
         if let Some(t) = &self.type_tag {
             if t != expected_type {
-                return Err(Error::InvalidArgument(format!(
-                    "expected _type \"{expected_type}\", found \"{t}\""
-                )));
+                return Err(Error::invalid_argument(
+                    "_type",
+                    format!("\"{t}\""),
+                    format!("\"{expected_type}\""),
+                ));
             }
         }
         let levels: Vec<f64> = self.levels.iter().map(|&l| convert_level(l)).collect();

@@ -37,8 +37,10 @@ impl MetricPhaseTarget {
             });
         }
         if phases.is_empty() {
-            return Err(Error::InvalidArgument(
-                "a metric phase target needs at least one phase".into(),
+            return Err(Error::invalid_argument(
+                "metric phases",
+                "an empty list",
+                "at least one phase",
             ));
         }
         for &p in phases {

@@ -2,7 +2,7 @@
 //! checked ([`super::validate`]), errors naming the JSON path (and the file) of the problem.
 
 use super::performance::Performance;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::json;
 use std::path::Path;
 
@@ -28,8 +28,7 @@ impl Performance {
     pub fn load_from_json(path: impl AsRef<Path>) -> Result<Performance> {
         let path = path.as_ref();
         let p = json::load(path, "Performance")?;
-        super::validate::check(&p)
-            .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?;
+        super::validate::check(&p).map_err(|e| json::in_file(e, path))?;
         Ok(p)
     }
 }

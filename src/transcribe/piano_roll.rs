@@ -69,6 +69,7 @@ const LEGEND_MARGIN: u32 = 4;
 const MAX_SIDE: u32 = 16_000;
 
 /// An RGB picture.
+#[derive(Debug)]
 pub struct Picture {
     pub width: u32,
     pub height: u32,
@@ -152,8 +153,13 @@ impl Performance {
         if !(options.pixels_per_beat > 0.0 && options.pixels_per_beat.is_finite())
             || options.pixels_per_semitone == 0
         {
-            return Err(Error::InvalidArgument(
-                "piano roll: pixels per beat and per semitone must be positive".into(),
+            return Err(Error::invalid_argument(
+                "piano roll size",
+                format!(
+                    "{} pixels per beat, {} per semitone",
+                    options.pixels_per_beat, options.pixels_per_semitone
+                ),
+                "both must be positive",
             ));
         }
         let notes = self.notes();

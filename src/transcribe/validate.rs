@@ -24,7 +24,7 @@ pub const VOLUME_RANGE: (f64, f64) = (0.0, 4.0);
 pub const TEMPO_RANGE: (f64, f64) = (1e-3, 1e6);
 
 fn bad(path: &str, what: String) -> Error {
-    Error::InvalidArgument(format!("invalid Performance JSON at {path}: {what}"))
+    crate::json::invalid("Performance", format!("at {path}: {what}"))
 }
 
 fn check_number(path: &str, v: f64, (lo, hi): (f64, f64), what: &str) -> Result<()> {

@@ -143,7 +143,7 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
 
 fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()> {
     if parts == 0 {
-        return Err(Error::InvalidArgument("--parts must be at least 1".into()));
+        return Err(Error::invalid_argument("--parts", parts, "at least 1"));
     }
     let start = Instant::now();
     let session = Session::fast_forward_session(120.0)?;

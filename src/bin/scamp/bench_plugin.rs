@@ -33,9 +33,11 @@ pub fn bench_plugin(parts: usize, seconds: f64, block: usize) -> scamp::Result<(
         || block == 0
         || block > 8192
     {
-        return Err(Error::InvalidArgument(format!(
-            "bench plugin needs 1–64 parts, 0–600 seconds and a block of 1–8192 samples (got {parts}, {seconds}, {block})"
-        )));
+        return Err(Error::invalid_argument(
+            "bench plugin shape",
+            format!("{parts} parts, {seconds} s, blocks of {block}"),
+            "1–64 parts, 0–600 seconds and a block of 1–8192 samples",
+        ));
     }
     // Real time: each block handed over at its wall-clock time, like an audio device would.
     // The transport stands stopped for the first second (as in a DAW before pressing play: the

@@ -22,9 +22,11 @@ const BLOCK: usize = 4096;
 
 fn check_shape(parts: usize, seconds: f64) -> scamp::Result<()> {
     if parts == 0 || parts > 64 || !(seconds > 0.0 && seconds <= 3600.0) {
-        return Err(Error::InvalidArgument(format!(
-            "bench render needs 1–64 parts and 0–3600 seconds (got {parts} parts, {seconds} s)"
-        )));
+        return Err(Error::invalid_argument(
+            "bench render shape",
+            format!("{parts} parts, {seconds} s"),
+            "1–64 parts and 0–3600 seconds",
+        ));
     }
     Ok(())
 }
@@ -137,9 +139,11 @@ pub fn bench_render(
 ) -> scamp::Result<()> {
     check_shape(parts, seconds)?;
     if threads.is_empty() || threads.iter().any(|&t| t == 0 || t > 64) {
-        return Err(Error::InvalidArgument(format!(
-            "bench render needs thread counts of 1–64 (got {threads:?})"
-        )));
+        return Err(Error::invalid_argument(
+            "--threads",
+            format!("{threads:?}"),
+            "thread counts of 1–64",
+        ));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut runs = Vec::new();

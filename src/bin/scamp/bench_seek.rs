@@ -19,15 +19,19 @@ pub fn bench_seek(piece: &str, beats: &[f64]) -> scamp::Result<()> {
         "arpeggio" => Arc::new(|s: &scamp::Session| scamp::pieces::arpeggio(s)),
         "dense" => Arc::new(|s: &scamp::Session| scamp::pieces::dense(s, 16, 1e12).map(|_| ())),
         other => {
-            return Err(Error::InvalidArgument(format!(
-                "bench seek --piece {other}: expected arpeggio or dense"
-            )))
+            return Err(Error::invalid_argument(
+                "--piece",
+                other,
+                "arpeggio or dense",
+            ))
         }
     };
     if beats.is_empty() || beats.iter().any(|b| !(b.is_finite() && *b >= 0.0)) {
-        return Err(Error::InvalidArgument(format!(
-            "bench seek --beats {beats:?}: expected beats >= 0, e.g. 1000,10000"
-        )));
+        return Err(Error::invalid_argument(
+            "--beats",
+            format!("{beats:?}"),
+            "beats >= 0, such as 1000,10000",
+        ));
     }
     let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
     let period = Duration::from_secs_f64(BLOCK as f64 / SR);

@@ -44,9 +44,11 @@ pub struct HostArgs {
 
 fn tempo_change(text: &str) -> scamp::Result<(f64, f64)> {
     let bad = || {
-        Error::InvalidArgument(format!(
-            "--tempo-change {text:?}: expected BEAT:BPM with a beat >= 0 and a tempo > 0, e.g. 8:120"
-        ))
+        Error::invalid_argument(
+            "--tempo-change",
+            format!("{text:?}"),
+            "BEAT:BPM with a beat >= 0 and a tempo > 0, such as 8:120",
+        )
     };
     let (beat, bpm) = text.split_once(':').ok_or_else(bad)?;
     let beat: f64 = beat.trim().parse().map_err(|_| bad())?;
@@ -67,19 +69,24 @@ fn piece(args: &HostArgs) -> scamp::Result<PieceFn> {
         return Ok(scamp::pieces::performance_file(path));
     }
     let Some(name) = &args.piece else {
-        return Err(Error::InvalidArgument(format!(
-            "name a built-in piece ({}) or give --performance FILE",
-            names.join(", ")
-        )));
+        return Err(Error::invalid_argument(
+            "piece",
+            "none",
+            format!(
+                "a built-in piece ({}), or --performance FILE",
+                names.join(", ")
+            ),
+        ));
     };
     let (_, piece) = scamp::pieces::BUILT_IN
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "no built-in piece '{name}' (there are {})",
-                names.join(", ")
-            ))
+            Error::invalid_argument(
+                "piece",
+                format!("'{name}'"),
+                format!("a built-in piece: {}", names.join(", ")),
+            )
         })?;
     let piece = *piece;
     Ok(Arc::new(move |s: &scamp::Session| piece(s)))
@@ -91,16 +98,15 @@ pub fn host(args: &HostArgs) -> scamp::Result<()> {
     scamp::soundfont::SoundFontInfo::resolve(&args.soundfont)?;
     for (what, value) in [("--tempo", args.tempo), ("--seconds", args.seconds)] {
         if !(value.is_finite() && value > 0.0) {
-            return Err(Error::InvalidArgument(format!(
-                "{what} {value}: expected a number > 0"
-            )));
+            return Err(Error::invalid_argument(what, value, "a number > 0"));
         }
     }
     if args.block_size == 0 || args.block_size > 1 << 16 {
-        return Err(Error::InvalidArgument(format!(
-            "--block-size {}: expected 1 to 65536 samples",
-            args.block_size
-        )));
+        return Err(Error::invalid_argument(
+            "--block-size",
+            args.block_size,
+            "1 to 65536 samples",
+        ));
     }
     let change = args.tempo_change.as_deref().map(tempo_change).transpose()?;
     let pieces: Vec<PieceFn> = vec![piece];

@@ -139,11 +139,15 @@ fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
     let seconds = performance.end_time();
     if seconds > LONGEST_WITHOUT_DURATION && run.duration.is_none() {
-        return Err(scamp::Error::InvalidArgument(format!(
-            "{} plays for {:.1} hours; give --duration SECONDS to play that much of it",
-            path.display(),
-            seconds / 3600.0
-        )));
+        return Err(scamp::Error::invalid_argument(
+            "--duration",
+            "none",
+            format!(
+                "{} plays for {:.1} hours: give --duration SECONDS to play that much of it",
+                path.display(),
+                seconds / 3600.0
+            ),
+        ));
     }
     scamp::run_with(run, |session| {
         performance.play(session, scamp::replay::PerformancePlayOptions::new())
@@ -157,8 +161,10 @@ fn convert(
     flatten_tempo: Option<f64>,
 ) -> scamp::Result<()> {
     if midi.is_none() && png.is_none() {
-        return Err(scamp::Error::InvalidArgument(
-            "nothing to do: give --midi FILE and/or --png FILE".into(),
+        return Err(scamp::Error::invalid_argument(
+            "outputs",
+            "none",
+            "--midi FILE and/or --png FILE",
         ));
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
