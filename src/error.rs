@@ -13,17 +13,30 @@ pub enum Error {
     /// A duration (wait, tempo-change length, fast-forward span...) that is NaN, infinite or
     /// negative.
     #[error("invalid {what}: {value} (must be a finite number >= 0)")]
-    InvalidDuration { what: &'static str, value: f64 },
+    InvalidDuration {
+        /// The value's name.
+        what: &'static str,
+        /// What was given.
+        value: f64,
+    },
 
     /// A tempo, rate or beat length that is not a finite number > 0.
     #[error("invalid {what}: {value} (must be a finite number > 0)")]
-    InvalidTempo { what: &'static str, value: f64 },
+    InvalidTempo {
+        /// The value's name.
+        what: &'static str,
+        /// What was given.
+        value: f64,
+    },
 
     /// Any other numeric argument out of its range.
     #[error("invalid {what}: {value} ({expected})")]
     InvalidValue {
+        /// The value's name.
         what: &'static str,
+        /// What was given.
         value: f64,
+        /// What would have been valid.
         expected: &'static str,
     },
 
@@ -32,8 +45,11 @@ pub enum Error {
     /// the argument, `value` shows what was given, `expected` says what would have been valid.
     #[error("invalid {name}: {value} ({expected})")]
     InvalidArgument {
+        /// The argument's name.
         name: String,
+        /// What was given.
         value: String,
+        /// What would have been valid.
         expected: String,
     },
 
@@ -41,8 +57,11 @@ pub enum Error {
     /// process that is not running on that clock.
     #[error("`{call}` was called on clock '{clock}' from outside its own process ({caller}); only the process running on a clock may block on it")]
     NotOwnProcess {
+        /// The call that blocks.
         call: &'static str,
+        /// The clock it was made on.
         clock: String,
+        /// Who made it.
         caller: String,
     },
 
@@ -53,16 +72,25 @@ pub enum Error {
 
     /// A call only the master clock supports (fast-forwarding) was made on a child clock.
     #[error("`{call}` is only available on the master clock, not on clock '{clock}'")]
-    NotMaster { call: &'static str, clock: String },
+    NotMaster {
+        /// The call.
+        call: &'static str,
+        /// The child clock it was made on.
+        clock: String,
+    },
 
     /// Fast-forwarding to a beat or time that has already passed.
     #[error(
         "cannot fast-forward clock '{clock}' to {units} {target}: it is already at {units} {now}"
     )]
     FastForwardToPast {
+        /// The clock asked to fast-forward.
         clock: String,
+        /// "beat" or "time".
         units: &'static str,
+        /// Where it was asked to go.
         target: f64,
+        /// Where it is.
         now: f64,
     },
 
@@ -71,8 +99,11 @@ pub enum Error {
         "cannot schedule a fork on clock '{clock}' at beat {target}: it is already at beat {now}"
     )]
     ScheduleInPast {
+        /// The clock the fork was asked of.
         clock: String,
+        /// The beat asked for.
         target: f64,
+        /// The clock's beat now.
         now: f64,
     },
 
@@ -84,19 +115,30 @@ pub enum Error {
     /// reached its `--duration`, a plugin host that removed the piece, a session dropped. What
     /// a process gets back from its calls from then on, so it can end.
     #[error("the session has stopped, so the process on clock '{clock}' cannot go on")]
-    Aborted { clock: String },
+    Aborted {
+        /// The clock whose process was told.
+        clock: String,
+    },
 
     /// User code panicked: the piece's own function (`clock` is the master's), or a process.
     #[error("the process on clock '{clock}' panicked: {message}")]
-    Panicked { clock: String, message: String },
+    Panicked {
+        /// The clock whose process panicked.
+        clock: String,
+        /// The panic's message.
+        message: String,
+    },
 
     /// JSON that is not what it should be: `what` names the kind of document (Performance,
     /// Session, ...), `path` the file (if it came from one), `reason` the JSON path of the
     /// problem and what is wrong there.
     #[error("invalid {what} JSON{}: {reason}", path.as_ref().map(|p| format!(" in {p}")).unwrap_or_default())]
     InvalidJson {
+        /// The kind of document: Performance, Session, ...
         what: String,
+        /// The file it was read from, if any.
         path: Option<String>,
+        /// The JSON path of the problem and what is wrong there.
         reason: String,
     },
 
@@ -110,47 +152,83 @@ pub enum Error {
 
     /// The session could not start a thread or a process stack.
     #[error("could not start {what}: {reason}")]
-    Resource { what: &'static str, reason: String },
+    Resource {
+        /// What could not start.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
 
     /// A SoundFont file that is missing, unreadable or not a SoundFont this synth can play.
     #[error("could not load SoundFont '{path}': {reason}")]
-    SoundFont { path: String, reason: String },
+    SoundFont {
+        /// The font asked for.
+        path: String,
+        /// Why it cannot be played.
+        reason: String,
+    },
 
     /// A MIDI or audio device that does not exist.
     #[error("no {kind} named '{requested}'; available: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
     UnknownDevice {
+        /// "MIDI input port", "MIDI output port", "audio device", ...
         kind: &'static str,
+        /// The name asked for.
         requested: String,
+        /// The names there are.
         available: Vec<String>,
     },
 
     /// An output (MIDI port, OSC socket, audio device, file) could not be opened or written.
     #[error("{what}: {reason}")]
-    Output { what: String, reason: String },
+    Output {
+        /// The output.
+        what: String,
+        /// Why it failed.
+        reason: String,
+    },
 
     /// Processes of the piece failed (returned an error, panicked or overflowed their stack)
     /// while the rest played on: the piece did not play as written.
     #[error("{count} process(es) of the piece failed; the first: {first}")]
-    ProcessesFailed { count: usize, first: String },
+    ProcessesFailed {
+        /// How many failed.
+        count: usize,
+        /// The first failure, naming its clock.
+        first: String,
+    },
 
     /// Children of the clock that waited for them failed (returned an error, panicked or
     /// overflowed their stack) while the others played on.
     #[error("{count} child process(es) of clock '{clock}' failed; the first: {first}")]
     ChildrenFailed {
+        /// The clock that waited.
         clock: String,
+        /// How many children failed.
         count: usize,
+        /// The first failure, naming its clock.
         first: String,
     },
 
     /// A process ran user code for longer than the limit without waiting, so the piece could
     /// not go on (an offline render stops there, keeping the audio so far).
     #[error("the process on clock '{clock}' ran for {seconds:.1} s without waiting, so the render was stopped there (a process must wait, play a note or make another blocking call in every loop; --runaway-limit sets the limit)")]
-    Runaway { clock: String, seconds: f64 },
+    Runaway {
+        /// The process's clock.
+        clock: String,
+        /// How long it ran without waiting.
+        seconds: f64,
+    },
 
     /// The keyboard or mouse cannot be listened to: no graphical display, or one that lacks
     /// what listening needs.
     #[error("cannot listen to the {what}: {reason}")]
-    NoDisplay { what: &'static str, reason: String },
+    NoDisplay {
+        /// "keyboard" or "mouse".
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Error {

@@ -10,33 +10,51 @@
 /// A channel message. Pitch bend is signed (-8192..=8191, 0 = centre).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MidiMessage {
+    /// A key goes down (a velocity of 0 is a note-off).
     NoteOn {
+        /// The channel (absolute; see the module docs).
         channel: u8,
+        /// The MIDI key, 0–127.
         key: u8,
+        /// 1–127.
         velocity: u8,
     },
+    /// A key is let go.
     NoteOff {
+        /// The channel.
         channel: u8,
+        /// The MIDI key, 0–127.
         key: u8,
     },
+    /// The channel's pitch bend.
     PitchBend {
+        /// The channel.
         channel: u8,
+        /// -8192..=8191, 0 = no bend.
         value: i16,
     },
+    /// A controller change (CC).
     ControlChange {
+        /// The channel.
         channel: u8,
+        /// The controller number, 0–127.
         controller: u8,
+        /// 0–127.
         value: u8,
     },
     /// Bank and program in one message (bank select MSB/LSB + program change on the wire).
     ProgramChange {
+        /// The channel.
         channel: u8,
+        /// The SoundFont bank (MIDI bank select).
         bank: u16,
+        /// The program, 0–127.
         program: u8,
     },
 }
 
 impl MidiMessage {
+    /// The channel the message is on.
     pub fn channel(&self) -> u8 {
         match *self {
             MidiMessage::NoteOn { channel, .. }
@@ -88,8 +106,11 @@ impl MidiMessage {
 /// when a plugin host owns the tempo.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AudioEvent {
+    /// Master seconds, or master beats in plugin mode.
     pub stamp: f64,
+    /// The synth it is for (in the order synths were made).
     pub synth: u16,
+    /// What to do.
     pub message: MidiMessage,
 }
 

@@ -13,6 +13,7 @@ use std::path::Path;
 macro_rules! type_tag {
     ($tag:ident, $name:literal) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        /// A `_type` tag of SCAMP's JSON.
         pub struct $tag;
 
         impl serde::Serialize for $tag {
@@ -77,11 +78,13 @@ pub fn from_json_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     Ok(value)
 }
 
+/// Saves `value` as SCAMP writes JSON, atomically.
 pub fn save<T: Serialize>(value: &T, path: &Path) -> Result<()> {
     let text = to_json_string(value)?;
     crate::output_file::write_atomically(path, text.as_bytes())
 }
 
+/// Loads a `what` document from `path`; errors name the file and the JSON path.
 pub fn load<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Output {
         what: format!("reading {}", path.display()),

@@ -57,6 +57,7 @@
 //!   [`MetricPhaseTarget`]); [`event`]: the MIDI messages playbacks make and synths play.
 
 #![deny(missing_debug_implementations)]
+#![deny(missing_docs)]
 
 pub mod clock;
 pub mod ensemble;

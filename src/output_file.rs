@@ -74,6 +74,7 @@ impl OutputFile {
         })
     }
 
+    /// The file that will be written.
     pub fn target(&self) -> &Path {
         &self.target
     }

@@ -25,6 +25,7 @@ impl Default for Random {
 }
 
 impl Random {
+    /// A generator seeded with `seed` (the same seed, the same numbers).
     pub fn new(seed: u64) -> Self {
         Random {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),

@@ -29,12 +29,15 @@ use std::sync::Arc;
 
 /// What can be saved as SCAMP JSON. `to_json` is the one method to write; the rest follow.
 pub trait SavesToJson {
+    /// The value in SCAMP's JSON shape.
     fn to_json(&self) -> Value;
 
+    /// The value as SCAMP's JSON text.
     fn json_dumps(&self) -> Result<String> {
         to_json_string(&self.to_json())
     }
 
+    /// Saves the value as SCAMP's JSON, atomically.
     fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         crate::output_file::write_atomically(path, self.json_dumps()?.as_bytes())
@@ -290,6 +293,7 @@ impl Session {
         Self::json_loads_with_driver(text, crate::scheduler::driver::RealTimeDriver::new())
     }
 
+    /// A new session from a file saved with `save_to_json`.
     pub fn load_from_json(path: impl AsRef<Path>) -> Result<Session> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::Output {

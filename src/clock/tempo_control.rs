@@ -57,10 +57,12 @@ impl Clock {
         self.read(|c| c.absolute_beat_length_of(self.id))
     }
 
+    /// This clock's tempo in beats per minute of real time (its parents' tempi included).
     pub fn absolute_tempo(&self) -> f64 {
         60.0 / self.absolute_beat_length()
     }
 
+    /// This clock's rate relative to real time (beats per second).
     pub fn absolute_rate(&self) -> f64 {
         1.0 / self.absolute_beat_length()
     }
@@ -79,10 +81,12 @@ impl Clock {
         self.set_now(Unit::Tempo, tempo)
     }
 
+    /// Sets the rate (beats per parent beat, the tempo / 60) at once.
     pub fn set_rate(&self, rate: f64) -> Result<()> {
         self.set_now(Unit::Rate, rate)
     }
 
+    /// Sets the beat length (parent beats per beat, 60 / tempo) at once.
     pub fn set_beat_length(&self, beat_length: f64) -> Result<()> {
         self.set_now(Unit::BeatLength, beat_length)
     }
@@ -144,10 +148,12 @@ impl Clock {
         self.set_target(Unit::Tempo, tempo, duration, options)
     }
 
+    /// Moves the rate to `rate` over `duration` (see [`set_tempo_target_with`](Self::set_tempo_target_with)).
     pub fn set_rate_target(&self, rate: f64, duration: f64, options: TargetOptions) -> Result<()> {
         self.set_target(Unit::Rate, rate, duration, options)
     }
 
+    /// Moves the beat length to `beat_length` over `duration`.
     pub fn set_beat_length_target(
         &self,
         beat_length: f64,
@@ -215,6 +221,7 @@ impl Clock {
         self.set_targets(Unit::Tempo, tempos, durations, options)
     }
 
+    /// Rates to reach one after another, each over its duration.
     pub fn set_rate_targets(
         &self,
         rates: &[f64],
@@ -224,6 +231,7 @@ impl Clock {
         self.set_targets(Unit::Rate, rates, durations, options)
     }
 
+    /// Beat lengths to reach one after another, each over its duration.
     pub fn set_beat_length_targets(
         &self,
         beat_lengths: &[f64],
@@ -285,6 +293,7 @@ impl Clock {
         self.apply_function(Unit::Tempo, function, options)
     }
 
+    /// Makes the rate follow `function` of beats (or time), as `apply_tempo_function` does tempo.
     pub fn apply_rate_function(
         &self,
         function: impl Fn(f64) -> f64 + Send + Sync + 'static,
@@ -293,6 +302,7 @@ impl Clock {
         self.apply_function(Unit::Rate, function, options)
     }
 
+    /// Makes the beat length follow `function` of beats (or time).
     pub fn apply_beat_length_function(
         &self,
         function: impl Fn(f64) -> f64 + Send + Sync + 'static,

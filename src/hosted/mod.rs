@@ -53,6 +53,7 @@ pub type PieceFn = Arc<dyn Fn(&Session) -> Result<()> + Send + Sync>;
 /// What the host says about time at the start of a block.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Transport {
+    /// Whether the host's transport is playing.
     pub playing: bool,
     /// Host tempo (bpm), if it reports one.
     pub tempo: Option<f64>,
@@ -75,8 +76,11 @@ impl Transport {
 /// Settings of a hosted piece.
 #[derive(Debug, Clone)]
 pub struct HostedConfig {
+    /// The host's sample rate.
     pub sample_rate: f64,
+    /// Seed of the piece's random numbers.
     pub seed: u64,
+    /// SoundFont for parts that name none (`None`: the session's default).
     pub soundfont: Option<String>,
     /// Tempo when the host gives none.
     pub free_tempo: f64,

@@ -19,6 +19,7 @@ pub enum PieceState {
     Idle,
     /// Fast-forwarding to the playhead after a start, seek or loop (silent meanwhile).
     CatchingUp,
+    /// The piece is playing.
     Playing,
     /// The transport is stopped; the window at the playhead is prepared.
     Stopped,
@@ -111,6 +112,7 @@ impl HostedStatus {
         }
     }
 
+    /// Where the piece is: waiting, playing, ended or failed.
     pub fn state(&self) -> PieceState {
         PieceState::from_u8(self.state.load(Ordering::Acquire))
     }

@@ -46,6 +46,7 @@ pub struct BlockTime {
     pub tempo: f64,
     /// Beats the block lasts (0 when stopped).
     pub beats: f64,
+    /// Whether this block follows the last one or the playhead jumped.
     pub continuity: Continuity,
 }
 
@@ -81,6 +82,7 @@ fn valid_tempo(t: Option<f64>) -> Option<f64> {
 }
 
 impl Timeline {
+    /// A timeline that has seen no block yet.
     pub fn new() -> Self {
         Self::default()
     }

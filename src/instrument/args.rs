@@ -10,7 +10,9 @@ use crate::error::{check_duration, Error, Result};
 /// an envelope whose levels are spread evenly over the note.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Param {
+    /// A fixed value.
     Value(f64),
+    /// A value changing over the note (spread over its length).
     Envelope(Envelope),
     /// Levels spread evenly over the note (resolved once the length is known).
     Levels(Vec<f64>),
@@ -53,11 +55,14 @@ impl Param {
 /// A pitch or volume once the note's length is known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolved {
+    /// A fixed value.
     Value(f64),
+    /// A value changing over the note, in beats of its clock.
     Envelope(Envelope),
 }
 
 impl Resolved {
+    /// The value at the note's start.
     pub fn start(&self) -> f64 {
         match self {
             Resolved::Value(v) => *v,
@@ -65,6 +70,7 @@ impl Resolved {
         }
     }
 
+    /// The highest value the note reaches.
     pub fn max(&self) -> f64 {
         match self {
             Resolved::Value(v) => *v,
@@ -72,6 +78,7 @@ impl Resolved {
         }
     }
 
+    /// The lowest value the note reaches.
     pub fn min(&self) -> f64 {
         match self {
             Resolved::Value(v) => *v,
@@ -79,6 +86,7 @@ impl Resolved {
         }
     }
 
+    /// Whether the value stays fixed.
     pub fn is_value(&self) -> bool {
         matches!(self, Resolved::Value(_))
     }
@@ -176,11 +184,14 @@ impl<T: Into<Param>> From<Option<T>> for Pitch {
 /// A note's length in beats: one number, or tied segments played as one note.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Length {
+    /// A number of beats.
     Beats(f64),
+    /// Tied segments, in beats (one written note per segment).
     Tied(Vec<f64>),
 }
 
 impl Length {
+    /// The whole length in beats.
     pub fn total(&self) -> f64 {
         match self {
             Length::Beats(b) => *b,

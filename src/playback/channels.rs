@@ -33,6 +33,7 @@ pub enum VelocityCurve {
 }
 
 impl VelocityCurve {
+    /// The MIDI velocity for `volume` (0–1) on this curve.
     pub fn velocity(self, volume: f64) -> u8 {
         let v = volume.clamp(0.0, 1.0);
         match self {
@@ -52,11 +53,13 @@ impl VelocityCurve {
 /// Per-instrument MIDI settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MidiSettings {
+    /// Channels for simultaneous notes of different bends.
     pub num_channels: u8,
     /// Pitch-bend range in whole semitones (set on every channel with RPN 0).
     pub max_pitch_bend: u8,
     /// Send only note-on/off: pitches rounded, no bends or CCs.
     pub note_on_and_off_only: bool,
+    /// How volume maps to velocity.
     pub velocity: VelocityCurve,
 }
 
@@ -113,6 +116,7 @@ fn cc_value(x: f64) -> u8 {
 }
 
 impl MidiMapper {
+    /// A mapper with `settings`.
     pub fn new(mut settings: MidiSettings) -> Self {
         settings.num_channels = settings.num_channels.max(1);
         MidiMapper {
@@ -122,6 +126,7 @@ impl MidiMapper {
         }
     }
 
+    /// The mapper's settings.
     pub fn settings(&self) -> &MidiSettings {
         &self.settings
     }
@@ -252,6 +257,7 @@ impl MidiMapper {
         );
     }
 
+    /// Moves note `id`'s pitch (a bend on its channel), with the messages to `out`.
     pub fn change_pitch(&mut self, id: NoteId, pitch: f64, out: &mut dyn FnMut(MidiMessage)) {
         if self.settings.note_on_and_off_only {
             return;
@@ -265,6 +271,7 @@ impl MidiMapper {
         }
     }
 
+    /// Changes note `id`'s volume (CC 11 on its channel), with the messages to `out`.
     pub fn change_volume(&mut self, id: NoteId, volume: f64, out: &mut dyn FnMut(MidiMessage)) {
         if self.settings.note_on_and_off_only {
             return;

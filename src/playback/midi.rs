@@ -21,6 +21,7 @@ pub const MIDI_PITCH_BEND_RANGE: u8 = 2;
 pub trait MidiSink: Send {
     /// Sends one message (`at`: master time in seconds).
     fn send(&mut self, at: f64, bytes: &[u8]) -> std::result::Result<(), String>;
+    /// What the sink writes to, for messages.
     fn describe(&self) -> String;
     /// The port to reopen when a saved session is loaded (`None`: a virtual port).
     fn device_name(&self) -> Option<String> {
@@ -66,7 +67,9 @@ impl MidiSink for PortSink {
 /// One captured MIDI message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapturedMidi {
+    /// When, in master seconds.
     pub at: f64,
+    /// The message's bytes.
     pub bytes: Vec<u8>,
 }
 
@@ -77,6 +80,7 @@ pub struct MidiCapture {
 }
 
 impl MidiCapture {
+    /// An empty capture.
     pub fn new() -> Self {
         Self::default()
     }

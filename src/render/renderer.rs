@@ -349,6 +349,7 @@ impl BlockRenderer {
         !self.backlog.is_empty()
     }
 
+    /// The sample rate it renders at.
     pub fn sample_rate(&self) -> f64 {
         self.sample_rate
     }
@@ -687,6 +688,7 @@ impl BlockRenderer {
 pub struct OfflineRenderer(BlockRenderer);
 
 impl OfflineRenderer {
+    /// An offline renderer around `renderer`.
     pub fn new(renderer: BlockRenderer) -> Self {
         OfflineRenderer(renderer)
     }
@@ -717,6 +719,7 @@ impl OfflineRenderer {
         Ok(())
     }
 
+    /// The plain renderer back.
     pub fn into_inner(self) -> BlockRenderer {
         self.0
     }

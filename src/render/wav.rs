@@ -23,6 +23,7 @@ impl std::fmt::Debug for WavStream {
 }
 
 impl WavStream {
+    /// Starts writing a stereo 32-bit float WAV at `path` (moved into place when finished).
     pub fn create(path: &Path, sample_rate: u32) -> Result<WavStream> {
         let mut out = OutputFile::create(path)?;
         let spec = hound::WavSpec {
@@ -42,6 +43,7 @@ impl WavStream {
         Ok(WavStream { out, wav })
     }
 
+    /// Appends stereo samples.
     pub fn write(&mut self, left: &[f32], right: &[f32]) -> Result<()> {
         for (l, r) in left.iter().zip(right) {
             self.wav.write_sample(*l).map_err(|e| self.out.error(e))?;

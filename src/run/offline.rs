@@ -41,9 +41,11 @@ const TAIL_GRID: usize = 1024;
 /// What an offline render produced.
 #[derive(Debug, Clone)]
 pub struct RenderReport {
+    /// The sample rate rendered at.
     pub sample_rate: u32,
     /// The audio, unless it was streamed into [`RenderOptions::wav`] (then empty).
     pub left: Vec<f32>,
+    /// The right channel (see `left`).
     pub right: Vec<f32>,
     /// Samples rendered (per channel).
     pub frames: usize,
@@ -53,7 +55,9 @@ pub struct RenderReport {
     pub piece_seconds: f64,
     /// Wall-clock seconds the render took.
     pub wall_seconds: f64,
+    /// Events the synths applied.
     pub events_applied: u64,
+    /// Events that came after their sample had been rendered (0 in an offline render).
     pub late_events: u64,
     /// The error the piece returned, if any (the audio up to it is kept).
     pub piece_error: Option<Error>,
@@ -72,6 +76,7 @@ impl RenderReport {
         self.seconds() / self.wall_seconds.max(1e-9)
     }
 
+    /// Writes the audio kept in memory as a WAV file.
     pub fn write_wav(&self, path: &Path) -> Result<()> {
         write_wav(path, self.sample_rate, &self.left, &self.right)
     }

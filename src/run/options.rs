@@ -11,6 +11,7 @@ pub const DEFAULT_BLOCK: usize = 4096;
 /// Settings of an offline render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
+    /// Sample rate of the render, in Hz.
     pub sample_rate: u32,
     /// Samples per rendered block (any size gives the same audio).
     pub block_size: usize,

@@ -26,10 +26,15 @@ const CHUNK: usize = 4096;
 /// What a real-time run reports.
 #[derive(Debug, Clone)]
 pub struct PlayReport {
+    /// The audio device played on.
     pub device: String,
+    /// Its sample rate.
     pub sample_rate: u32,
+    /// Seconds played.
     pub seconds: f64,
+    /// Events that came after their sample had been played.
     pub late_events: u64,
+    /// The error the piece returned, if any.
     pub piece_error: Option<Error>,
     /// What was played, when the options asked for a transcription.
     pub performance: Option<crate::transcribe::Performance>,

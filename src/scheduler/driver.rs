@@ -73,6 +73,7 @@ impl Default for TimingPolicy {
 }
 
 impl TimingPolicy {
+    /// How relative the policy is: 0 absolute, 1 relative.
     pub fn coefficient(self) -> f64 {
         match self {
             TimingPolicy::Absolute => 0.0,
@@ -151,6 +152,7 @@ pub struct RealTimeDriver {
 }
 
 impl RealTimeDriver {
+    /// A driver that sleeps until each wake-up's wall-clock time.
     pub fn new() -> Self {
         Self::with_speed(1.0)
     }

@@ -117,6 +117,7 @@ impl Pace {
         }
     }
 
+    /// How far the scheduler may run.
     pub fn horizon(&self) -> f64 {
         f64::from_bits(self.inner.horizon.load(Ordering::Acquire))
     }
@@ -145,6 +146,7 @@ impl Pace {
         self.inner.cv.notify_all();
     }
 
+    /// Whether the piece is over.
     pub fn is_finished(&self) -> bool {
         self.inner.finished.load(Ordering::Acquire)
     }

@@ -37,8 +37,11 @@ pub const GM_SEARCH_PATHS: [&str; 6] = [
 /// A preset of a SoundFont: bank, program and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresetInfo {
+    /// The preset's bank.
     pub bank: u16,
+    /// The preset's program number.
     pub program: u8,
+    /// The preset's name.
     pub name: String,
 }
 
@@ -56,7 +59,9 @@ pub enum SoundFontOrigin {
 pub struct SoundFontInfo {
     /// The name it was asked for by (`"general_midi"`, a path...).
     pub requested: String,
+    /// Where the font comes from (built in, or a file).
     pub origin: SoundFontOrigin,
+    /// The font's presets.
     pub presets: Arc<Vec<PresetInfo>>,
 }
 

@@ -143,28 +143,34 @@ impl Envelope {
         self
     }
 
+    /// The levels, one more than the segments.
     pub fn levels(&self) -> Vec<f64> {
         std::iter::once(self.first_level)
             .chain(self.segments.iter().map(|s| s.end_level))
             .collect()
     }
 
+    /// Each segment's duration.
     pub fn durations(&self) -> Vec<f64> {
         self.segments.iter().map(|s| s.duration).collect()
     }
 
+    /// Each segment's curve shape.
     pub fn curve_shapes(&self) -> Vec<f64> {
         self.segments.iter().map(|s| s.curve_shape).collect()
     }
 
+    /// Where the envelope starts.
     pub fn offset(&self) -> f64 {
         self.offset
     }
 
+    /// Where the first segment starts.
     pub fn start_time(&self) -> f64 {
         self.offset
     }
 
+    /// Where the last segment ends.
     pub fn end_time(&self) -> f64 {
         self.segments.last().map_or(self.offset, Segment::end)
     }
@@ -174,20 +180,24 @@ impl Envelope {
         self.end_time() - self.offset
     }
 
+    /// The first level.
     pub fn start_level(&self) -> f64 {
         self.first_level
     }
 
+    /// The last level.
     pub fn end_level(&self) -> f64 {
         self.segments
             .last()
             .map_or(self.first_level, |s| s.end_level)
     }
 
+    /// The highest level reached.
     pub fn max_level(&self) -> f64 {
         self.levels().into_iter().fold(f64::NEG_INFINITY, f64::max)
     }
 
+    /// The lowest level reached.
     pub fn min_level(&self) -> f64 {
         self.levels().into_iter().fold(f64::INFINITY, f64::min)
     }

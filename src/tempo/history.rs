@@ -18,7 +18,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DurationUnits {
     #[default]
+    /// Beats of the clock.
     Beats,
+    /// Time: seconds for the master, beats of the parent for a child.
     Time,
 }
 

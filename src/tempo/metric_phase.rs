@@ -73,10 +73,12 @@ impl MetricPhaseTarget {
         Ok(self)
     }
 
+    /// The phases the target may fall on, within the divisor.
     pub fn phases(&self) -> &[f64] {
         &self.phases
     }
 
+    /// The length of the cycle the phases are in.
     pub fn divisor(&self) -> f64 {
         self.divisor
     }
@@ -112,7 +114,9 @@ impl MetricPhaseTarget {
 /// When to start a forked process: at a beat of the parent clock, or at a metric phase.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScheduleAt {
+    /// At this beat of the parent.
     Beat(f64),
+    /// At the next point of this metric phase.
     Phase(MetricPhaseTarget),
 }
 

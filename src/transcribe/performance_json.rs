@@ -20,6 +20,7 @@ impl Performance {
         Ok(p)
     }
 
+    /// Saves the performance as SCAMP's JSON, atomically.
     pub fn save_to_json(&self, path: impl AsRef<Path>) -> Result<()> {
         json::save(self, path.as_ref())
     }

@@ -29,6 +29,7 @@ impl Default for PianoRollOptions {
 }
 
 impl PianoRollOptions {
+    /// The default size: 80 pixels a beat, 8 a semitone.
     pub fn new() -> Self {
         Self::default()
     }
@@ -58,6 +59,7 @@ pub const PALETTE: [[u8; 3]; 10] = [
     [23, 190, 207],
 ];
 
+/// The picture's background.
 pub const BACKGROUND: [u8; 3] = [255, 255, 255];
 const MARGIN_LEFT: u32 = 24;
 const MARGIN_BOTTOM: u32 = 10;
@@ -71,8 +73,11 @@ const MAX_SIDE: u32 = 16_000;
 /// An RGB picture.
 #[derive(Debug)]
 pub struct Picture {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
+    /// Pixels, row by row from the top, three bytes (RGB) each.
     pub rgb: Vec<u8>,
 }
 
@@ -90,6 +95,7 @@ impl Picture {
         }
     }
 
+    /// The colour at (`x`, `y`), from the top left.
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
         let i = ((y * self.width + x) * 3) as usize;
         [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]

@@ -7,7 +7,9 @@
 /// A glyph: its width in pixels and its rows, the leftmost pixel in the highest bit used.
 #[derive(Debug, Clone, Copy)]
 pub struct Glyph {
+    /// Width of each glyph in pixels.
     pub width: u32,
+    /// Each glyph's rows, top first, one bit per pixel.
     pub rows: &'static [u8],
 }
 

