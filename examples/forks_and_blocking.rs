@@ -1,6 +1,6 @@
 //! Forks and blocking: processes forking processes, waiting for children, a process killed
 //! from outside, and a panic that does not stop the music (and that the master hears of).
-//! Run: `cargo run --example forks_and_blocking`.
+//! Run: `cargo run --release --example forks_and_blocking`.
 
 use scamp::prelude::*;
 

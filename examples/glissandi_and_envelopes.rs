@@ -1,6 +1,6 @@
 //! Pitch and volume envelopes: lists glide evenly over the note, an Envelope gives exact
 //! shapes (durations, curve shapes), and a volume envelope swells and fades.
-//! `cargo run --example glissandi_and_envelopes -- --render glissandi.wav`
+//! `cargo run --release --example glissandi_and_envelopes -- --render glissandi.wav`
 
 use scamp::prelude::*;
 

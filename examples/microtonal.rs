@@ -1,6 +1,6 @@
 //! Microtones: any fractional MIDI pitch plays in tune (each note gets a channel with its own
 //! pitch bend). A quarter-tone scale, then a chord in 7-limit just intonation.
-//! `cargo run --example microtonal -- --render microtonal.wav`
+//! `cargo run --release --example microtonal -- --render microtonal.wav`
 
 fn main() {
     scamp::run(|session| {

@@ -1,5 +1,5 @@
 //! MIDI in → out: every note played on an input device comes back a fifth higher on a virtual
-//! output port named "scamp echo". `cargo run --example midi_echo -- [DEVICE] [SECONDS]`
+//! output port named "scamp echo". `cargo run --release --example midi_echo -- [DEVICE] [SECONDS]`
 //! (DEVICE: a port number or part of its name, default 0; SECONDS to listen, default 30).
 
 use scamp::prelude::*;

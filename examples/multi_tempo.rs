@@ -1,6 +1,6 @@
 //! Several tempi at once: child clocks at 3:4:5, a canon whose voices enter on downbeats
 //! (MetricPhaseTarget), and a child accelerating inside a master that slows down.
-//! Run: `cargo run --example multi_tempo`.
+//! Run: `cargo run --release --example multi_tempo`.
 
 use scamp::prelude::*;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! start_note / start_chord return handles: change pitch, volume or a parameter while the
 //! note sounds, split it, end it when you like.
-//! `cargo run --example note_handles -- --render handles.wav`
+//! `cargo run --release --example note_handles -- --render handles.wav`
 
 use scamp::ChangeOptions;
 

@@ -2,7 +2,7 @@
 //! louder...), explicit adjustments (`volume * 0.5`, `pitch + 12`) too; the rhythm and the
 //! written notes stay as written. `param_NAME: value` declares a playback parameter (for MIDI
 //! parts, a numeric name is that controller).
-//! `cargo run --example note_properties -- --render properties.wav`
+//! `cargo run --release --example note_properties -- --render properties.wav`
 
 use scamp::prelude::*;
 

@@ -2,7 +2,7 @@
 //! once (as a process of its own, so it may block or fork). The session runs as a server, so
 //! this thread stays free; it sends itself a little phrase to show the round trip, then stops.
 //! Try it from outside too: `oscsend localhost 57121 /note ff 67 0.8`.
-//! `cargo run --example osc_listener`
+//! `cargo run --release --example osc_listener`
 
 use rosc::{OscMessage, OscPacket, OscType};
 use scamp::prelude::*;

@@ -1,7 +1,7 @@
 //! The other direction: an OSC part sends SCAMP's playback messages (the format SuperCollider
 //! or Max patches written for SCAMP expect), and this engine's own SCAMP-OSC remote mode plays
 //! them on a part of the same name, as `scamp_plugin`/the standalone do with $SCAMP_OSC_PORT.
-//! `cargo run --example osc_sender`
+//! `cargo run --release --example osc_sender`
 
 use scamp::prelude::*;
 

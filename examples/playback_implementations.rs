@@ -1,7 +1,7 @@
 //! One piece, three ways of sounding: the built-in SoundFont synth, OSC messages in SCAMP's
 //! format (here to a socket this example listens on itself), and MIDI (a virtual port named
 //! "scamp example" when the system has a MIDI sequencer).
-//! `cargo run --example playback_implementations -- --render playbacks.wav`
+//! `cargo run --release --example playback_implementations -- --render playbacks.wav`
 
 use scamp::prelude::*;
 use std::net::UdpSocket;

@@ -1,6 +1,6 @@
 //! Random pitches, durations and rests, from the session's seeded generator: the same seed
 //! gives the same piece every time (`--seed N` picks another).
-//! `cargo run --example random_durations_and_rests -- --render random.wav --seed 3`
+//! `cargo run --release --example random_durations_and_rests -- --render random.wav --seed 3`
 
 fn main() {
     scamp::run(|session| {

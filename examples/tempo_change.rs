@@ -1,5 +1,5 @@
 //! Tempo changes: an instant change, an accelerando with a curve shape, a ritardando that
-//! lands on a downbeat, and a looping tempo. Run: `cargo run --example tempo_change`.
+//! lands on a downbeat, and a looping tempo. Run: `cargo run --release --example tempo_change`.
 
 use scamp::prelude::*;
 

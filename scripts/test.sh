@@ -30,13 +30,13 @@ jackd -d dummy -r 48000 >/dev/null 2>&1 &
 jack_pid=$!
 trap 'kill "$jack_pid" 2>/dev/null || true' EXIT
 sleep 1
-cargo test -j2 --features jack-midi --test midi_listen
+cargo test -j2 --features jack-midi --test it midi_listen::
 kill "$jack_pid" 2>/dev/null || true
 wait "$jack_pid" 2>/dev/null || true
 # A thousand hosted pieces dropped at random moments on a loaded machine, and the seeded
 # fuzz tests (release build: thousands of cases each, under a timeout each).
-cargo test -j2 --release --test hosted -- --ignored a_thousand_hosted_pieces_dropped
-cargo test -j2 --release --test fuzz_soundfonts --test fuzz_json -- --ignored
+cargo test -j2 --release --test it -- --ignored hosted::a_thousand_hosted_pieces_dropped
+cargo test -j2 --release --test it -- --ignored fuzz_soundfonts:: fuzz_json::
 # The plugin under nice-plug's allocation checker (debug build, real-time pacing), also with
 # its window open while files are chosen in it.
 cargo test -j2 -p scamp-plugin --features assert_process_allocs --test clap_host --test clap_editor process_never

@@ -7,7 +7,7 @@
 //! hundreds of cycles a sample, and the same setting on every path keeps offline and
 //! real-time renders identical. The rest of the real-time contract (no allocation, freeing,
 //! locks, I/O or logging inside) is the callers': the plugin runs under nice-plug's
-//! `assert_process_allocs` in its debug tests, and `tests/audio_alloc.rs` counts every
+//! `assert_process_allocs` in its debug tests, and `tests/it/audio_alloc.rs` counts every
 //! allocation of `HostedPiece::process` and `BlockRenderer::render`. Any thread may call it.
 
 /// Runs `f` with denormals flushed to zero (see the module docs).

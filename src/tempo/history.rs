@@ -487,7 +487,7 @@ mod tests {
 
     #[test]
     fn linear_ramp_worked_by_hand() {
-        // The SCAMP fixture is checked in tests/tempo_fixtures.rs. Here L goes 1 -> 0.5 over
+        // The SCAMP fixture is checked in tests/it/tempo_fixtures.rs. Here L goes 1 -> 0.5 over
         // 4 beats: t(1) = 4 * (0.25 - 0.5 * 0.25^2 / 2) = 0.9375, t(6) = 3 + 2 * 0.5 = 4.
         let mut h = TempoHistory::new(1.0);
         h.set_beat_length_target(0.0, beats(0.5, 4.0, 0.0), None, true)

@@ -20,6 +20,14 @@ impl Log {
             clock.time_in_master()
         ));
     }
+    /// A process that stamps `what` on its clock as it starts, and ends.
+    pub fn stamper(&self, what: &'static str) -> impl FnOnce(Clock) -> scamp::Result<()> + Send {
+        let log = self.clone();
+        move |c| {
+            log.stamp(&c, what);
+            Ok(())
+        }
+    }
     pub fn lines(&self) -> Vec<String> {
         self.0.lock().unwrap().clone()
     }

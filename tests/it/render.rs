@@ -2,8 +2,7 @@
 //! (including microtones), glissandi, chords, rests, and byte-identical output across block
 //! sizes and runs.
 
-#[path = "support/audio.rs"]
-mod audio;
+use crate::support::audio;
 
 use audio::*;
 use scamp::prelude::*;

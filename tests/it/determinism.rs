@@ -1,7 +1,6 @@
 //! Determinism: the same piece gives byte-identical event logs whatever the driver.
 
-#[path = "support/common.rs"]
-mod common;
+use crate::support::common;
 use common::*;
 use scamp::prelude::*;
 use std::time::Instant;

@@ -1,7 +1,6 @@
 //! Bad input gives a clear `scamp::Error`, never a panic or a hang, and the family keeps going.
 
-#[path = "support/common.rs"]
-mod common;
+use crate::support::common;
 use common::*;
 use scamp::prelude::*;
 

@@ -1,8 +1,7 @@
 //! `scamp export-font`: the built-in SoundFont as a file that another synthesizer, FluidSynth,
 //! loads and plays (a SCAMP Performance converted to MIDI, rendered by `fluidsynth -F`).
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::process::Command;
 

@@ -5,8 +5,7 @@
 //! the checks are kept in `tests/fixtures/soundfonts/` as patches to the embedded font
 //! (`at OFFSET HEXBYTES` lines) and replayed first.
 
-#[path = "support/fuzz.rs"]
-mod fuzz;
+use crate::support::fuzz;
 
 use fuzz::{within, Rng};
 use scamp::event::AudioEvent;

@@ -3,10 +3,8 @@
 //! timeout), then a sample of them sent to a real listener on loopback, which counts the
 //! malformed ones and still delivers a good message afterwards.
 
-#[path = "support/fuzz.rs"]
-mod fuzz;
-#[path = "support/wait.rs"]
-mod wait;
+use crate::support::fuzz;
+use crate::support::wait;
 
 use fuzz::{within, Rng};
 use rosc::{OscBundle, OscMessage, OscPacket, OscTime, OscType};

@@ -1,8 +1,7 @@
 //! OSC listeners on loopback: pattern matching, callbacks that play at "now", bursts in order,
 //! malformed packets skipped, removal, and SCAMP-OSC remote mode.
 
-#[path = "support/wait.rs"]
-mod wait;
+use crate::support::wait;
 use rosc::{OscMessage, OscPacket, OscType};
 use scamp::listen::osc::{pattern_matches, OscServer};
 use scamp::playback::midi::MidiCapture;

@@ -6,8 +6,7 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 use cli::scratch;
 
 const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";

@@ -2,8 +2,7 @@
 //! itself wrote; time units, child clocks with tempo curves and instrument subsets against
 //! hand-computed values; byte-identical JSON across runs.
 
-#[path = "support/json.rs"]
-mod json_rows;
+use crate::support::json as json_rows;
 
 use json_rows::{rows, same};
 use scamp::prelude::*;

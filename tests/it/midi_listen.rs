@@ -2,8 +2,7 @@
 //! `scripts/test.sh` starts): run with `--features jack-midi`; without it they are ignored,
 //! saying so (ALSA's sequencer, the default, is not on every machine).
 
-#[path = "support/wait.rs"]
-mod wait;
+use crate::support::wait;
 use midir::os::unix::VirtualOutput;
 use scamp::prelude::*;
 use std::sync::{Arc, Mutex};

@@ -6,8 +6,7 @@ use scamp::hosted::{HostedConfig, HostedPiece, PieceFn, Transport};
 use scamp::prelude::*;
 use std::sync::Arc;
 
-#[path = "support/wait.rs"]
-mod wait;
+use crate::support::wait;
 use wait::wait_until;
 
 const SR: f64 = 48_000.0;

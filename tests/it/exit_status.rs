@@ -5,8 +5,7 @@
 use scamp::prelude::*;
 use std::path::Path;
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 use cli::scratch;
 
 const FIXTURE: &str = "tests/fixtures/scamp/hello_performance.json";

@@ -3,8 +3,7 @@
 //! (capped, as `scamp play --duration` does); and saved sessions, each refused or loaded and
 //! played a note on every instrument. Every case runs under a timeout: 0 panics, 0 hangs.
 
-#[path = "support/fuzz.rs"]
-mod fuzz;
+use crate::support::fuzz;
 
 use fuzz::{within, Rng};
 use scamp::prelude::*;

@@ -1,0 +1,36 @@
+//! The integration tests, one module per subject, in one test binary (one link, one run).
+//!
+//! Three tests are binaries of their own because they need a process to themselves:
+//! `desktop_listen` and `no_display` change `DISPLAY` and start the process-wide keyboard and
+//! mouse source, and `processes_at_scale` measures the process's memory.
+//!
+//! Run one subject with `cargo test --test it hosted::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod audio_alloc;
+mod bad_input;
+mod clock_api;
+mod determinism;
+mod exit_status;
+mod export_font;
+mod fuzz_json;
+mod fuzz_osc;
+mod fuzz_soundfonts;
+mod host_transport;
+mod hosted;
+mod instrument_input;
+mod midi_export;
+mod midi_listen;
+mod osc_listen;
+mod output_files;
+mod outputs;
+mod performance_json;
+mod piano_roll;
+mod render;
+mod saves_to_json;
+mod scheduling;
+mod simultaneous_forks;
+mod tempo_fixtures;
+mod transcription;
