@@ -198,11 +198,20 @@ impl OfflinePace {
     pub fn advance_and_wait(&self, ahead: f64, needed: f64, mut meanwhile: impl FnMut() -> bool) {
         let pace = &self.0;
         let needed = needed.min(ahead);
-        if ahead > pace.horizon() {
+        let before = pace.horizon();
+        if ahead > before {
             pace.inner.horizon.store(ahead.to_bits(), Ordering::Release);
         }
         if let Some(signal) = pace.inner.signal.get() {
-            signal.notify();
+            if pace.reached() >= before {
+                // Parked at the old horizon: a wake-up it cannot miss (its lock is free).
+                signal.notify();
+            } else {
+                // Still working towards the old horizon, holding its lock at times: it reads
+                // the new one when it gets there (a wake-up lost in between is caught by the
+                // driver's poll), so this need not wait for the lock.
+                signal.poke();
+            }
         }
         if pace.reached() >= needed || pace.is_finished() {
             return;
