@@ -18,7 +18,7 @@ pub use properties::{Articulation, NoteProperties};
 use crate::clock::{current_clock, Clock, ForkOptions};
 use crate::error::{Error, Result};
 use crate::playback::{NoteId, NoteStart, PlaybackImplementation};
-use crate::transcribe::transcriber::{Transcriber, Written, WrittenNote};
+use crate::transcribe::transcriber::{Transcriber, WrittenNote, WrittenQuantity};
 use crate::transcribe::Level;
 use args::{check_pitch, check_volume, Resolved};
 use properties::Target;
@@ -401,19 +401,19 @@ impl ScampInstrument {
         let mut sounding = Vec::with_capacity(note.pitches.len());
         let properties = properties_json(&note.props);
         for (pitch, written_pitch) in note.pitches.iter().zip(&note.written_pitches) {
-            let written = WrittenNote {
-                starts: self.inner.transcriber.note_started(&self.instrument_id()),
-                pitch: Written::Given(level(written_pitch), note.written_length),
-                volume: Written::Given(level(&note.written_volume), note.written_length),
-                tied: Some(note.written_segments.clone()),
-                length_scale: if note.length > 0.0 {
+            let written = self.inner.transcriber.played_note(
+                &self.instrument_id(),
+                level(written_pitch),
+                level(&note.written_volume),
+                note.written_length,
+                note.written_segments.clone(),
+                if note.length > 0.0 {
                     note.written_length / note.length
                 } else {
                     1.0
                 },
-                properties: properties.clone(),
-                params: Default::default(),
-            };
+                properties.clone(),
+            );
             let id = self.begin(
                 pitch.start(),
                 note.volume.start(),
@@ -493,15 +493,12 @@ impl ScampInstrument {
     ) -> Result<NoteHandle> {
         check_pitch(&Resolved::Value(pitch))?;
         check_volume(&Resolved::Value(volume))?;
-        let written = WrittenNote {
-            starts: self.inner.transcriber.note_started(&self.instrument_id()),
-            pitch: Written::Changed(pitch, Vec::new()),
-            volume: Written::Changed(volume, Vec::new()),
-            tied: None,
-            length_scale: 1.0,
-            properties: properties_json(props),
-            params: Default::default(),
-        };
+        let written = self.inner.transcriber.started_note(
+            &self.instrument_id(),
+            pitch,
+            volume,
+            properties_json(props),
+        );
         let pitch = props.adjust(Target::Pitch, pitch);
         let volume = props.adjust(Target::Volume, volume).clamp(0.0, 1.0);
         let id = self.begin(pitch, volume, volume, false, &props.params, written);
@@ -559,7 +556,7 @@ impl ScampInstrument {
         }
         let clef = state.clef_preference.clone();
         drop(state);
-        if !note.written.starts.is_empty() {
+        if note.written.is_transcribed() {
             self.inner
                 .transcriber
                 .note_ended(&self.instrument_id(), &clef, &note.written);
@@ -580,34 +577,26 @@ impl ScampInstrument {
         let Some(note) = state.notes.get_mut(&id) else {
             return;
         };
-        if note.written.starts.is_empty() {
-            return;
-        }
-        let changes = self.inner.transcriber.change(
-            &note.written.starts,
+        let what = match what {
+            Quantity::Pitch => WrittenQuantity::Pitch,
+            Quantity::Volume => WrittenQuantity::Volume,
+            Quantity::Parameter(name) => WrittenQuantity::Parameter {
+                name,
+                start: note
+                    .params
+                    .iter()
+                    .find(|(p, _)| p == name)
+                    .map_or(0.0, |(_, v)| *v),
+            },
+        };
+        self.inner.transcriber.record_change(
+            &mut note.written,
+            what,
             clock,
             target,
             duration,
             curve_shape,
         );
-        let written = match what {
-            Quantity::Pitch => &mut note.written.pitch,
-            Quantity::Volume => &mut note.written.volume,
-            Quantity::Parameter(name) => {
-                let start = note
-                    .params
-                    .iter()
-                    .find(|(p, _)| p == name)
-                    .map_or(0.0, |(_, v)| *v);
-                note.written
-                    .params
-                    .entry(name.clone())
-                    .or_insert_with(|| Written::Changed(start, Vec::new()))
-            }
-        };
-        if let Written::Changed(_, list) = written {
-            list.extend(changes);
-        }
     }
 
     /// Ends every note this instrument is playing.

@@ -107,29 +107,50 @@ impl Transcription {
 
 /// A pitch or volume as written while a note sounds: its start and the changes made to it.
 #[derive(Debug, Clone)]
-pub(crate) enum Written {
+enum Written {
     /// Fixed when the note started: a number or an envelope over the written length.
     Given(Level, f64),
     /// Started at a value and changed with handle calls.
     Changed(f64, Vec<Change>),
 }
 
-/// A note as written, for transcription.
+/// A note as written, for transcription: the instrument keeps one per sounding note, made by
+/// [`Transcriber::played_note`] or [`Transcriber::started_note`], tells the transcriber of
+/// each change ([`Transcriber::record_change`]) and hands it back when the note ends
+/// ([`Transcriber::note_ended`]). What is inside is the transcriber's business.
 pub(crate) struct WrittenNote {
-    pub starts: NoteStarts,
-    pub pitch: Written,
-    pub volume: Written,
-    pub tied: Option<Vec<f64>>,
+    starts: NoteStarts,
+    pitch: Written,
+    volume: Written,
+    tied: Option<Vec<f64>>,
     /// Written over sounding length (a staccato note is transcribed at its written length).
-    pub length_scale: f64,
-    pub properties: Arc<serde_json::Value>,
+    length_scale: f64,
+    properties: Arc<serde_json::Value>,
     /// Playback parameters changed while the note sounded: name → start value and changes.
-    pub params: BTreeMap<String, Written>,
+    params: BTreeMap<String, Written>,
+}
+
+impl WrittenNote {
+    /// Whether any transcription saw the note start (else nothing of it need be recorded).
+    pub(crate) fn is_transcribed(&self) -> bool {
+        !self.starts.is_empty()
+    }
+}
+
+/// What a `change_*` call changes, as a transcription sees it.
+pub(crate) enum WrittenQuantity<'a> {
+    Pitch,
+    Volume,
+    /// A playback parameter, with its value when the note started.
+    Parameter {
+        name: &'a str,
+        start: f64,
+    },
 }
 
 /// One `change_*` call, as positions in one transcription.
 #[derive(Debug, Clone)]
-pub(crate) struct Change {
+struct Change {
     transcription: u64,
     from: f64,
     to: f64,
@@ -244,7 +265,7 @@ impl Transcriber {
     }
 
     /// Where a note of `instrument` starting now starts in each transcription recording it.
-    pub(crate) fn note_started(&self, instrument: &(String, usize)) -> NoteStarts {
+    fn note_started(&self, instrument: &(String, usize)) -> NoteStarts {
         let state = self.state();
         NoteStarts(
             state
@@ -256,8 +277,82 @@ impl Transcriber {
         )
     }
 
-    /// Records a `change_*` call made now on a note: `duration` beats of `clock`.
-    pub(crate) fn change(
+    /// The written record of a note played now (`play_note`, `play_chord`): its pitch and
+    /// volume as written, over `written_length` beats in `segments` (tied), sounding
+    /// `written_length / length_scale` beats.
+    #[allow(clippy::too_many_arguments)] // what a written note is made of
+    pub(crate) fn played_note(
+        &self,
+        instrument: &(String, usize),
+        pitch: Level,
+        volume: Level,
+        written_length: f64,
+        segments: Vec<f64>,
+        length_scale: f64,
+        properties: Arc<serde_json::Value>,
+    ) -> WrittenNote {
+        WrittenNote {
+            starts: self.note_started(instrument),
+            pitch: Written::Given(pitch, written_length),
+            volume: Written::Given(volume, written_length),
+            tied: Some(segments),
+            length_scale,
+            properties,
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// The written record of a note started now with a handle (`start_note`), at `pitch` and
+    /// `volume`, which its handle's changes move.
+    pub(crate) fn started_note(
+        &self,
+        instrument: &(String, usize),
+        pitch: f64,
+        volume: f64,
+        properties: Arc<serde_json::Value>,
+    ) -> WrittenNote {
+        WrittenNote {
+            starts: self.note_started(instrument),
+            pitch: Written::Changed(pitch, Vec::new()),
+            volume: Written::Changed(volume, Vec::new()),
+            tied: None,
+            length_scale: 1.0,
+            properties,
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// Records on `note` a `change_*` call made now: `what` goes to `target` over `duration`
+    /// beats of `clock`. A quantity that was fixed when the note started keeps what was written.
+    #[allow(clippy::too_many_arguments)] // the change, and where it is recorded
+    pub(crate) fn record_change(
+        &self,
+        note: &mut WrittenNote,
+        what: WrittenQuantity,
+        clock: &Clock,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+    ) {
+        if !note.is_transcribed() {
+            return;
+        }
+        let changes = self.change(&note.starts, clock, target, duration, curve_shape);
+        let written = match what {
+            WrittenQuantity::Pitch => &mut note.pitch,
+            WrittenQuantity::Volume => &mut note.volume,
+            WrittenQuantity::Parameter { name, start } => note
+                .params
+                .entry(name.to_string())
+                .or_insert_with(|| Written::Changed(start, Vec::new())),
+        };
+        if let Written::Changed(_, list) = written {
+            list.extend(changes);
+        }
+    }
+
+    /// A `change_*` call made now on a note, in each transcription that saw it start.
+    fn change(
         &self,
         starts: &NoteStarts,
         clock: &Clock,
