@@ -140,17 +140,21 @@ impl SynthSlot {
         self.synth.write((&mut l[..], &mut r[..]));
     }
 
-    /// Applies `message`; false if the synth panicked doing so (it is then muted for good).
-    fn apply(&mut self, message: MidiMessage) -> bool {
-        if self.faulted {
-            return true;
+    /// Applies `message`; a synth that panics doing so is muted for good (`faulted`).
+    fn apply(&mut self, message: MidiMessage) {
+        if !self.faulted {
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.apply_inner(message)
+            }));
+            self.faulted = caught.is_err();
         }
-        let caught =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply_inner(message)));
-        if caught.is_err() {
-            self.faulted = true;
-        }
-        !self.faulted
+    }
+
+    /// Whether the synth has faulted since this was last asked (each fault is told once).
+    fn take_new_fault(&mut self) -> bool {
+        let new = self.faulted && !self.counted;
+        self.counted |= new;
+        new
     }
 
     /// Renders into `left`/`right`; a synth that panics is muted for good (`faulted`) and the
@@ -572,11 +576,13 @@ impl BlockRenderer {
                 }
             }
         }
+        self.count_faults();
+    }
+
+    /// Counts the synths that have panicked since the last count (each once).
+    fn count_faults(&mut self) {
         for slot in self.synths.iter_mut() {
-            if slot.faulted && !slot.counted {
-                slot.counted = true;
-                self.faults += 1;
-            }
+            self.faults += slot.take_new_fault() as u64;
         }
     }
 
@@ -669,10 +675,8 @@ impl BlockRenderer {
         self.take_new_synths(index);
         match self.synths.get_mut(index) {
             Some(slot) => {
-                if !slot.apply(event.message) && !slot.counted {
-                    slot.counted = true;
-                    self.faults += 1;
-                }
+                slot.apply(event.message);
+                self.faults += slot.take_new_fault() as u64;
                 self.applied += 1;
             }
             None => self.dropped += 1,

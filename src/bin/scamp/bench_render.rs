@@ -81,6 +81,8 @@ struct Run {
     report: scamp::run::RenderReport,
     notes: u64,
     link: Arc<scamp::render::AudioLink>,
+    /// [`digest`] of the audio.
+    digest: u64,
 }
 
 fn render_dense(parts: usize, seconds: f64, threads: usize) -> scamp::Result<Run> {
@@ -110,6 +112,7 @@ fn render_dense(parts: usize, seconds: f64, threads: usize) -> scamp::Result<Run
     Ok(Run {
         threads,
         notes: notes.load(Ordering::Relaxed),
+        digest: digest(&report.left, &report.right),
         report,
         link,
     })
@@ -154,17 +157,14 @@ pub fn bench_render(
             run.report.seconds(),
             run.report.wall_seconds,
             run.report.x_realtime(),
-            digest(&run.report.left, &run.report.right)
+            run.digest
         );
         runs.push(run);
     }
     let identical_lengths = runs
         .windows(2)
         .all(|w| w[0].report.left.len() == w[1].report.left.len());
-    let digests: Vec<u64> = runs
-        .iter()
-        .map(|r| digest(&r.report.left, &r.report.right))
-        .collect();
+    let digests: Vec<u64> = runs.iter().map(|r| r.digest).collect();
     let identical = identical_lengths && digests.windows(2).all(|w| w[0] == w[1]);
     let x_by_threads: Vec<(usize, f64)> = runs
         .iter()
