@@ -319,10 +319,7 @@ impl ScampInstrument {
         props: NoteProperties,
         options: PlayOptions,
     ) -> Result<()> {
-        let clock = match options.clock {
-            Some(c) => c,
-            None => current_clock().ok_or(Error::NoCurrentClock("play_note"))?,
-        };
+        let clock = self.note_clock(&options, "play_note")?;
         let prepared = self.prepare(pitches, volume, length, props)?;
         if options.blocking.unwrap_or(true) {
             if prepared.length == prepared.written_length {
@@ -476,7 +473,7 @@ impl ScampInstrument {
         Ok(ChordHandle { notes })
     }
 
-    /// The clock a started note lives on: the one given, else the caller's.
+    /// The clock a note plays on: the one given, else the caller's.
     fn note_clock(&self, options: &PlayOptions, call: &'static str) -> Result<Clock> {
         match &options.clock {
             Some(c) => Ok(c.clone()),
