@@ -1,8 +1,9 @@
 //! Offline rendering: run a piece and render its audio faster than real time.
 //!
-//! The piece runs on the calling thread (it owns the master clock); a render thread advances
-//! the audio-paced driver's horizon block by block, 0.25 s ahead of the block, waits until the
-//! scheduler has produced every event before the block's end, and renders the block, its synths
+//! The piece runs on the calling thread (it owns the master clock); a render thread keeps
+//! the audio-paced driver's horizon between 0.25 and 0.5 s ahead of the block (moving it, and
+//! waking the piece's thread, only when it comes within 0.25 s), waits until the scheduler has
+//! produced every event before the block's end, and renders the block, its synths
 //! in parallel on [`RenderOptions::threads`] threads. When the piece is over (its process and
 //! all its children have finished), every note still sounding is ended and the render continues
 //! until the reverb tail has died away (at most [`MAX_TAIL`] seconds). The length of the
@@ -29,10 +30,9 @@ pub const MAX_TAIL: f64 = 6.0;
 pub const SILENT_STRETCH: f64 = 0.25;
 /// Peak level counted as silence.
 pub const SILENCE: f32 = 1e-4;
-/// How far ahead of the block being rendered the piece may run, in seconds (at least one
-/// block): the piece's
-/// thread works on what comes next while the render thread renders, instead of the two
-/// taking turns block by block. What is rendered does not depend on it (every event before a
+/// How far ahead of the block being rendered the piece runs at least, in seconds (at least
+/// one block; at most twice that): the piece's thread works on what comes next while the
+/// render thread renders, instead of the two taking turns block by block. What is rendered does not depend on it (every event before a
 /// block's end is in before the block is rendered).
 const LOOKAHEAD: f64 = 0.25;
 /// Silence is checked on this grid of samples (independent of the block size).
@@ -272,9 +272,16 @@ fn render_loop(
     let mut length: Option<usize> = None;
     let mut tail: Option<TailScan> = None;
     let mut cap = cap;
+    let mut given = f64::NEG_INFINITY;
     while length.is_none_or(|n| out.len() < n) {
         let mut horizon = (renderer.position() + block as u64) as f64 / sr;
-        let mut ahead = horizon + LOOKAHEAD.max(block as f64 / sr);
+        // The horizon moves in strides of two look-aheads, once the block comes within one
+        // of it: the piece's thread is woken a few times a second of audio, not every block.
+        let stride = LOOKAHEAD.max(block as f64 / sr);
+        if given < horizon + stride {
+            given = horizon + 2.0 * stride;
+        }
+        let mut ahead = given;
         if let Some(c) = &cap {
             // The scheduler never runs past the cap, whatever the block size.
             horizon = horizon.min(c.seconds);

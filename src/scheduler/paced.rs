@@ -5,7 +5,8 @@
 //! Two ends share one [`Pace`]:
 //! - the scheduler, through [`AudioPacedDriver`]: a wake-up before the horizon goes; one at or
 //!   after it waits. Whenever the scheduler stops at the horizon (or runs out of work) it
-//!   records the horizon as **reached**;
+//!   records the horizon as **reached** (and, as each wake-up goes, that wake-up's time:
+//!   everything before it is in);
 //! - the audio side: [`Pace::advance`] (real time: never blocks; stores the horizon in an
 //!   atomic and pokes the scheduler) or, offline only, [`OfflinePace::advance_and_wait`]
 //!   (also waits until the scheduler has reached the horizon, or the piece is over). The
@@ -151,6 +152,14 @@ impl Pace {
         self.inner.finished.load(Ordering::Acquire)
     }
 
+    /// Raises **reached** to `to` without waking the offline renderer. Only the scheduler
+    /// writes it, so the load and the store need not be one operation.
+    fn raise_reached(&self, to: f64) {
+        if self.reached() < to {
+            self.inner.reached.store(to.to_bits(), Ordering::Release);
+        }
+    }
+
     fn mark_reached(&self) {
         let h = self.horizon();
         if self.reached() < h {
@@ -202,7 +211,7 @@ impl OfflinePace {
         if ahead > before {
             pace.inner.horizon.store(ahead.to_bits(), Ordering::Release);
         }
-        if let Some(signal) = pace.inner.signal.get() {
+        if let Some(signal) = pace.inner.signal.get().filter(|_| ahead > before) {
             if pace.reached() >= before {
                 // Parked at the old horizon: a wake-up it cannot miss (its lock is free).
                 signal.notify();
@@ -254,6 +263,10 @@ pub struct AudioPacedDriver {
 impl AudioPacedDriver {
     fn permit_position(&mut self, position: f64) -> Permit {
         if position < self.pace.horizon() {
+            // Wake-ups run in time order: everything before this one is in. Recorded without a
+            // notification (the offline renderer's wait polls), so that a process which then
+            // never waits still lets the audio before it be rendered.
+            self.pace.raise_reached(position);
             Permit::Go
         } else {
             self.pace.mark_reached();
