@@ -166,6 +166,9 @@ pub enum Error {
         path: String,
         /// Why it cannot be played.
         reason: String,
+        /// The underlying error (the file system's, when the file could not be read).
+        #[source]
+        source: Option<Cause>,
     },
 
     /// A MIDI or audio device that does not exist.
@@ -186,6 +189,10 @@ pub enum Error {
         what: String,
         /// Why it failed.
         reason: String,
+        /// The underlying error (the file system's, the socket's, the device layer's), when
+        /// there is one.
+        #[source]
+        source: Option<Cause>,
     },
 
     /// Processes of the piece failed (returned an error, panicked or overflowed their stack)
@@ -232,6 +239,37 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error underneath this one, if there is one (the same as
+    /// [`std::error::Error::source`], typed).
+    pub fn cause(&self) -> Option<&Cause> {
+        match self {
+            Error::Output { source, .. } | Error::SoundFont { source, .. } => source.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// [`Error::Output`] with no underlying error.
+    pub fn output(what: impl Into<String>, reason: impl std::fmt::Display) -> Error {
+        Error::Output {
+            what: what.into(),
+            reason: reason.to_string(),
+            source: None,
+        }
+    }
+
+    /// [`Error::Output`] caused by `cause` (its words are the reason; it is the source).
+    pub fn output_caused(
+        what: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        let cause = Cause::new(cause);
+        Error::Output {
+            what: what.into(),
+            reason: cause.to_string(),
+            source: Some(cause),
+        }
+    }
+
     /// [`Error::InvalidArgument`]: `name` was given `value`, and `expected` would have done.
     pub fn invalid_argument(
         name: impl Into<String>,
@@ -243,6 +281,52 @@ impl Error {
             value: value.to_string(),
             expected: expected.into(),
         }
+    }
+}
+
+/// The error underneath an [`Error`] (an `std::io::Error`, a socket's or a device layer's),
+/// handed over by [`std::error::Error::source`] so a caller can look at it (e.g.
+/// `downcast_ref::<std::io::Error>()` for its `kind()`). Its words are already part of the
+/// outer message, which therefore reads whole on its own: print the outer error once, not its
+/// chain. Shared, so that `Error` stays `Clone`; two causes are equal when they say the same.
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    /// Wraps `error`.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause(std::sync::Arc::new(error))
+    }
+
+    /// The underlying error as a `T`, if it is one.
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    /// The wrapped error itself, so that walking the chain of sources meets it (and what
+    /// lies beneath it) by its own type.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        self.to_string() == other.to_string()
     }
 }
 

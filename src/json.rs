@@ -50,6 +50,7 @@ pub fn to_json_string<T: Serialize>(value: &T) -> Result<String> {
     let tree = serde_json::to_value(value).map_err(|e| Error::Output {
         what: "encoding as JSON".into(),
         reason: e.to_string(),
+        source: None,
     })?;
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -57,6 +58,7 @@ pub fn to_json_string<T: Serialize>(value: &T) -> Result<String> {
     tree.serialize(&mut ser).map_err(|e| Error::Output {
         what: "encoding as JSON".into(),
         reason: e.to_string(),
+        source: None,
     })?;
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
@@ -89,6 +91,7 @@ pub fn load<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Output {
         what: format!("reading {}", path.display()),
         reason: e.to_string(),
+        source: Some(crate::error::Cause::new(e)),
     })?;
     from_json_str(&text, what).map_err(|e| in_file(e, path))
 }

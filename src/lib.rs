@@ -89,7 +89,7 @@ pub use clock::{
     MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
 };
 pub use ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
-pub use error::{Error, Result};
+pub use error::{Cause, Error, Result};
 pub use instrument::{
     ChangeOptions, ChordHandle, Length, NoteHandle, NoteProperties, Param, Pitch, PlayOptions,
     PropertiesArg, ScampInstrument,

@@ -26,10 +26,12 @@ pub struct OutputFile {
 }
 
 fn failure(path: &Path, reason: impl std::fmt::Display) -> Error {
-    Error::Output {
-        what: format!("writing {}", path.display()),
-        reason: reason.to_string(),
-    }
+    Error::output(format!("writing {}", path.display()), reason)
+}
+
+/// The file system refused: its error is the source.
+fn failed(path: &Path, error: std::io::Error) -> Error {
+    Error::output_caused(format!("writing {}", path.display()), error)
 }
 
 impl OutputFile {
@@ -40,7 +42,7 @@ impl OutputFile {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(target)
-                .map_err(|e| failure(target, e))?;
+                .map_err(|e| failed(target, e))?;
             return Ok(OutputFile {
                 target: target.to_path_buf(),
                 temporary: None,
@@ -65,7 +67,7 @@ impl OutputFile {
             name.to_string_lossy(),
             std::process::id()
         ));
-        let file = File::create(&temporary).map_err(|e| failure(target, e))?;
+        let file = File::create(&temporary).map_err(|e| failed(target, e))?;
         Ok(OutputFile {
             target: target.to_path_buf(),
             temporary: Some(temporary),
@@ -94,15 +96,15 @@ impl OutputFile {
         let file = self.file.take().expect("committed once");
         let file = file
             .into_inner()
-            .map_err(|e| failure(&self.target, e.error()))?;
+            .map_err(|e| failed(&self.target, e.into_error()))?;
         let Some(temporary) = self.temporary.as_ref() else {
             // Written in place.
             self.committed = true;
             return Ok(());
         };
-        file.sync_all().map_err(|e| failure(&self.target, e))?;
+        file.sync_all().map_err(|e| failed(&self.target, e))?;
         drop(file);
-        std::fs::rename(temporary, &self.target).map_err(|e| failure(&self.target, e))?;
+        std::fs::rename(temporary, &self.target).map_err(|e| failed(&self.target, e))?;
         self.committed = true;
         Ok(())
     }
@@ -124,9 +126,7 @@ impl Drop for OutputFile {
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = OutputFile::create(path)?;
-    out.writer()
-        .write_all(bytes)
-        .map_err(|e| failure(path, e))?;
+    out.writer().write_all(bytes).map_err(|e| failed(path, e))?;
     out.commit()
 }
 

@@ -299,6 +299,7 @@ impl Session {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Output {
             what: format!("reading {}", path.display()),
             reason: e.to_string(),
+            source: Some(crate::error::Cause::new(e)),
         })?;
         Self::json_loads(&text)
     }

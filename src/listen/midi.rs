@@ -23,6 +23,7 @@ fn midi_input() -> Result<MidiInput> {
     MidiInput::new("scamp").map_err(|e| Error::Output {
         what: "MIDI input".into(),
         reason: format!("{e} (is the ALSA sequencer available? /dev/snd/seq is needed)"),
+        source: None,
     })
 }
 
@@ -74,6 +75,7 @@ impl MidiListener {
             .map_err(|e| Error::Output {
                 what: format!("connecting to MIDI input '{chosen}'"),
                 reason: e.to_string(),
+                source: None,
             })?;
         let dispatcher =
             Dispatcher::spawn(format!("MIDI {chosen}"), master, rx, move |(bytes, dt)| {

@@ -187,12 +187,14 @@ impl OscServer {
             } else {
                 e.to_string()
             },
+            source: None,
         })?;
         socket
             .set_read_timeout(Some(Duration::from_millis(20)))
             .map_err(|e| Error::Output {
                 what: format!("configuring the OSC socket on {address}"),
                 reason: e.to_string(),
+                source: Some(crate::error::Cause::new(e)),
             })?;
         let address = socket.local_addr().unwrap_or(address);
         let routes: Arc<Mutex<Vec<Route>>> = Arc::new(Mutex::new(Vec::new()));

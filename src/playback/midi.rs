@@ -182,6 +182,7 @@ fn midi_output() -> Result<MidiOutput> {
     MidiOutput::new("scamp").map_err(|e| Error::Output {
         what: "MIDI output".into(),
         reason: format!("{e} (is the ALSA sequencer available? /dev/snd/seq is needed)"),
+        source: None,
     })
 }
 
@@ -197,6 +198,7 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
         let connection = out.create_virtual(port_name).map_err(|e| Error::Output {
             what: format!("creating the virtual MIDI port '{port_name}'"),
             reason: e.to_string(),
+            source: None,
         })?;
         return Ok(PortSink {
             connection,
@@ -215,6 +217,7 @@ pub fn open_port(device: Option<&MidiDevice>, port_name: &str) -> Result<PortSin
     let connection = out.connect(&port, port_name).map_err(|e| Error::Output {
         what: format!("connecting to MIDI port '{name}'"),
         reason: e.to_string(),
+        source: None,
     })?;
     Ok(PortSink {
         connection,

@@ -82,6 +82,7 @@ impl OscPlayback {
         let socket = UdpSocket::bind(bind).map_err(|e| Error::Output {
             what: "opening a UDP socket for OSC".into(),
             reason: e.to_string(),
+            source: None,
         })?;
         Ok(OscPlayback {
             socket,

@@ -100,6 +100,7 @@ pub fn write_midi_file(path: &Path, events: &[AudioEvent]) -> Result<()> {
     smf.write_std(&mut bytes).map_err(|e| Error::Output {
         what: format!("writing {}", path.display()),
         reason: e.to_string(),
+        source: Some(crate::error::Cause::new(e)),
     })?;
     crate::output_file::write_atomically(path, &bytes)
 }

@@ -90,6 +90,7 @@ impl SynthSlot {
         .map_err(|e| Error::Output {
             what: "creating the SoundFont synth".into(),
             reason: format!("{e:?}"),
+            source: None,
         })?;
         let id = synth.add_font(parsed, true);
         let mut slot = SynthSlot {

@@ -69,9 +69,12 @@ pub fn write_wav(path: &Path, sample_rate: u32, left: &[f32], right: &[f32]) -> 
 
 /// Reads a WAV file as (sample rate, left, right); mono files give the same channel twice.
 pub fn read_wav(path: &Path) -> Result<(u32, Vec<f32>, Vec<f32>)> {
-    let fail = |e: hound::Error| Error::Output {
-        what: format!("reading {}", path.display()),
-        reason: e.to_string(),
+    // The file system's error itself is the source (hound's error does not chain it).
+    let fail = |e: hound::Error| match e {
+        hound::Error::IoError(io) => {
+            Error::output_caused(format!("reading {}", path.display()), io)
+        }
+        other => Error::output_caused(format!("reading {}", path.display()), other),
     };
     let mut r = hound::WavReader::open(path).map_err(fail)?;
     let spec = r.spec();

@@ -215,6 +215,7 @@ impl Performance {
         smf.write_std(&mut bytes).map_err(|e| Error::Output {
             what: "encoding the MIDI file".into(),
             reason: e.to_string(),
+            source: None,
         })?;
         Ok(bytes)
     }

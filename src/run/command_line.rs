@@ -139,6 +139,7 @@ fn outcome(piece_error: Option<Error>, failed_outputs: Vec<Error>) -> Result<()>
     Err(Error::Output {
         what: "not everything asked for was done".into(),
         reason: problems.join("; "),
+        source: None,
     })
 }
 

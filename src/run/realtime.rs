@@ -49,6 +49,7 @@ pub fn default_output_device() -> Result<(cpal::Device, String)> {
             "no audio output device found (audio host '{}'); render to a file instead with --render out.wav",
             host.id().name()
         ),
+        source: None,
     })?;
     let name = device
         .description()
@@ -66,6 +67,7 @@ where
     let config = device.default_output_config().map_err(|e| Error::Output {
         what: "real-time playback".into(),
         reason: format!("the audio output '{name}' cannot be used ({e}); render to a file instead with --render out.wav"),
+        source: None,
     })?;
     let sample_rate = config.sample_rate();
     let channels = config.channels().max(1) as usize;
@@ -103,11 +105,13 @@ where
             .map_err(|e| Error::Output {
                 what: format!("opening audio device '{name}'"),
                 reason: e.to_string(),
+                source: Some(crate::error::Cause::new(e)),
             })?
     };
     stream.play().map_err(|e| Error::Output {
         what: format!("starting audio device '{name}'"),
         reason: e.to_string(),
+        source: Some(crate::error::Cause::new(e)),
     })?;
     let done = Arc::new(AtomicBool::new(false));
     let capped = Arc::new(AtomicBool::new(false));

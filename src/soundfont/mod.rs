@@ -181,6 +181,7 @@ fn resolve_origin(name: &str) -> Result<SoundFontOrigin> {
                     Err(Error::SoundFont {
                         path: path.display().to_string(),
                         reason: format!("no such file (named by ${SOUNDFONT_ENV})"),
+                        source: None,
                     })
                 };
             }
@@ -196,6 +197,7 @@ fn resolve_origin(name: &str) -> Result<SoundFontOrigin> {
                 Err(Error::SoundFont {
                     path: path.display().to_string(),
                     reason: "no such file (give a path to an .sf2 file, \"general_midi\" or \"default\")".into(),
+                    source: None,
                 })
             }
         }
@@ -217,6 +219,7 @@ fn origin_bytes(origin: &SoundFontOrigin) -> Result<(std::borrow::Cow<'static, [
             let bytes = std::fs::read(p).map_err(|e| Error::SoundFont {
                 path: p.display().to_string(),
                 reason: e.to_string(),
+                source: Some(crate::error::Cause::new(e)),
             })?;
             Ok((bytes.into(), p.display().to_string()))
         }
@@ -235,12 +238,14 @@ fn checked(bytes: &[u8], path: &str) -> Result<soundfont::SoundFont2> {
                 "SoundFont version {}.{} (compressed SF3) is not supported; convert it to SF2",
                 sf.info.version.major, sf.info.version.minor
             ),
+            source: None,
         });
     }
     if let Some(defect) = validate::defect(&sf) {
         return Err(Error::SoundFont {
             path: path.into(),
             reason: format!("it cannot be played safely: {defect}"),
+            source: None,
         });
     }
     Ok(sf)
@@ -271,6 +276,7 @@ fn read_presets(origin: &SoundFontOrigin) -> Result<Vec<PresetInfo>> {
         return Err(Error::SoundFont {
             path,
             reason: "it has no presets".into(),
+            source: None,
         });
     }
     presets.sort_by_key(|p| (p.bank, p.program));
@@ -301,6 +307,7 @@ fn guarded<T>(path: &str, parse: impl FnOnce() -> std::result::Result<T, String>
         Ok(Err(reason)) => Err(Error::SoundFont {
             path: path.to_string(),
             reason: format!("not a valid SF2 file ({reason})"),
+            source: None,
         }),
         Err(payload) => {
             let what = payload
@@ -311,6 +318,7 @@ fn guarded<T>(path: &str, parse: impl FnOnce() -> std::result::Result<T, String>
             Err(Error::SoundFont {
                 path: path.to_string(),
                 reason: format!("the SoundFont parser rejected it ({what}); compressed .sf3 files are not supported, use an .sf2"),
+                source: None,
             })
         }
     }

@@ -117,6 +117,7 @@ impl Picture {
         let fail = |e: String| Error::Output {
             what: format!("writing {}", path.display()),
             reason: e,
+            source: None,
         };
         let mut out = crate::output_file::OutputFile::create(path)?;
         let mut encoder = png::Encoder::new(out.writer(), self.width, self.height);

@@ -187,3 +187,43 @@ fn a_bad_sample_rate_is_an_invalid_value_and_a_bad_tempo_an_invalid_tempo() {
         })
     ));
 }
+
+#[test]
+fn a_file_the_system_refuses_names_the_file_and_hands_over_the_system_error() {
+    use std::io::ErrorKind;
+    let missing = std::env::temp_dir().join("scamp-no-such-folder-7d1f/piece.json");
+    let err = Session::load_from_json(&missing).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("scamp-no-such-folder-7d1f/piece.json"),
+        "{text}"
+    );
+    // The message reads whole on its own (the system's words are in it) ...
+    assert!(text.contains("No such file"), "{text}");
+    // ... and the system's error itself is the source, typed.
+    let source = std::error::Error::source(&err).expect("a source");
+    let cause = source.downcast_ref::<scamp::Cause>().expect("a Cause");
+    let io = cause
+        .downcast_ref::<std::io::Error>()
+        .expect("an io::Error");
+    assert_eq!(io.kind(), ErrorKind::NotFound);
+    assert_eq!(err.cause().map(|c| c.to_string()), Some(io.to_string()));
+
+    // A WAV reader's error: the system's error is further down the chain.
+    let wav = std::env::temp_dir().join("scamp-no-such-folder-7d1f/in.wav");
+    let err = scamp::render::wav::read_wav(&wav).unwrap_err();
+    assert!(err.to_string().contains("in.wav"), "{err}");
+    let mut chain = std::error::Error::source(&err);
+    let mut kinds = vec![];
+    while let Some(e) = chain {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            kinds.push(io.kind());
+        }
+        chain = e.source();
+    }
+    assert_eq!(kinds, [ErrorKind::NotFound], "{err}");
+
+    // An error with nothing underneath has no source.
+    let err = Error::invalid_argument("volume", "loud", "a number from 0 to 1");
+    assert!(std::error::Error::source(&err).is_none());
+}

@@ -44,6 +44,7 @@ pub fn bench_osc_latency(messages: usize) -> scamp::Result<()> {
     let sender = UdpSocket::bind("127.0.0.1:0").map_err(|e| Error::Output {
         what: "a UDP socket".into(),
         reason: e.to_string(),
+        source: None,
     })?;
 
     // Real time: a listener plays a note; the MIDI part's sink notes when it leaves.

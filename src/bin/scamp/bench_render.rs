@@ -52,10 +52,7 @@ pub fn bench_render_streamed(parts: usize, seconds: f64, wav: &Path) -> scamp::R
         return Err(e);
     }
     let wav_mb = std::fs::metadata(wav)
-        .map_err(|e| Error::Output {
-            what: format!("the streamed WAV {}", wav.display()),
-            reason: e.to_string(),
-        })?
+        .map_err(|e| Error::output_caused(format!("the streamed WAV {}", wav.display()), e))?
         .len() as f64
         / (1024.0 * 1024.0);
     let peak = peak_rss_mb();
