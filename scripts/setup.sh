@@ -45,3 +45,32 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo not found: install Rust from https://rustup.rs (rustup), then run this again." >&2
   exit 1
 fi
+
+# SCAMP 0.13 itself (PyPI), the oracle the tests hold our files against: a venv in
+# target/scamp-venv made with the first Python >= 3.12 found (on PATH, or installed by pyenv).
+# Without one, or without PyPI, the SCAMP checks say so and are skipped.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+scamp_venv="$root/target/scamp-venv"
+if ! "$scamp_venv/bin/python" -c 'import scamp' >/dev/null 2>&1; then
+  python_for_scamp=""
+  for candidate in python3.13 python3.12 "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 python3; do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
+      python_for_scamp="$candidate"
+      break
+    fi
+  done
+  if [ -z "$python_for_scamp" ]; then
+    echo "No Python >= 3.12 found: SCAMP 0.13 cannot be installed, the SCAMP checks are skipped"
+  else
+    rm -rf "$scamp_venv"
+    mkdir -p "$root/target"
+    if "$python_for_scamp" -m venv "$scamp_venv" >/dev/null 2>&1 &&
+      "$scamp_venv/bin/python" -m pip install -q --disable-pip-version-check scamp==0.13.0 >/dev/null 2>&1 &&
+      "$scamp_venv/bin/python" -c 'import scamp' >/dev/null 2>&1; then
+      echo "SCAMP 0.13 installed in $scamp_venv ($("$scamp_venv/bin/python" --version))"
+    else
+      rm -rf "$scamp_venv"
+      echo "SCAMP 0.13 could not be installed from PyPI: the SCAMP checks are skipped"
+    fi
+  fi
+fi

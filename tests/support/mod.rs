@@ -7,5 +7,6 @@ pub mod cli;
 pub mod common;
 pub mod fuzz;
 pub mod json;
+pub mod scamp_oracle;
 pub mod wait;
 pub mod xvfb;

