@@ -212,11 +212,17 @@ pub(crate) fn acquire_external_unless(shared: &Shared, cancel: &AtomicBool) -> R
     core.external_waiting += 1;
     shared.scheduler_cv.notify_all();
     let cancelled = || cancel.load(Ordering::Acquire);
-    while core.baton != Baton::Idle && !core.shutdown && !cancelled() {
+    // A wake-up already due in wall time runs first (the scheduler sees it too).
+    while (core.baton != Baton::Idle || core.wake_due_before_outside())
+        && !core.shutdown
+        && !cancelled()
+    {
+        shared.scheduler_cv.notify_all();
         core = shared
             .thread_cv
-            .wait(core)
-            .unwrap_or_else(|e| e.into_inner());
+            .wait_timeout(core, std::time::Duration::from_millis(5))
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
     core.external_waiting -= 1;
     if core.shutdown {

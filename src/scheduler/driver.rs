@@ -121,6 +121,12 @@ pub trait Driver: Send + 'static {
     }
     /// Called once when the session starts, with a way to wake its scheduler.
     fn attach(&mut self, _signal: Signal) {}
+    /// Whether the wake-up at `target` lies before "now" for an action from outside, so it
+    /// must run first (whatever the timing policy says), and the action be stamped after it
+    /// rather than held at `target`, before it arrived. Only a wall-clock driver says yes.
+    fn due_before_outside(&mut self, _target: f64) -> bool {
+        false
+    }
 }
 
 /// No waiting at all: ideal time jumps from one wake-up to the next.
@@ -222,13 +228,23 @@ impl Driver for RealTimeDriver {
         self.last_ideal = now;
     }
 
+    /// The wall clock's now on the session's anchor: an action from outside happens when it
+    /// arrived, however late wake-ups have been delivered (those due before it have run first:
+    /// [`due_before_outside`](Driver::due_before_outside)).
     fn external_now(&self, now: f64, next: Option<f64>) -> f64 {
-        let Some(last) = self.last_wall else {
+        let Some((origin, origin_ideal)) = self.anchor else {
             return now;
         };
-        let elapsed = Instant::now().saturating_duration_since(last).as_secs_f64() * self.speed;
-        let t = self.last_ideal + elapsed;
+        let elapsed = Instant::now()
+            .saturating_duration_since(origin)
+            .as_secs_f64()
+            * self.speed;
+        let t = origin_ideal + elapsed;
         t.max(now).min(next.unwrap_or(f64::INFINITY).max(now))
+    }
+
+    fn due_before_outside(&mut self, target: f64) -> bool {
+        self.anchor.is_some() && Instant::now() >= self.wall_of(target)
     }
 
     fn name(&self) -> &'static str {

@@ -246,4 +246,15 @@ impl Core {
     pub fn next_wake_time(&mut self) -> Option<f64> {
         self.next_wake().map(|(t, _)| t)
     }
+
+    /// Whether the next wake-up lies before the wall clock's now (a real-time driver's say), so
+    /// it runs before an action from outside takes "now": otherwise a stream of outside actions
+    /// (or a late delivery) would hold each action at the wake-up's time, before it arrived.
+    pub fn wake_due_before_outside(&mut self) -> bool {
+        let Some(time) = self.next_wake_time() else {
+            return false;
+        };
+        let fast = self.fast_forward || self.fast_forward_until.is_some_and(|u| time <= u);
+        !fast && self.driver.due_before_outside(time)
+    }
 }

@@ -54,7 +54,12 @@ impl Scheduler {
             if core.shutdown {
                 break;
             }
-            if core.baton != Baton::Idle || core.external_waiting > 0 {
+            // An action from outside waits for the baton: it goes first, unless the next
+            // wake-up lies before the wall clock's now, which then goes at once (whatever its
+            // timing policy), so the action is stamped after it, when it arrived.
+            let outside = core.external_waiting > 0;
+            let due_for_outside = outside && core.wake_due_before_outside();
+            if core.baton != Baton::Idle || (outside && !due_for_outside) {
                 if core.baton == Baton::Idle {
                     // An outside thread is waiting for the baton, which is free: it waits on
                     // the other condition variable, so tell it (whoever freed the baton may
@@ -95,7 +100,7 @@ impl Scheduler {
             };
             let fast =
                 core.fast_forward || core.fast_forward_until.is_some_and(|until| time <= until);
-            if !fast {
+            if !fast && !due_for_outside {
                 if let Some(until) = core.fast_forward_until.take() {
                     // Fast-forwarding *to* a time skips to it: real time resumes there, not at
                     // the last event before it.

