@@ -109,7 +109,7 @@ where
     let ending = Arc::new(Ending::default());
     let out = AudioOut::new(options.wav.as_deref().map(|path| {
         WavStream::create(path, options.sample_rate).inspect_err(|e| {
-            log::error!("{e}; the render goes on for the other outputs");
+            log::debug!("{e}; the render goes on for the other outputs");
         })
     }));
     let thread = {
@@ -159,7 +159,7 @@ where
         piece_error = Some(why);
     }
     if let Some(e) = &piece_error {
-        log::error!("the piece stopped with an error: {e}");
+        log::debug!("the piece stopped with an error: {e}");
     }
     Ok(RenderReport {
         sample_rate: options.sample_rate,
@@ -297,7 +297,7 @@ fn render_loop(
                 clock: name,
                 seconds: ran.as_secs_f64(),
             };
-            log::error!("{why}");
+            log::debug!("{why}");
             ending.give_up(why);
             // The piece's own thread waits for that process: let it out.
             clock.abandon();

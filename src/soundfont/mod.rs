@@ -228,6 +228,13 @@ fn origin_bytes(origin: &SoundFontOrigin) -> Result<(std::borrow::Cow<'static, [
 
 /// Parses and validates `bytes` (see [`validate`]): what a synth may be given.
 fn checked(bytes: &[u8], path: &str) -> Result<soundfont::SoundFont2> {
+    if let Some(problem) = validate::header_problem(bytes) {
+        return Err(Error::SoundFont {
+            path: path.into(),
+            reason: problem,
+            source: None,
+        });
+    }
     let sf = guarded(path, || {
         soundfont::SoundFont2::load(&mut Cursor::new(bytes)).map_err(|e| format!("{e:?}"))
     })?;
@@ -306,7 +313,11 @@ fn guarded<T>(path: &str, parse: impl FnOnce() -> std::result::Result<T, String>
         Ok(Ok(v)) => Ok(v),
         Ok(Err(reason)) => Err(Error::SoundFont {
             path: path.to_string(),
-            reason: format!("not a valid SF2 file ({reason})"),
+            reason: if reason.contains("UnexpectedEof") {
+                "it ends inside one of its chunks (the file is truncated or damaged)".into()
+            } else {
+                format!("its chunks are not those of an SF2 file (the parser says {reason})")
+            },
             source: None,
         }),
         Err(payload) => {
@@ -317,7 +328,11 @@ fn guarded<T>(path: &str, parse: impl FnOnce() -> std::result::Result<T, String>
                 .unwrap_or_default();
             Err(Error::SoundFont {
                 path: path.to_string(),
-                reason: format!("the SoundFont parser rejected it ({what}); compressed .sf3 files are not supported, use an .sf2"),
+                reason: format!(
+                    "its chunks are damaged or laid out in a way SF2 does not allow (the \
+                     parser stopped: {})",
+                    what.lines().next().unwrap_or("no detail")
+                ),
                 source: None,
             })
         }
@@ -330,10 +345,27 @@ const MIN_GOOD_SCORE: u32 = 400;
 /// The preset whose name best matches `wanted`, with its score (see
 /// [`crate::name_match::score`]). Presets are sorted by (bank, program) and ties go to the
 /// first, so "piano" is the Acoustic Grand Piano.
+///
+/// A drum kit (bank 128) is chosen only for a good match that beats every melodic preset: a
+/// name that matches nothing well ("part 2") gets the closest melodic preset, not a kit whose
+/// name happens to be closer ("Power 2").
 pub fn best_match(presets: &[PresetInfo], wanted: &str) -> Option<(PresetInfo, u32)> {
-    crate::name_match::best(wanted, presets.iter().map(|p| p.name.as_str()))
-        .map(|(i, s)| (presets[i].clone(), s))
+    let best_among = |keep: &dyn Fn(&PresetInfo) -> bool| {
+        let kept: Vec<&PresetInfo> = presets.iter().filter(|p| keep(p)).collect();
+        crate::name_match::best(wanted, kept.iter().map(|p| p.name.as_str()))
+            .map(|(i, s)| (kept[i].clone(), s))
+    };
+    let melodic = best_among(&|p| p.bank != DRUM_BANK);
+    let any = best_among(&|_| true);
+    match (melodic, any) {
+        (Some(m), Some(a)) if a.1 > m.1 && a.1 >= MIN_GOOD_SCORE => Some(a),
+        (Some(m), _) => Some(m),
+        (None, a) => a,
+    }
 }
+
+/// The bank General MIDI keeps its drum kits in.
+const DRUM_BANK: u16 = 128;
 
 #[cfg(test)]
 mod tests {
@@ -378,6 +410,29 @@ mod tests {
         ] {
             let p = sf.find_preset(&PresetSpec::Auto, name);
             assert_eq!((p.bank, p.program), (0, program), "{name} -> {}", p.name);
+        }
+    }
+
+    #[test]
+    fn a_name_matching_nothing_well_gets_a_melodic_preset_and_drums_get_a_kit() {
+        let sf = embedded();
+        for name in ["part 2", "voice 7", "zzqx"] {
+            let (p, _) = best_match(&sf.presets, name).unwrap();
+            assert_ne!(p.bank, DRUM_BANK, "{name} -> {p:?}");
+        }
+        let kit = &sf
+            .presets
+            .iter()
+            .find(|p| p.bank == DRUM_BANK)
+            .unwrap()
+            .name;
+        let (p, _) = best_match(&sf.presets, kit).unwrap();
+        assert_eq!(p.bank, DRUM_BANK, "{kit} -> {p:?}");
+        // A third-party General-MIDI font, when installed (its kits include "Power").
+        let tim = std::path::Path::new("/usr/share/sounds/sf2/TimGM6mb.sf2");
+        if let Ok(font) = SoundFontInfo::resolve(tim.to_str().unwrap()) {
+            let (p, _) = best_match(&font.presets, "part 2").unwrap();
+            assert_ne!(p.bank, DRUM_BANK, "part 2 -> {p:?}");
         }
     }
 

@@ -12,6 +12,52 @@
 
 use soundfont::SoundFont2;
 
+/// What is wrong with a file's bytes before any parser reads them, in words: not a RIFF file
+/// (a text file, say), a RIFF file of another kind, a truncated file, or a compressed SF3
+/// (which the synth cannot play). `None` when it looks like an SF2 worth parsing.
+pub(crate) fn header_problem(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" {
+        let head = &bytes[..bytes.len().min(512)];
+        let text = !head.is_empty()
+            && std::str::from_utf8(head)
+                .is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()));
+        return Some(if bytes.is_empty() {
+            "the file is empty".into()
+        } else if text {
+            "it is a text file, not a SoundFont".into()
+        } else {
+            "it is not a SoundFont (it does not start with a RIFF header)".into()
+        });
+    }
+    let kind = &bytes[8..12];
+    if kind != b"sfbk" {
+        return Some(format!(
+            "it is a RIFF file of type '{}', not a SoundFont ('sfbk')",
+            String::from_utf8_lossy(kind)
+        ));
+    }
+    let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as u64 + 8;
+    if declared > bytes.len() as u64 {
+        return Some(format!(
+            "it is truncated: its header says {declared} bytes, the file has {}",
+            bytes.len()
+        ));
+    }
+    // The version (ifil) in the INFO list: SoundFont 3 is SF2 with compressed samples.
+    let info = &bytes[12..bytes.len().min(4096)];
+    if let Some(at) = info.windows(4).position(|w| w == b"ifil") {
+        let v = &info[at + 8..];
+        if v.len() >= 2 && u16::from_le_bytes([v[0], v[1]]) >= 3 {
+            return Some(
+                "it is a compressed SoundFont 3 (.sf3), which the synth cannot play: convert it \
+                 to .sf2 (Polyphone or sf3convert can)"
+                    .into(),
+            );
+        }
+    }
+    None
+}
+
 /// The first defect of `sf`, described for a user, or `None` if a synth can play it.
 pub(crate) fn defect(sf: &SoundFont2) -> Option<String> {
     let Some(smpl) = sf.sample_data.smpl else {

@@ -11,6 +11,7 @@ mod support;
 
 mod audio_alloc;
 mod bad_input;
+mod cli_messages;
 mod clock_api;
 mod determinism;
 mod exit_status;

@@ -7,7 +7,8 @@ mod bench_render;
 mod bench_seek;
 mod host;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -40,16 +41,24 @@ enum Command {
     /// sampler).
     ExportFont { file: std::path::PathBuf },
     /// Play a saved Performance (SCAMP JSON): render it with --render out.wav, or in real time.
+    /// It follows its own tempo envelope; --tempo BPM plays its beats at that tempo instead.
+    /// (--seed is refused: a Performance makes no random choices.)
     Play {
+        /// The Performance JSON file (saved by SCAMP or by this engine).
         performance: std::path::PathBuf,
         #[command(flatten)]
         run: scamp::RunArgs,
     },
-    /// Convert a saved Performance (SCAMP JSON) to a MIDI file and/or a piano-roll picture.
+    /// Convert a saved Performance (SCAMP JSON) to a MIDI file and/or a piano-roll picture
+    /// (at least one of --midi and --png).
     Convert {
+        /// The Performance JSON file (saved by SCAMP or by this engine).
         performance: std::path::PathBuf,
+        /// Write a Standard MIDI File: a track per part, microtones and glides as pitch bend,
+        /// the tempo envelope as a tempo map.
         #[arg(long, value_name = "FILE")]
         midi: Option<std::path::PathBuf>,
+        /// Write a piano-roll picture (PNG) of the notes.
         #[arg(long, value_name = "FILE")]
         png: Option<std::path::PathBuf>,
         /// Write the MIDI file at this fixed tempo (real times) instead of a tempo map.
@@ -60,14 +69,28 @@ enum Command {
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    let cli = Cli::parse();
+    // Output piped into `head` and the like ends quietly when the reader stops, as any Unix
+    // tool's does, instead of failing on the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let given = |name: &str| {
+        matches
+            .subcommand_matches("play")
+            .is_some_and(|m| m.value_source(name) == Some(ValueSource::CommandLine))
+    };
+    let (tempo_given, seed_given) = (given("tempo"), given("seed"));
     let result = match cli.command {
         Command::Bench(b) => bench::run(b),
         Command::Presets { soundfont } => presets(soundfont.as_deref().unwrap_or("general_midi")),
         Command::Devices => devices(),
         Command::ExportFont { file } => export_font(&file),
         Command::Host(args) => host::host(&args),
-        Command::Play { performance, run } => play(&performance, &run),
+        Command::Play { performance, run } => play(&performance, &run, tempo_given, seed_given),
         Command::Convert {
             performance,
             midi,
@@ -135,7 +158,19 @@ fn devices() -> scamp::Result<()> {
 /// is far more likely damaged than meant, and would render for days).
 const LONGEST_WITHOUT_DURATION: f64 = 24.0 * 3600.0;
 
-fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
+fn play(
+    path: &std::path::Path,
+    run: &scamp::RunArgs,
+    tempo_given: bool,
+    seed_given: bool,
+) -> scamp::Result<()> {
+    if seed_given {
+        return Err(scamp::Error::invalid_argument(
+            "--seed",
+            run.seed,
+            "no --seed for a Performance, which plays as written and makes no random choices",
+        ));
+    }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
     let seconds = performance.end_time();
     if seconds > LONGEST_WITHOUT_DURATION && run.duration.is_none() {
@@ -149,9 +184,9 @@ fn play(path: &std::path::Path, run: &scamp::RunArgs) -> scamp::Result<()> {
             ),
         ));
     }
-    scamp::run_with(run, |session| {
-        performance.play(session, scamp::replay::PerformancePlayOptions::new())
-    })
+    // With --tempo, the beats play at the session's tempo; otherwise the file's tempo rules.
+    let options = scamp::replay::PerformancePlayOptions::new().use_tempo_envelope(!tempo_given);
+    scamp::run_with(run, |session| performance.play(session, options))
 }
 
 fn convert(
