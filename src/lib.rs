@@ -80,13 +80,15 @@ pub mod run;
 pub mod saves_to_json;
 pub mod scheduler;
 pub mod session;
+pub mod session_options;
 pub mod soundfont;
 pub mod tempo;
 pub mod transcribe;
 
 pub use clock::{
-    current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
-    MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
+    current_clock, fork, wait, wait_until, Clock, DurationUnits, Envelope, ForkOptions,
+    FunctionOptions, MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions,
+    TempoEnvelope,
 };
 pub use ensemble::{Ensemble, MidiPartOptions, OscPartOptions, PartOptions};
 pub use error::{Cause, Error, Result};
@@ -103,22 +105,26 @@ pub use saves_to_json::SavesToJson;
 pub use scheduler::driver;
 pub use scheduler::driver::TimingPolicy;
 pub use session::Session;
+pub use session_options::SessionOptions;
 
 /// Everything a piece needs: `use scamp::prelude::*;`.
 pub mod prelude {
     pub use crate::clock::{
-        current_clock, fork, wait, Clock, DurationUnits, Envelope, ForkOptions, FunctionOptions,
-        MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions, TempoEnvelope,
+        current_clock, fork, wait, wait_until, Clock, DurationUnits, Envelope, ForkOptions,
+        FunctionOptions, MetricPhaseTarget, ScheduleAt, SyncPolicy, TargetOptions, TargetsOptions,
+        TempoEnvelope,
     };
     pub use crate::driver::{Driver, FastForwardDriver, RealTimeDriver, TimingPolicy};
     pub use crate::ensemble::{MidiPartOptions, OscPartOptions, PartOptions};
     pub use crate::error::{Error, Result};
     pub use crate::instrument::{
         ChangeOptions, ChordHandle, NoteHandle, NoteProperties, PlayOptions, ScampInstrument,
+        SpellingPolicy,
     };
     pub use crate::listen::keyboard::KeyboardListenerOptions;
     pub use crate::listen::mouse::MouseListenerOptions;
     pub use crate::playback::midi::MidiDevice;
     pub use crate::saves_to_json::SavesToJson;
     pub use crate::session::Session;
+    pub use crate::session_options::SessionOptions;
 }

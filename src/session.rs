@@ -63,8 +63,12 @@ impl Session {
 
     /// A session advanced by `driver` (see [`crate::driver`]).
     pub fn with_driver(tempo: f64, driver: impl Driver) -> Result<Session> {
+        Self::with_boxed_driver(tempo, Box::new(driver))
+    }
+
+    pub(crate) fn with_boxed_driver(tempo: f64, driver: Box<dyn Driver>) -> Result<Session> {
         check_tempo("session tempo", tempo)?;
-        let shared = Shared::new(60.0 / tempo, Box::new(driver));
+        let shared = Shared::new(60.0 / tempo, driver);
         let signal = Signal::new(&shared);
         shared.lock().driver.attach(signal);
         let scheduler = spawn_scheduler(Arc::clone(&shared))?;

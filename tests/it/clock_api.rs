@@ -380,3 +380,41 @@ fn outside_threads_get_the_baton_from_a_busy_scheduler() {
     );
     busy.kill().unwrap();
 }
+
+#[test]
+fn wait_until_reaches_a_beat_or_a_time_and_a_past_one_at_once() {
+    let session = Session::fast_forward_session(120.0).unwrap();
+    let log = Log::default();
+    let l = log.clone();
+    session
+        .fork(move |c| {
+            c.wait(1.0)?;
+            c.wait_until(3.5)?;
+            l.stamp(&c, "beat 3.5");
+            c.wait_until(2.0)?;
+            l.stamp(&c, "past");
+            c.wait_until_with_units(4.0, DurationUnits::Time)?;
+            l.stamp(&c, "parent beat 4");
+            scamp::wait_until(10.0)?;
+            l.stamp(&c, "free function");
+            Ok(())
+        })
+        .unwrap();
+    session.wait_for_children_to_finish().unwrap();
+    // Tempo 120: beat 3.5 is 1.75 s. A child's time is its parent's beats (it runs at the
+    // parent's rate here): time 4 is beat 4, 2 s.
+    assert_eq!(
+        log.lines(),
+        [
+            "beat 3.5 Clock 1 b=3.500000000 t=1.750000000",
+            "past Clock 1 b=3.500000000 t=1.750000000",
+            "parent beat 4 Clock 1 b=4.000000000 t=2.000000000",
+            "free function Clock 1 b=10.000000000 t=5.000000000",
+        ]
+    );
+    let err = session
+        .fork(|c| c.wait_until(f64::NAN))
+        .and_then(|_| session.wait_for_children_to_finish())
+        .unwrap_err();
+    assert!(err.to_string().contains("wait_until"), "{err}");
+}

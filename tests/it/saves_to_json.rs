@@ -133,3 +133,71 @@ fn bad_session_files_name_the_problem() {
         assert!(err.contains(needle), "'{err}' should mention '{needle}'");
     }
 }
+
+#[test]
+fn the_session_constructor_takes_scamps_arguments() {
+    let donor = build();
+    let s = Session::new_with(
+        SessionOptions::new()
+            .tempo(84.0)
+            .default_soundfont("default")
+            .default_spelling_policy("Ab".parse().unwrap())
+            .instruments(&donor.instruments()[..2])
+            .max_threads(2)
+            .driver(FastForwardDriver),
+    )
+    .unwrap();
+    assert_eq!(s.tempo(), 84.0);
+    assert_eq!(s.default_soundfont(), "default");
+    assert_eq!(s.default_spelling_policy(), Some("Ab".parse().unwrap()));
+    let names: Vec<String> = s
+        .instruments()
+        .iter()
+        .map(|i| i.name().to_string())
+        .collect();
+    assert_eq!(names, ["violin", "lead"]);
+    assert_eq!(
+        s.instruments()[1].playback_implementations(),
+        donor.instruments()[1].playback_implementations()
+    );
+    // max_threads: two unsynchronized jobs run and hold on; the third waits its turn until
+    // they are let go.
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Arc, Condvar, Mutex};
+    let started = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    for _ in 0..3 {
+        let (started, gate, tx) = (started.clone(), gate.clone(), tx.clone());
+        s.fork_unsynchronized(move || {
+            started.fetch_add(1, SeqCst);
+            let (open, cv) = &*gate;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = cv.wait(open).unwrap();
+            }
+            tx.send(()).unwrap();
+        })
+        .unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while started.load(SeqCst) < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(started.load(SeqCst), 2, "two run, the third waits");
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    for _ in 0..3 {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("every job runs");
+    }
+    assert_eq!(started.load(SeqCst), 3);
+    let err = Session::new_with(
+        SessionOptions::new()
+            .max_threads(0)
+            .driver(FastForwardDriver),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("max_threads"), "{err}");
+}
