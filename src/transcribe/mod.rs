@@ -11,6 +11,7 @@
 //! [`crate::replay`].
 
 pub mod clefs;
+mod legacy;
 pub mod performance;
 mod performance_json;
 pub mod piano_roll;

@@ -148,3 +148,42 @@ fn chords_load_play_and_save_as_lists() {
     let heard = s.stop_transcribing().unwrap();
     assert_eq!(heard.get_part_by_instrument(&piano).unwrap().num_notes(), 3);
 }
+
+#[test]
+fn an_old_scamp_file_is_read_with_its_beat_lengths_and_saved_as_scamp_reads_it() {
+    // tests/fixtures/scamp/old_format_performance.json has old SCAMP's shape (properties as
+    // NotePropertiesDictionary, tempo levels [1.0, 0.2] as beat lengths over 50 beats): beat
+    // length 1 - 0.016 b, so beat b falls at b - 0.008 b^2 seconds.
+    let file = "tests/fixtures/scamp/old_format_performance.json";
+    let p = Performance::load_from_json(file).unwrap();
+    let t = &p.tempo_envelope;
+    assert!(
+        (t.time_at_beat(10.0) - 9.2).abs() < 1e-9,
+        "{}",
+        t.time_at_beat(10.0)
+    );
+    assert!((t.time_at_beat(14.75) - 13.0095).abs() < 1e-9);
+    assert!((t.tempo_at(0.0) - 60.0).abs() < 1e-9 && (t.tempo_at(50.0) - 300.0).abs() < 1e-9);
+    let text = std::fs::read_to_string(file).unwrap();
+    assert_eq!(
+        Performance::json_loads(&text).unwrap(),
+        p,
+        "the same from text"
+    );
+    // Its notes' properties are SCAMP 0.13's, with what they said kept.
+    let notes = p.notes();
+    let props = |i: usize| notes[i].1.properties.as_ref().clone();
+    assert_eq!(props(0)["_type"], "NoteProperties");
+    assert_eq!(props(0)["spelling_policies"][0]["key"], "C");
+    assert_eq!(props(1)["articulations"][0], "staccato");
+    assert_eq!(props(2)["texts"][0]["text"], "dolce");
+    // Saved again, SCAMP 0.13 loads it to the same notes at the same seconds, and notates it.
+    let dir = crate::support::cli::scratch("old-format");
+    let saved = dir.join("upgraded.json");
+    p.save_to_json(&saved).unwrap();
+    let again = Performance::load_from_json(&saved).unwrap();
+    assert!((again.tempo_envelope.time_at_beat(14.75) - 13.0095).abs() < 1e-9);
+    let tempo = p.tempo_envelope.clone();
+    crate::support::scamp_oracle::check(&saved, |b| tempo.time_at_beat(b));
+    std::fs::remove_dir_all(&dir).ok();
+}

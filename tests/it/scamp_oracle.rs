@@ -162,3 +162,52 @@ fn scamps_curved_tempo_lands_each_beat_where_scamp_puts_it() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_scamp_file_with_a_curved_tempo_and_animated_notes_loads_and_saves_as_scamp_wrote_it() {
+    // Written by SCAMP 0.13 (tests/fixtures/scamp/curved_tempo.py).
+    let original = std::path::Path::new("tests/fixtures/scamp/curved_tempo_performance.json");
+    let performance = Performance::load_from_json(original).unwrap();
+    let dir = scratch("scamp-curved");
+    let saved = dir.join("again.json");
+    performance.save_to_json(&saved).unwrap();
+    // What we saved holds SCAMP's notes exactly (numbers as numbers).
+    let notes = |file: &std::path::Path| -> Vec<serde_json::Value> {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        v["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["voices"]["_unspecified_"].as_array().unwrap().clone())
+            .collect()
+    };
+    let (theirs, ours) = (notes(original), notes(&saved));
+    assert_eq!(theirs.len(), 28);
+    for (a, b) in theirs.iter().zip(&ours) {
+        assert!(crate::support::json::same(a, b), "SCAMP {a}\nours  {b}");
+    }
+    // SCAMP reads both files to the same seconds for every note.
+    let tempo = performance.tempo_envelope.clone();
+    let Some(report) = scamp_oracle::check(&saved, |b| tempo.time_at_beat(b)) else {
+        return;
+    };
+    let own = scamp_oracle::report(original).unwrap();
+    for (a, b) in own["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(report["notes"].as_array().unwrap())
+    {
+        let (x, y) = (
+            a["start_time"].as_f64().unwrap(),
+            b["start_time"].as_f64().unwrap(),
+        );
+        assert!(
+            (x - y).abs() < 1e-9,
+            "beat {}: {x} s in SCAMP's file, {y} s in ours",
+            a["start_beat"]
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
