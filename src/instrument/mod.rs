@@ -656,9 +656,7 @@ impl ScampInstrument {
         id: NoteId,
         what: &Quantity,
         clock: &Clock,
-        target: f64,
-        duration: f64,
-        curve_shape: f64,
+        transition: crate::transcribe::transcriber::Transition,
     ) {
         let mut state = self.state();
         let Some(note) = state.notes.get_mut(&id) else {
@@ -676,14 +674,9 @@ impl ScampInstrument {
                     .map_or(0.0, |(_, v)| *v),
             },
         };
-        self.inner.transcriber.record_change(
-            &mut note.written,
-            what,
-            clock,
-            target,
-            duration,
-            curve_shape,
-        );
+        self.inner
+            .transcriber
+            .record_change(&mut note.written, what, clock, transition);
     }
 
     /// Ends every note this instrument is playing.

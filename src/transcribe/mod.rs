@@ -10,6 +10,7 @@
 //! Playing a performance back (on instruments, or into a MIDI file) needs a session:
 //! [`crate::replay`].
 
+mod change_envelope;
 pub mod clefs;
 mod legacy;
 pub mod performance;

