@@ -47,9 +47,20 @@ cargo build -j2 -q --release --examples --bins
 mkdir -p target/renders
 for example in demo random_durations_and_rests glissandi_and_envelopes note_handles microtonal \
   note_properties playback_implementations; do
-  ./target/release/examples/"$example" --render "target/renders/$example.wav" --quiet >/dev/null \
+  ./target/release/examples/"$example" --render "target/renders/$example.wav" \
+    --json "target/renders/$example.json" --quiet >/dev/null \
     || { echo "example $example failed"; exit 1; }
 done
+# SCAMP 0.13 loads and notates every Performance the examples saved.
+if [ -x target/scamp-venv/bin/python ]; then
+  for example in demo random_durations_and_rests glissandi_and_envelopes note_handles microtonal \
+    note_properties playback_implementations; do
+    target/scamp-venv/bin/python tests/scamp/check_performance.py --strict \
+      "target/renders/$example.json" >/dev/null || { echo "SCAMP cannot read $example.json"; exit 1; }
+  done
+else
+  echo "SCAMP 0.13 is not installed: the examples' Performances are not checked by SCAMP"
+fi
 # The VST3 in independent hosts: minihost and DawDreamer (PyPI, in a venv under target/) and
 # Ardour 7 (Debian), each compared with the project's own exact render (`scamp host`).
 if [ -x target/hosts-venv/bin/python ] || python3 -m venv target/hosts-venv >/dev/null 2>&1; then

