@@ -1,8 +1,10 @@
 //! The integration tests, one module per subject, in one test binary (one link, one run).
 //!
-//! Three tests are binaries of their own because they need a process to themselves:
+//! Four tests are binaries of their own because they need a process to themselves:
 //! `desktop_listen` and `no_display` change `DISPLAY` and start the process-wide keyboard and
-//! mouse source, and `processes_at_scale` measures the process's memory.
+//! mouse source, `processes_at_scale` measures the process's memory, and `simultaneous_forks`
+//! uses up the process's memory maps (the kernel's `vm.max_map_count`), which would make the
+//! forks of tests running beside it fail.
 //!
 //! Run one subject with `cargo test --test it hosted::`.
 
@@ -34,6 +36,5 @@ mod saves_to_json;
 mod scamp_oracle;
 mod scamp_properties;
 mod scheduling;
-mod simultaneous_forks;
 mod tempo_fixtures;
 mod transcription;

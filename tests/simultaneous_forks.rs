@@ -1,6 +1,6 @@
 //! Processes at scale, all alive at once: a fork either runs or is refused with an error
-//! saying why (memory maps), never `Ok` for a process that will not run. On its own (its
-//! memory would disturb the measurements of `processes_at_scale.rs`).
+//! saying why (memory maps), never `Ok` for a process that will not run. A binary of its own:
+//! it uses up the process's memory maps, so forks of tests running beside it would fail.
 
 use scamp::prelude::*;
 
