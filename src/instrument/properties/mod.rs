@@ -344,6 +344,9 @@ impl NoteProperties {
         volume: Resolved,
         length: Option<f64>,
     ) -> Result<(Resolved, Resolved, Option<f64>)> {
+        if self.playback_adjustments.is_empty() && self.articulations.is_empty() {
+            return Ok((pitch, volume, length));
+        }
         let derived = self.articulations.iter().filter_map(|a| {
             ARTICULATION_PLAYBACK
                 .iter()

