@@ -8,6 +8,16 @@ use crate::support::scamp_oracle;
 use scamp::prelude::*;
 use scamp::transcribe::Performance;
 
+/// The curve: 100 -> 140 -> 80 bpm over 8 beats each, curve shapes 3 and -1.5.
+fn curve_the_tempo(s: &Session) {
+    s.set_tempo_targets(
+        &[140.0, 80.0],
+        &[8.0, 8.0],
+        TargetsOptions::default().curve_shapes(&[3.0, -1.5]),
+    )
+    .unwrap();
+}
+
 fn rich_piece() -> Performance {
     let s = Session::fast_forward_session(100.0).unwrap();
     let piano = s.new_silent_part("piano");
@@ -17,12 +27,7 @@ fn rich_piece() -> Performance {
     violin.set_default_spelling_policy(Some("sharps".parse().unwrap()));
     s.set_default_spelling_policy(Some("Eb".parse().unwrap()));
     s.start_transcribing().unwrap();
-    s.set_tempo_targets(
-        &[140.0, 80.0],
-        &[8.0, 8.0],
-        TargetsOptions::default().curve_shapes(&[3.0, -1.5]),
-    )
-    .unwrap();
+    curve_the_tempo(&s);
     let with = |p: &str| PlayOptions::new().properties(p);
     s.fork(move |_| {
         piano.play_note_with(61, 0.8, 1.0, with("staccato, key: F minor"))?;
@@ -120,12 +125,7 @@ fn scamps_curved_tempo_lands_each_beat_where_scamp_puts_it() {
     let s = Session::fast_forward_session(100.0).unwrap();
     let piano = s.new_silent_part("piano");
     s.start_transcribing().unwrap();
-    s.set_tempo_targets(
-        &[140.0, 80.0],
-        &[8.0, 8.0],
-        TargetsOptions::default().curve_shapes(&[3.0, -1.5]),
-    )
-    .unwrap();
+    curve_the_tempo(&s);
     s.fork(move |_| {
         for i in 0..32 {
             piano.play_note(60 + i % 12, 0.5, 0.5)?;
