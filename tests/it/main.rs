@@ -33,6 +33,7 @@ mod performance_json;
 mod piano_roll;
 mod render;
 mod saves_to_json;
+mod scamp_examples;
 mod scamp_oracle;
 mod scamp_properties;
 mod scheduling;
