@@ -163,7 +163,9 @@ fn mouse_options(to: &MouseLog) -> MouseListenerOptions {
 #[test]
 fn moves_clicks_and_scrolls_reach_the_callbacks_with_coordinates() {
     let _x = xvfb::lock();
-    xdotool(&["mousemove", "10", "20"]);
+    // `--sync` waits until the server has moved the pointer, so this move cannot reach the
+    // listener registered below.
+    xdotool(&["mousemove", "--sync", "10", "20"]);
     let session = Session::new(60.0).unwrap();
     session.run_as_server().unwrap();
     let events = log();
