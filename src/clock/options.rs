@@ -87,6 +87,11 @@ impl Default for TargetOptions {
 }
 
 impl TargetOptions {
+    /// SCAMP's defaults (the same as `TargetOptions::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// > 0 changes late, < 0 early (SCAMP's `curve_shape`; default 0, linear in beat length).
     pub fn curve_shape(mut self, s: f64) -> Self {
         self.curve_shape = s;
@@ -135,6 +140,11 @@ impl Default for TargetsOptions {
 }
 
 impl TargetsOptions {
+    /// SCAMP's defaults (the same as `TargetsOptions::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// One curve shape per target (default: all 0).
     pub fn curve_shapes(mut self, s: &[f64]) -> Self {
         self.curve_shapes = s.to_vec();
@@ -192,6 +202,11 @@ impl Default for FunctionOptions {
 }
 
 impl FunctionOptions {
+    /// SCAMP's defaults (the same as `FunctionOptions::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// The function's domain, `[start, end)`; with `looping`, it repeats over it.
     pub fn domain(mut self, start: f64, end: f64) -> Self {
         self.domain_start = start;

@@ -2,6 +2,7 @@
 
 use super::draws::Draws;
 use super::{check, one_part};
+use scamp::transcribe::{Performance, TranscribeOptions};
 use scamp::prelude::*;
 
 pub const ARPEGGIO: [f64; 4] = [60.0, 64.0, 67.0, 72.0];
@@ -216,4 +217,89 @@ fn tutorial_17_volume_envelope() {
         Envelope::from_levels_and_durations(&[0.8, 0.3, 1.0], &[0.07, 0.93], &[2.0, 4.0]).unwrap();
     let end = ends_at(60.0, |_, viola| viola.play_note(48, fp_cresc, 4.0).unwrap());
     assert_eq!(end, (4.0, 4.0));
+}
+
+/// Tutorials 10 and 11: a trombone in quarter notes on the master, which speeds up to 100 bpm
+/// over 9 beats, and a trumpet in eighths on a child clock that halves its rate over 6 seconds
+/// (arriving on a beat) after its third beat. `on_trumpet_clock` transcribes on the trumpet's
+/// clock instead of the master's.
+fn two_tempi(on_trumpet_clock: bool) -> Performance {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let (trumpet, trombone) = (s.new_silent_part("trumpet"), s.new_silent_part("trombone"));
+    let master = s.clock().clone();
+    s.set_tempo_target_with(100.0, 9.0, TargetOptions::new())
+        .unwrap();
+    let trumpet_clock = s
+        .fork(move |clock| {
+            while master.beat() < 3.0 {
+                trumpet.play_note(67, 1.0, 0.5)?;
+            }
+            clock.set_rate_target(
+                0.5,
+                6.0,
+                TargetOptions::new()
+                    .duration_units(DurationUnits::Time)
+                    .metric_phase_target(MetricPhaseTarget::new(0.0, 1.0)?),
+            )?;
+            while master.beat() < 12.0 {
+                trumpet.play_note(67, 1.0, 0.5)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let options = if on_trumpet_clock {
+        TranscribeOptions::new().clock(trumpet_clock)
+    } else {
+        TranscribeOptions::new()
+    };
+    s.start_transcribing_with(options).unwrap();
+    while s.beat() < 12.0 {
+        trombone.play_note(60, 1.0, 1.0).unwrap();
+    }
+    s.stop_transcribing().unwrap()
+}
+
+#[test]
+fn tutorial_10_multi_tempo() {
+    check("10_multi_tempo", &[two_tempi(false)]);
+}
+
+/// SCAMP 0.13 samples the transcription's tempo envelope differently from the golden file;
+/// the notes are the same in both, and they are what this compares.
+#[test]
+fn tutorial_11_record_on_clock() {
+    check("11_record_on_clock", &[two_tempi(true)]);
+}
+
+#[test]
+fn tutorial_15_envelope_shorthand() {
+    let perf = one_part("viola", |viola| {
+        viola.play_note([60.0, 70.0, 55.0], 1.0, 4.0).unwrap();
+        let curved =
+            Envelope::from_levels_and_durations(&[60.0, 70.0, 55.0], &[2.0, 1.0], &[-2.0, 0.0])
+                .unwrap();
+        viola.play_note(curved, 1.0, 4.0).unwrap();
+    });
+    check("15_envelope_shorthand", &[perf]);
+}
+
+/// This follows the golden file: SCAMP 0.13 refuses `change_pitch` on a note started
+/// without `fixed=False` and so leaves out the glides the golden file (and this crate, whose
+/// handles always glide) records.
+#[test]
+fn tutorial_16_start_and_end_note() {
+    let perf = one_part("violin", |violin| {
+        let note1 = violin.start_note(60.0, 1.0).unwrap();
+        wait(1.0).unwrap();
+        let chord2 = violin.start_chord(&[70.0, 74.0, 78.0], 1.0).unwrap();
+        note1.change_pitch(54.0, 2.0).unwrap();
+        wait(1.0).unwrap();
+        chord2.change_pitch(76.0, 1.0).unwrap();
+        wait(2.0).unwrap();
+        note1.end().unwrap();
+        chord2.change_volume(0.0, 2.0).unwrap();
+        wait(2.0).unwrap();
+        chord2.end().unwrap();
+    });
+    check("16_start_and_end_note", &[perf]);
 }
