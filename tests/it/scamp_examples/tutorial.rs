@@ -303,3 +303,137 @@ fn tutorial_16_start_and_end_note() {
     });
     check("16_start_and_end_note", &[perf]);
 }
+
+fn with(p: impl Into<PropertiesArg>) -> PlayOptions {
+    PlayOptions::new().properties(p)
+}
+
+#[test]
+fn tutorial_22_staff_text() {
+    let perf = one_part("violin", |violin| {
+        violin.play_note_with(81, 0.7, 2.0, with("text: chillingly")).unwrap();
+        let cresc = NoteProperties {
+            texts: vec![StaffText::new("cresc.").bold(true).placement("below")],
+            ..NoteProperties::default()
+        };
+        violin.play_note_with(69, 0.5, 2.0, with(cresc)).unwrap();
+        violin
+            .play_note_with(70, 0.5, 1.0, with("text: soft, text: (with pathos)"))
+            .unwrap();
+        violin.play_note_with(71, 0.8, 1.0, with("text: *louder*")).unwrap();
+        violin.play_note_with(72, 0.9, 1.5, with("text: **LOUD**")).unwrap();
+        violin.play_note(73, 0.9, 0.25).unwrap();
+        let insanely = NoteProperties {
+            articulations: vec!["accent".into()],
+            texts: vec![
+                StaffText::from_string("***INSANELY LOUD***"),
+                StaffText::new("(break something)").placement("below"),
+            ],
+            ..NoteProperties::default()
+        };
+        violin
+            .play_chord_with([62.0, 74.0], 1.0, 4.25, with(insanely))
+            .unwrap();
+    });
+    check("22_staff_text", &[perf]);
+}
+
+#[test]
+fn tutorial_23_special_notations() {
+    let perf = one_part("Violin", |violin| {
+        for pitch in ARPEGGIO {
+            violin.play_note(pitch, 1.0, 0.5).unwrap();
+        }
+        for (pitch, length, properties) in [
+            (74.0, 1.0, "tremolo"),
+            (75.0, 0.5, "tremolo1"),
+            (76.0, 0.25, "tremolo2"),
+            (78.0, 0.25, "tremolo3"),
+            (77.0, 1.75, "turn, tremolo, fermata"),
+            (84.0, 0.25, "mordent"),
+            (83.0, 1.0, "inverted mordent"),
+            (82.0, 1.0, "trill mark"),
+            (81.0, 1.0, "open-string"),
+            (80.0, 1.0, "up-bow"),
+            (79.0, 1.0, "down-bow"),
+            (78.0, 1.0, "stopped"),
+            (77.0, 1.0, "snap-pizzicato"),
+        ] {
+            violin.play_note_with(pitch, 1.0, length, with(properties)).unwrap();
+        }
+        for properties in ["arpeggiate", "arpeggiate down", "fermata, arpeggiate up"] {
+            violin
+                .play_chord_with(ARPEGGIO, 1.0, 1.0, with(properties))
+                .unwrap();
+        }
+    });
+    check("23_special_notations", &[perf]);
+}
+
+#[test]
+fn tutorial_29_spanners() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let (violin, piano) = (s.new_silent_part("Violin"), s.new_silent_part("Piano"));
+    s.start_transcribing().unwrap();
+    s.fork(move |_| {
+        for (pitch, length, properties) in [
+            (33.0, 0.5, "start pedal, start dashes 'cresc.'"),
+            (45.0, 0.5, ""),
+            (52.0, 0.5, ""),
+            (57.0, 0.5, ""),
+            (38.0, 0.5, "change pedal"),
+            (50.0, 0.5, ""),
+            (53.0, 0.5, ""),
+            (57.0, 0.5, "stop dashes"),
+        ] {
+            piano.play_note_with(pitch, 0.7, length, with(properties))?;
+        }
+        piano.play_chord_with(
+            [43.0, 50.0, 58.0],
+            0.7,
+            2.0,
+            with("arpeggiate, stop pedal, f, start hairpin >"),
+        )?;
+        piano.play_chord_with(
+            [45.0, 49.0, 57.0],
+            0.7,
+            2.0,
+            with("arpeggiate, stop hairpin, fermata"),
+        )
+    })
+    .unwrap();
+    let third = 1.0 / 3.0;
+    let start_slur = NoteProperties {
+        spanners: vec![Spanner::start_slur()],
+        ..NoteProperties::default()
+    };
+    let stop_slur = NoteProperties {
+        spanners: vec![Spanner::stop_slur()],
+        ..NoteProperties::default()
+    };
+    let notes: Vec<(f64, f64, PropertiesArg)> = vec![
+        (
+            61.0,
+            third,
+            "start slur, start phrasing slur, start bracket dashed 'intensely'".into(),
+        ),
+        (62.0, third, "".into()),
+        (64.0, third, "stop slur".into()),
+        (61.0, third, start_slur.into()),
+        (62.0, third, "".into()),
+        (64.0, third, stop_slur.into()),
+        (65.0, third, "start slur, start hairpin <".into()),
+        (64.0, third, "".into()),
+        (62.0, third, "stop slur".into()),
+        (65.0, third, "start slur".into()),
+        (64.0, third, "".into()),
+        (62.0, third, "stop bracket, stop slur".into()),
+        (67.0, 2.0, "f, start trill flat".into()),
+        (65.0, 1.0, "".into()),
+        (64.0, 1.0, "stop phrasing slur, stop trill".into()),
+    ];
+    for (pitch, length, properties) in notes {
+        violin.play_note_with(pitch, 0.7, length, with(properties)).unwrap();
+    }
+    check("29_spanners", &[s.stop_transcribing().unwrap()]);
+}
