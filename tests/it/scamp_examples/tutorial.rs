@@ -2,8 +2,8 @@
 
 use super::draws::Draws;
 use super::{check, one_part};
-use scamp::transcribe::{Performance, TranscribeOptions};
 use scamp::prelude::*;
+use scamp::transcribe::{Performance, TranscribeOptions};
 
 pub const ARPEGGIO: [f64; 4] = [60.0, 64.0, 67.0, 72.0];
 
@@ -78,7 +78,6 @@ fn tutorial_21_pitch_spelling() {
     });
     check("21_pitch_spelling", &[perf]);
 }
-
 
 /// A session at `tempo` running `piece` on its own clock; the beat and time it ends on.
 fn ends_at(tempo: f64, piece: impl FnOnce(&Session, &ScampInstrument)) -> (f64, f64) {
@@ -174,7 +173,12 @@ fn tutorial_8_simplified_quantization() {
 
 /// Tutorial 9 and the double score: an oboe and a bassoon part forked side by side, ending
 /// eight beats after they start.
-pub fn oboe_and_bassoon(s: &Session, oboe: &ScampInstrument, bassoon: &ScampInstrument, draws: &Draws) {
+pub fn oboe_and_bassoon(
+    s: &Session,
+    oboe: &ScampInstrument,
+    bassoon: &ScampInstrument,
+    draws: &Draws,
+) {
     let (o, d) = (oboe.clone(), draws.clone());
     s.fork(move |clock| {
         let end = clock.beat() + 8.0;
@@ -275,9 +279,8 @@ fn tutorial_11_record_on_clock() {
 fn tutorial_15_envelope_shorthand() {
     let perf = one_part("viola", |viola| {
         viola.play_note([60.0, 70.0, 55.0], 1.0, 4.0).unwrap();
-        let curved =
-            Envelope::from_levels_and_durations(&[60.0, 70.0, 55.0], &[2.0, 1.0], &[-2.0, 0.0])
-                .unwrap();
+        // [[60, 70, 55], [2, 1], [-2, 0]]: the shape stretched over the note
+        let curved = Param::fitted(&[60.0, 70.0, 55.0], &[2.0, 1.0], &[-2.0, 0.0]).unwrap();
         viola.play_note(curved, 1.0, 4.0).unwrap();
     });
     check("15_envelope_shorthand", &[perf]);
@@ -311,7 +314,9 @@ fn with(p: impl Into<PropertiesArg>) -> PlayOptions {
 #[test]
 fn tutorial_22_staff_text() {
     let perf = one_part("violin", |violin| {
-        violin.play_note_with(81, 0.7, 2.0, with("text: chillingly")).unwrap();
+        violin
+            .play_note_with(81, 0.7, 2.0, with("text: chillingly"))
+            .unwrap();
         let cresc = NoteProperties {
             texts: vec![StaffText::new("cresc.").bold(true).placement("below")],
             ..NoteProperties::default()
@@ -320,8 +325,12 @@ fn tutorial_22_staff_text() {
         violin
             .play_note_with(70, 0.5, 1.0, with("text: soft, text: (with pathos)"))
             .unwrap();
-        violin.play_note_with(71, 0.8, 1.0, with("text: *louder*")).unwrap();
-        violin.play_note_with(72, 0.9, 1.5, with("text: **LOUD**")).unwrap();
+        violin
+            .play_note_with(71, 0.8, 1.0, with("text: *louder*"))
+            .unwrap();
+        violin
+            .play_note_with(72, 0.9, 1.5, with("text: **LOUD**"))
+            .unwrap();
         violin.play_note(73, 0.9, 0.25).unwrap();
         let insanely = NoteProperties {
             articulations: vec!["accent".into()],
@@ -359,7 +368,9 @@ fn tutorial_23_special_notations() {
             (78.0, 1.0, "stopped"),
             (77.0, 1.0, "snap-pizzicato"),
         ] {
-            violin.play_note_with(pitch, 1.0, length, with(properties)).unwrap();
+            violin
+                .play_note_with(pitch, 1.0, length, with(properties))
+                .unwrap();
         }
         for properties in ["arpeggiate", "arpeggiate down", "fermata, arpeggiate up"] {
             violin
@@ -433,7 +444,74 @@ fn tutorial_29_spanners() {
         (64.0, 1.0, "stop phrasing slur, stop trill".into()),
     ];
     for (pitch, length, properties) in notes {
-        violin.play_note_with(pitch, 0.7, length, with(properties)).unwrap();
+        violin
+            .play_note_with(pitch, 0.7, length, with(properties))
+            .unwrap();
     }
     check("29_spanners", &[s.stop_transcribing().unwrap()]);
+}
+
+#[test]
+fn tutorial_20_note_properties() {
+    let perf = one_part("piano", |piano| {
+        let note = |pitch: f64, length: f64, p: PropertiesArg| {
+            piano.play_note_with(pitch, 0.5, length, with(p)).unwrap()
+        };
+        note(60.0, 1.0, "notehead: x, articulation: staccato".into());
+        note(60.0, 1.0, "staccato".into());
+        piano
+            .play_chord_with([60.0, 65.0], 0.5, 1.0, with("noteheads: x/circle-x"))
+            .unwrap();
+        let tenuto_accent = NoteProperties {
+            articulations: vec!["tenuto".into(), "accent".into()],
+            ..NoteProperties::default()
+        };
+        note(60.0, 1.0, tenuto_accent.into());
+        for voices in [["1", "2"], ["top_notes", "bottom_notes"]] {
+            for (pitch, voice) in [
+                (62.0, 0),
+                (60.0, 1),
+                (58.0, 1),
+                (62.0, 1),
+                (64.0, 0),
+                (62.0, 1),
+                (60.0, 1),
+                (64.0, 1),
+            ] {
+                note(pitch, 0.5, format!("voice: {}", voices[voice]).into());
+            }
+        }
+        note(
+            65.0,
+            1.0,
+            "playback_adjustment: length * 0.5, pitch + 12".into(),
+        );
+        note(65.0, 1.0, "pitch + [0, 2, 0]".into());
+        note(65.0, 1.0, "length = 2".into());
+        let set = NotePlaybackAdjustment::new()
+            .set_pitch(78)
+            .set_volume(0.9)
+            .set_length(0.1);
+        note(65.0, 1.0, set.into());
+        let bump = Envelope::from_levels_and_durations(&[0.0, 1.0, 0.0], &[0.1, 0.1], &[]).unwrap();
+        let wiggle = NoteProperties {
+            texts: vec![StaffText::new("~")],
+            playback_adjustments: vec![NotePlaybackAdjustment::new().add_to_pitch(bump)],
+            ..NoteProperties::default()
+        };
+        note(62.0, 0.5, wiggle.clone().into());
+        note(64.0, 0.5, "staccato".into());
+        note(
+            65.0,
+            0.5,
+            vec![PropertiesArg::from(&wiggle), "staccato".into()].into(),
+        );
+        note(63.0, 0.5, "staccato".into());
+        note(
+            66.0,
+            2.0,
+            vec![PropertiesArg::from(&wiggle), "accent".into()].into(),
+        );
+    });
+    check("20_note_properties", &[perf]);
 }

