@@ -13,6 +13,7 @@
 
 pub(crate) mod curve;
 mod envelope;
+mod envelope_shapes;
 pub(crate) mod history;
 mod metric_phase;
 mod tempo_envelope;

