@@ -118,8 +118,8 @@ pub mod prelude {
     pub use crate::ensemble::{MidiPartOptions, OscPartOptions, PartOptions};
     pub use crate::error::{Error, Result};
     pub use crate::instrument::{
-        ChangeOptions, ChordHandle, NoteHandle, NotePlaybackAdjustment, NoteProperties, Param,
-        PlayOptions, PropertiesArg, ScampInstrument, Spanner, SpellingPolicy, StaffText,
+        Amount, ChangeOptions, ChordHandle, NoteHandle, NotePlaybackAdjustment, NoteProperties,
+        Param, PlayOptions, PropertiesArg, ScampInstrument, Spanner, SpellingPolicy, StaffText,
     };
     pub use crate::listen::keyboard::KeyboardListenerOptions;
     pub use crate::listen::mouse::MouseListenerOptions;

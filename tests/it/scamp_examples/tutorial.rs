@@ -515,3 +515,50 @@ fn tutorial_20_note_properties() {
     });
     check("20_note_properties", &[perf]);
 }
+
+#[test]
+fn tutorial_24_osc_to_supercollider() {
+    let draws = Draws::of("24_osc_to_supercollider");
+    // SuperCollider's side: a socket on loopback taking the part's messages.
+    let synth = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = synth.local_addr().unwrap().port();
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let vib = s
+        .new_osc_part("vibrato", port, OscPartOptions::new())
+        .unwrap();
+    s.start_transcribing().unwrap();
+    while s.beat() < 20.0 {
+        let note_length = draws.uniform(0.3, 3.0);
+        let pitch_env: Vec<f64> = (0..3).map(|_| draws.randint(60, 82) as f64).collect();
+        let volume_env = draws
+            .choice(&[
+                Envelope::ar(0.1, note_length - 0.1, 1.0, 0.0, 0.0),
+                Envelope::from_levels_and_durations(
+                    &[1.0, 0.2, 1.0],
+                    &[0.1, note_length - 0.1],
+                    &[-2.0, 3.0],
+                ),
+            ])
+            .clone()
+            .unwrap();
+        let vib_width_env: Vec<f64> = (0..2).map(|_| draws.uniform(0.0, 5.0)).collect();
+        let vib_freq_env: Vec<f64> = (0..2).map(|_| draws.uniform(3.0, 13.0)).collect();
+        let params = NoteProperties::default()
+            .param("vibWidth", vib_width_env)
+            .param("vibFreq", vib_freq_env);
+        vib.play_note_with(
+            pitch_env,
+            volume_env,
+            note_length,
+            with(params).blocking(false),
+        )
+        .unwrap();
+        wait(draws.uniform(0.5, 3.0)).unwrap();
+    }
+    while vib.num_notes_playing() > 0 {
+        wait(1.0).unwrap();
+    }
+    let perf = s.stop_transcribing().unwrap();
+    draws.finish();
+    check("24_osc_to_supercollider", &[perf]);
+}
