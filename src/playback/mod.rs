@@ -8,6 +8,7 @@
 
 pub mod channels;
 pub mod midi;
+pub mod options;
 pub mod osc;
 pub mod soundfont;
 

@@ -296,3 +296,47 @@ fn real_time_playback_without_an_audio_device_says_what_to_do() {
         Err(e) => assert!(e.to_string().contains("--render"), "{e}"),
     }
 }
+
+#[test]
+fn playbacks_are_added_to_and_removed_from_an_instrument() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let part = s.new_silent_part("flute");
+    let (first, second) = (MidiCapture::new(), MidiCapture::new());
+    part.add_midi_playback_with_sink(Box::new(first.clone()), &MidiPartOptions::new())
+        .unwrap()
+        .add_midi_playback_with_sink(Box::new(second.clone()), &MidiPartOptions::new())
+        .unwrap();
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    part.add_osc_playback(port, OscPartOptions::new()).unwrap();
+    let note = part.start_note(64.0, 1.0).unwrap();
+    // The most recent MIDI stream goes; its sounding note is ended on it, not left hanging.
+    assert!(part.remove_streaming_midi_playback());
+    let note_off = |c: &MidiCapture| {
+        c.messages().iter().any(|m| {
+            let kind = m.bytes[0] & 0xF0;
+            kind == 0x80 || (kind == 0x90 && m.bytes[2] == 0)
+        })
+    };
+    assert!(note_off(&second), "the removed stream's note is ended");
+    assert!(!note_off(&first));
+    note.end().unwrap();
+    assert!(note_off(&first));
+    assert!(part.remove_osc_playback());
+    assert!(!part.remove_osc_playback());
+    let mut buf = [0u8; 1024];
+    listener
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let (n, _) = listener.recv_from(&mut buf).unwrap();
+    let packet = rosc::decoder::decode_udp(&buf[..n]).unwrap().1;
+    assert!(
+        format!("{packet:?}").contains("/flute/start_note"),
+        "{packet:?}"
+    );
+    // A SoundFont playback comes from the session's synth, on any of its instruments.
+    part.add_soundfont_playback(PartOptions::new().preset((0u16, 73u8)))
+        .unwrap();
+    assert!(part.remove_soundfont_playback());
+    assert!(!part.remove_soundfont_playback());
+}

