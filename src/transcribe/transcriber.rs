@@ -188,6 +188,9 @@ pub(crate) struct Transition {
     pub duration: f64,
     pub curve_shape: f64,
     pub sampled: Option<f64>,
+    /// Beats of the clock from now until the change starts (a later segment of a glide
+    /// through several targets).
+    pub delay: f64,
 }
 
 /// Where a note started in each transcription that records it.
@@ -412,7 +415,11 @@ impl Transcriber {
                 let now = a.position();
                 let (from, to) = match t.sampled {
                     Some(since) => (now - since * a.per_second(), now),
-                    None => (now, now + t.duration * a.rate_for(clock)),
+                    None => {
+                        let rate = a.rate_for(clock);
+                        let from = now + t.delay * rate;
+                        (from, from + t.duration * rate)
+                    }
                 };
                 Change {
                     transcription: a.id,

