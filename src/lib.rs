@@ -119,7 +119,8 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::instrument::{
         Amount, ChangeOptions, ChordHandle, NoteHandle, NotePlaybackAdjustment, NoteProperties,
-        Param, PlayOptions, PropertiesArg, ScampInstrument, Spanner, SpellingPolicy, StaffText,
+        Param, PlayOptions, PlaybackSettings, PropertiesArg, ScampInstrument, Spanner,
+        SpellingPolicy, StaffText,
     };
     pub use crate::listen::keyboard::KeyboardListenerOptions;
     pub use crate::listen::mouse::MouseListenerOptions;

@@ -217,6 +217,13 @@ impl Session {
         self.ensemble.set_default_audio_driver(name)
     }
 
+    /// The playback adjustments this session's notes play with (SCAMP's
+    /// `playback_settings`): `session.playback_settings().set_playback_adjustment("turn",
+    /// adjustment)?` makes every note marked "turn" play with it.
+    pub fn playback_settings(&self) -> crate::instrument::PlaybackSettings {
+        self.ensemble.playback_settings()
+    }
+
     /// The spelling policy of notes that give none and whose part has none (SCAMP's
     /// `default_spelling_policy`; `None`: C major).
     pub fn default_spelling_policy(&self) -> Option<crate::instrument::SpellingPolicy> {

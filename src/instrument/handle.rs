@@ -40,8 +40,8 @@ impl ChangeOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// > 0 changes late, < 0 early, as in [`Envelope`] (default 0: linear). In a change
-    /// through several targets, every segment's.
+    /// The curve shape: above 0 the change comes late, below 0 early, as in [`Envelope`]
+    /// (default 0: linear). In a change through several targets, every segment's.
     pub fn curve_shape(mut self, s: f64) -> Self {
         self.curve_shape = s;
         self

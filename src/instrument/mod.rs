@@ -18,8 +18,8 @@ pub use handle::{ChangeOptions, ChordHandle, NoteHandle, Quantity, ANIMATION_STE
 pub use play_options::{PlayOptions, PropertiesArg};
 pub(crate) use playbacks::SoundfontSource;
 pub use properties::{
-    Amount, NotePlaybackAdjustment, NoteProperties, ParamAdjustment, Spanner, SpellingPolicy,
-    StaffText,
+    AdjustmentArg, Amount, NotePlaybackAdjustment, NoteProperties, ParamAdjustment,
+    PlaybackSettings, Spanner, SpellingPolicy, StaffText,
 };
 
 use crate::clock::{current_clock, Clock, Envelope, ForkOptions};
@@ -60,6 +60,16 @@ struct State {
 /// The session's default spelling policy, shared by its instruments (set on the session).
 pub(crate) type SharedSpelling = Arc<Mutex<Option<SpellingPolicy>>>;
 
+/// What an instrument shares with its session (the ensemble makes one per instrument).
+pub(crate) struct SessionLinks {
+    pub transcriber: Transcriber,
+    pub master: Clock,
+    pub note_ids: Arc<AtomicU64>,
+    pub session_spelling: SharedSpelling,
+    pub soundfonts: Option<Arc<dyn SoundfontSource>>,
+    pub playback_settings: PlaybackSettings,
+}
+
 pub(crate) struct Inner {
     name: String,
     index: usize,
@@ -69,6 +79,8 @@ pub(crate) struct Inner {
     session_spelling: SharedSpelling,
     /// The session's synth and fonts, for `add_soundfont_playback` (none: a free instrument).
     soundfonts: Option<Arc<dyn SoundfontSource>>,
+    /// The session's playback adjustments of articulations, noteheads and notations.
+    playback_settings: PlaybackSettings,
     state: Mutex<State>,
 }
 
@@ -105,15 +117,15 @@ struct Prepared {
 }
 
 impl ScampInstrument {
-    pub(crate) fn new(
-        name: &str,
-        index: usize,
-        transcriber: Transcriber,
-        master: Clock,
-        note_ids: Arc<AtomicU64>,
-        session_spelling: SharedSpelling,
-        soundfonts: Option<Arc<dyn SoundfontSource>>,
-    ) -> Self {
+    pub(crate) fn new(name: &str, index: usize, session: SessionLinks) -> Self {
+        let SessionLinks {
+            transcriber,
+            master,
+            note_ids,
+            session_spelling,
+            soundfonts,
+            playback_settings,
+        } = session;
         ScampInstrument {
             inner: Arc::new(Inner {
                 name: name.to_string(),
@@ -123,6 +135,7 @@ impl ScampInstrument {
                 note_ids,
                 session_spelling,
                 soundfonts,
+                playback_settings,
                 state: Mutex::new(State {
                     playbacks: Vec::new(),
                     notes: BTreeMap::new(),
@@ -343,7 +356,8 @@ impl ScampInstrument {
         for p in pitches {
             let written = p.resolve(written_length)?;
             check_pitch(&written)?;
-            let (pitch, v, length) = props.apply_playback_adjustments(
+            let (pitch, v, length) = props.apply_playback_adjustments_with(
+                &self.inner.playback_settings,
                 written.clone(),
                 written_volume.clone(),
                 Some(written_length),
@@ -520,8 +534,12 @@ impl ScampInstrument {
             volume.start(),
             self.properties_json(props.clone()),
         );
-        let (played_pitch, played_volume, _) =
-            props.apply_playback_adjustments(pitch.clone(), volume.clone(), None)?;
+        let (played_pitch, played_volume, _) = props.apply_playback_adjustments_with(
+            &self.inner.playback_settings,
+            pitch.clone(),
+            volume.clone(),
+            None,
+        )?;
         let played_volume = played_volume.map(|v| v.clamp(0.0, 1.0))?;
         let params = props.param_start_values();
         let id = self.begin(

