@@ -4,7 +4,7 @@
 //! Tutorial 13 also fits envelopes to functions (`Envelope.from_function`, and the
 //! arithmetic of two envelopes, which expenvelope does by fitting the result): expenvelope
 //! splits the function at extrema and inflection points it searches for numerically, where
-//! this crate's [`Envelope::from_function`] samples at a fixed step, so those five results
+//! this crate's [`Envelope::from_function`] samples at a fixed step, so those six results
 //! (4, 9, 12, 14, 15 and 16 of the script's list, 16 repeating 4) are not compared.
 
 use super::expanded_envelopes;
