@@ -10,6 +10,7 @@
 mod assorted;
 mod draws;
 mod envelopes;
+mod notations;
 mod tutorial;
 
 use crate::support::json::within;
@@ -160,4 +161,9 @@ pub fn one_part(name: &str, play: impl FnOnce(&ScampInstrument)) -> Performance 
     play(&part);
     s.wait_for_children_to_finish().unwrap();
     s.stop_transcribing().unwrap()
+}
+
+/// Play options with these properties.
+pub fn with(p: impl Into<PropertiesArg>) -> PlayOptions {
+    PlayOptions::new().properties(p)
 }
