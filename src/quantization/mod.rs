@@ -3,11 +3,20 @@
 //! ([`QuantizationScheme`], made from the attributes `to_score` takes: [`QuantizationOptions`]).
 //! Pure values and functions; any thread.
 
+mod chords;
+mod metric_structure;
+mod performance;
+mod record;
 mod scheme;
 mod time_signature;
+mod voice;
 
+pub use metric_structure::{MetricGroup, MetricStructure};
+pub use record::{QuantizationRecord, QuantizedBeat, QuantizedMeasure};
 pub use scheme::{
     indigestibility, BeatQuantizationScheme, MeasureQuantizationScheme, Meter, QuantizationOptions,
-    QuantizationScheme, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE, DEFAULT_TIME_SIGNATURE,
+    QuantizationScheme, Weighting, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE,
+    DEFAULT_TIME_SIGNATURE,
 };
 pub use time_signature::{Numerator, TimeSignature};
+pub use voice::MAX_QUANTIZED_BEATS;

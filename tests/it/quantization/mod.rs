@@ -8,6 +8,8 @@ use scamp::quantization::{
 };
 use serde_json::Value;
 
+mod performances;
+
 fn facts() -> Value {
     let path = format!(
         "{}/tests/fixtures/scamp/quantization_schemes.json",
@@ -84,7 +86,7 @@ fn time_signatures_have_scamps_beats() {
 }
 
 /// The options SCAMP's `to_score` attributes in the fixture stand for.
-fn options(attributes: &Value) -> QuantizationOptions {
+pub(crate) fn options(attributes: &Value) -> QuantizationOptions {
     let mut o = QuantizationOptions::new();
     match &attributes["time_signature"] {
         Value::String(t) => o = o.time_signature(t),
@@ -187,4 +189,41 @@ fn bad_meters_and_settings_are_errors_naming_them() {
             .contains("indigestibility")
     );
     assert!(TimeSignature::from_measure_length(1.0 / 3.0).is_err());
+}
+
+#[test]
+fn beat_groupings_and_hierarchies_are_scamps() {
+    let facts = facts();
+    let mut compared = 0;
+    for want in facts["beat_hierarchies"].as_array().unwrap() {
+        let text = want["time_signature"].as_str().unwrap();
+        let options = QuantizationOptions::new().time_signature(text);
+        let scheme = QuantizationScheme::from_options(&options).unwrap();
+        let (measure, _) = scheme.measure_schemes().next().unwrap();
+        assert_eq!(
+            measure.beat_groupings().to_string(),
+            want["beat_groupings"].as_str().unwrap(),
+            "{text}"
+        );
+        for (subdivision, depths) in want["hierarchies"].as_object().unwrap() {
+            let s: f64 = subdivision.parse().unwrap();
+            let ours = measure.beat_hierarchies(s);
+            match depths {
+                Value::Array(d) => {
+                    let d: Vec<u32> = d.iter().map(|x| x.as_u64().unwrap() as u32).collect();
+                    assert_eq!(ours.unwrap(), d, "{text} at {s}");
+                    compared += 1;
+                }
+                // SCAMP raises: either a subdivision that does not divide a beat (an error
+                // here too) or a beat not divided at all (one pulse here).
+                _ => {
+                    if let Ok(d) = ours {
+                        let slices = measure.length() / s;
+                        assert_eq!(d.len() as f64, slices.round(), "{text} at {s}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} hierarchies compared");
 }
