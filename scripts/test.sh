@@ -92,6 +92,7 @@ fi
 ./target/release/scamp presets default >/dev/null
 ./target/release/scamp bench waits --processes 100 --waits 1000
 ./target/release/scamp bench notes --processes 100 --notes 1000 --parts 10
+./target/release/scamp bench notation --notes 10000 --parts 10
 ./target/release/scamp bench render --parts 16 --seconds 30 2>/dev/null
 # A ten-minute render streamed into its WAV: peak memory stays that of a short one.
 ./target/release/scamp bench render --parts 1 --seconds 600 --stream target/renders/bench-stream.wav 2>/dev/null

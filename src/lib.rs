@@ -68,6 +68,7 @@ pub mod instrument;
 pub mod json;
 pub mod listen;
 pub mod name_match;
+pub mod notation;
 pub mod output_file;
 pub mod pieces;
 pub mod pin;

@@ -18,5 +18,6 @@ pub use scheme::{
     QuantizationScheme, Weighting, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE,
     DEFAULT_TIME_SIGNATURE,
 };
+pub(crate) use time_signature::fraction as fraction_of;
 pub use time_signature::{Numerator, TimeSignature};
 pub use voice::MAX_QUANTIZED_BEATS;

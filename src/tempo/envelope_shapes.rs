@@ -178,4 +178,30 @@ impl Envelope {
                 && (a_c[i] - b_c[i]) < TOLERANCE
         })
     }
+
+    /// The envelope cut at `t` beats from its start into what comes before and what comes
+    /// after, each starting at 0 (expenvelope's `split_at` with offsets zeroed): the segment
+    /// running at `t` splits into two of the same curve, sharing its shape in proportion. A cut
+    /// at or beyond either end leaves one whole piece and a constant one.
+    pub fn split_at(&self, t: f64) -> (Envelope, Envelope) {
+        let first = self.played_for(t);
+        let (levels, durations, shapes) = (self.levels(), self.durations(), self.curve_shapes());
+        let mut start = 0.0;
+        let mut rest_levels = vec![self.value_at(self.offset() + t)];
+        let (mut rest_durations, mut rest_shapes) = (Vec::new(), Vec::new());
+        for (i, &d) in durations.iter().enumerate() {
+            let end = start + d;
+            if end > t {
+                let from = t.max(start);
+                let share = if d > 0.0 { (end - from) / d } else { 0.0 };
+                rest_levels.push(levels[i + 1]);
+                rest_durations.push(end - from);
+                rest_shapes.push(shapes[i] * share);
+            }
+            start = end;
+        }
+        let rest = Envelope::from_levels_and_durations(&rest_levels, &rest_durations, &rest_shapes)
+            .unwrap_or_else(|_| Envelope::constant(self.end_level()));
+        (first, rest)
+    }
 }

