@@ -74,3 +74,12 @@ if ! "$scamp_venv/bin/python" -c 'import scamp' >/dev/null 2>&1; then
     fi
   fi
 fi
+# music21 (PyPI), an independent reader of the MusicXML we write, in the same venv.
+if "$scamp_venv/bin/python" -c 'import scamp' >/dev/null 2>&1 &&
+  ! "$scamp_venv/bin/python" -c 'import music21' >/dev/null 2>&1; then
+  if "$scamp_venv/bin/python" -m pip install -q --disable-pip-version-check music21==10.5.1 >/dev/null 2>&1; then
+    echo "music21 10.5.1 installed in $scamp_venv"
+  else
+    echo "music21 could not be installed from PyPI: the MusicXML reading checks are skipped"
+  fi
+fi

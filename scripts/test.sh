@@ -85,7 +85,8 @@ else
   echo "python3 -m venv is not available: the VST3 host tests are skipped"
 fi
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
-  --midi target/renders/demo.mid --png target/renders/demo.png --quiet
+  --midi target/renders/demo.mid --png target/renders/demo.png \
+  --musicxml target/renders/demo.musicxml --quiet
 ./target/release/scamp convert target/renders/demo.json --midi target/renders/demo-flat.mid \
   --png target/renders/demo-converted.png --flatten-tempo 120 >/dev/null
 ./target/release/scamp play target/renders/demo.json --render target/renders/demo-replayed.wav --quiet

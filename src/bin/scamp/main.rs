@@ -50,8 +50,8 @@ enum Command {
         #[command(flatten)]
         run: scamp::RunArgs,
     },
-    /// Convert a saved Performance (SCAMP JSON) to a MIDI file and/or a piano-roll picture
-    /// (at least one of --midi and --png).
+    /// Convert a saved Performance (SCAMP JSON) to a MIDI file, a piano-roll picture and/or a
+    /// score in MusicXML (at least one of --midi, --png and --musicxml).
     Convert {
         /// The Performance JSON file (saved by SCAMP or by this engine).
         performance: std::path::PathBuf,
@@ -65,6 +65,22 @@ enum Command {
         /// Write the MIDI file at this fixed tempo (real times) instead of a tempo map.
         #[arg(long, value_name = "BPM")]
         flatten_tempo: Option<f64>,
+        /// Write the performance as a score in MusicXML (quantized as SCAMP's `to_score`).
+        #[arg(long, value_name = "FILE")]
+        musicxml: Option<std::path::PathBuf>,
+        /// The score's time signature, or several in turn, comma-separated (the last repeats;
+        /// a final `loop` repeats them all). Default 4/4.
+        #[arg(long, value_name = "TS", value_delimiter = ',')]
+        time_signature: Vec<String>,
+        /// The largest division of a beat the score may use (default 8).
+        #[arg(long, value_name = "N")]
+        max_divisor: Option<u32>,
+        /// The score's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The score's composer.
+        #[arg(long)]
+        composer: Option<String>,
     },
 }
 
@@ -97,7 +113,27 @@ fn main() -> ExitCode {
             midi,
             png,
             flatten_tempo,
-        } => convert(&performance, midi.as_deref(), png.as_deref(), flatten_tempo),
+            musicxml,
+            time_signature,
+            max_divisor,
+            title,
+            composer,
+        } => {
+            let score = ScoreArgs {
+                musicxml,
+                time_signature,
+                max_divisor,
+                title,
+                composer,
+            };
+            convert(
+                &performance,
+                midi.as_deref(),
+                png.as_deref(),
+                flatten_tempo,
+                &score,
+            )
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -190,17 +226,64 @@ fn play(
     scamp::run_with(run, |session| performance.play(session, options))
 }
 
+/// `scamp convert`'s score options.
+struct ScoreArgs {
+    musicxml: Option<std::path::PathBuf>,
+    time_signature: Vec<String>,
+    max_divisor: Option<u32>,
+    title: Option<String>,
+    composer: Option<String>,
+}
+
+impl ScoreArgs {
+    fn options(&self) -> scamp::notation::ScoreOptions {
+        let mut q = scamp::quantization::QuantizationOptions::new();
+        match self.time_signature.as_slice() {
+            [] => {}
+            [one] => q = q.time_signature(one),
+            many => {
+                let list: Vec<&str> = many.iter().map(String::as_str).collect();
+                q = q.time_signatures(&list);
+            }
+        }
+        if let Some(d) = self.max_divisor {
+            q = q.max_divisor(d);
+        }
+        let mut o = scamp::notation::ScoreOptions::new().quantization(q);
+        if let Some(t) = &self.title {
+            o = o.title(t);
+        }
+        if let Some(c) = &self.composer {
+            o = o.composer(c);
+        }
+        o
+    }
+}
+
 fn convert(
     path: &std::path::Path,
     midi: Option<&std::path::Path>,
     png: Option<&std::path::Path>,
     flatten_tempo: Option<f64>,
+    score: &ScoreArgs,
 ) -> scamp::Result<()> {
-    if midi.is_none() && png.is_none() {
+    if midi.is_none() && png.is_none() && score.musicxml.is_none() {
         return Err(scamp::Error::invalid_argument(
             "outputs",
             "none",
-            "--midi FILE and/or --png FILE",
+            "--midi FILE, --png FILE and/or --musicxml FILE",
+        ));
+    }
+    if score.musicxml.is_none()
+        && (!score.time_signature.is_empty()
+            || score.max_divisor.is_some()
+            || score.title.is_some()
+            || score.composer.is_some())
+    {
+        return Err(scamp::Error::invalid_argument(
+            "score options",
+            "--time-signature, --max-divisor, --title or --composer without a score",
+            "--musicxml FILE with them",
         ));
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
@@ -214,6 +297,12 @@ fn convert(
     }
     if let Some(out) = png {
         performance.save_piano_roll(out, &scamp::transcribe::PianoRollOptions::default())?;
+        println!("wrote {}", out.display());
+    }
+    if let Some(out) = &score.musicxml {
+        performance
+            .to_score(&score.options())?
+            .export_music_xml(out)?;
         println!("wrote {}", out.display());
     }
     Ok(())

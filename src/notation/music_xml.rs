@@ -1,0 +1,429 @@
+//! A [`Score`] as MusicXML 4.0 (partwise): a part per staff (a part on several staves is a
+//! braced group of them), each measure with its divisions, time signature and clef where they
+//! change, each voice in turn (a `<backup>` between them; an empty first voice is a bar rest),
+//! notes and chords spelled by their spelling policies (C major by default; quarter tones as
+//! quarter-tone alterations), durations in divisions of the quarter note fine enough for every
+//! tuplet, written types and dots, tuplets as time modifications with their brackets, ties, and
+//! articulations. Pure functions; any thread.
+
+use super::elements::{NoteLike, VoiceItem};
+use super::rhythm::{basic_length_and_dots, fraction};
+use super::score::{Measure, Score, ScorePart, Staff};
+use crate::error::Result;
+use crate::instrument::SpellingPolicy;
+use crate::quantization::{Numerator, TimeSignature};
+use crate::transcribe::{Level, NotePitch};
+use std::fmt::Write;
+use std::path::Path;
+
+impl Score {
+    /// The score as a MusicXML 4.0 document.
+    pub fn to_music_xml(&self) -> String {
+        let divisions = divisions(self);
+        let mut x = String::new();
+        x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+        x.push_str("<!DOCTYPE score-partwise PUBLIC \"-//Recordare//DTD MusicXML 4.0 Partwise//EN\" \"http://www.musicxml.org/dtds/partwise.dtd\">\n");
+        x.push_str("<score-partwise version=\"4.0\">\n");
+        if let Some(t) = &self.title {
+            let _ = writeln!(x, "  <work><work-title>{}</work-title></work>", escape(t));
+        }
+        x.push_str("  <identification>\n");
+        if let Some(c) = &self.composer {
+            let _ = writeln!(x, "    <creator type=\"composer\">{}</creator>", escape(c));
+        }
+        x.push_str(
+            "    <encoding><software>scamp (Rust)</software></encoding>\n  </identification>\n",
+        );
+        x.push_str("  <part-list>\n");
+        let mut staves: Vec<&Staff> = Vec::new();
+        for (g, part) in self.parts.iter().enumerate() {
+            let grouped = matches!(part, ScorePart::StaffGroup(_));
+            if grouped {
+                let _ = writeln!(
+                    x,
+                    "    <part-group type=\"start\" number=\"{}\"><group-symbol>brace</group-symbol></part-group>",
+                    g + 1
+                );
+            }
+            for staff in part.staves() {
+                staves.push(staff);
+                let id = staves.len();
+                let name = staff.name.as_deref().unwrap_or("");
+                let _ = writeln!(
+                    x,
+                    "    <score-part id=\"P{id}\"><part-name>{}</part-name></score-part>",
+                    escape(name)
+                );
+            }
+            if grouped {
+                let _ = writeln!(x, "    <part-group type=\"stop\" number=\"{}\"/>", g + 1);
+            }
+        }
+        x.push_str("  </part-list>\n");
+        for (i, staff) in staves.iter().enumerate() {
+            let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
+            for (m, measure) in staff.measures.iter().enumerate() {
+                write_measure(&mut x, measure, m, divisions);
+            }
+            x.push_str("  </part>\n");
+        }
+        x.push_str("</score-partwise>\n");
+        x
+    }
+
+    /// Writes [`to_music_xml`](Self::to_music_xml) to `path`, atomically.
+    pub fn export_music_xml(&self, path: impl AsRef<Path>) -> Result<()> {
+        crate::output_file::write_atomically(path.as_ref(), self.to_music_xml().as_bytes())
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn lcm(a: i64, b: i64) -> i64 {
+    if a == 0 || b == 0 {
+        a.max(b)
+    } else {
+        a / gcd(a, b) * b
+    }
+}
+
+/// The sounding length of a note in a tuplet of `ratio` (tuplet, normal divisions), as a
+/// fraction of a quarter note.
+fn sounding(note: &NoteLike, ratio: (u32, u32)) -> (i64, i64) {
+    let (n, d) = note.written_fraction();
+    let (n, d) = (n * ratio.1 as i64, d * ratio.0 as i64);
+    let g = gcd(n, d).max(1);
+    (n / g, d / g)
+}
+
+/// Divisions of the quarter note that give every note a whole number.
+fn divisions(score: &Score) -> i64 {
+    let mut div = 1;
+    for staff in score.staves() {
+        for m in &staff.measures {
+            div = lcm(div, fraction(m.length()).1);
+            for v in m.voices.iter().flatten() {
+                for item in &v.contents {
+                    match item {
+                        VoiceItem::Note(n) => div = lcm(div, sounding(n, (1, 1)).1),
+                        VoiceItem::Tuplet(t) => {
+                            for n in &t.contents {
+                                let r = (t.tuplet_divisions, t.normal_divisions);
+                                div = lcm(div, sounding(n, r).1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    div
+}
+
+fn write_measure(x: &mut String, measure: &Measure, index: usize, divisions: i64) {
+    let _ = writeln!(x, "    <measure number=\"{}\">", index + 1);
+    if index == 0 || measure.show_time_signature || measure.clef.is_some() {
+        x.push_str("      <attributes>\n");
+        if index == 0 {
+            let _ = writeln!(x, "        <divisions>{divisions}</divisions>");
+        }
+        if index == 0 || measure.show_time_signature {
+            x.push_str(&time_xml(&measure.time_signature));
+        }
+        if let Some(clef) = &measure.clef {
+            let (sign, line) = clef_sign(clef);
+            let _ = writeln!(
+                x,
+                "        <clef><sign>{sign}</sign><line>{line}</line></clef>"
+            );
+        }
+        x.push_str("      </attributes>\n");
+    }
+    let measure_divisions = (measure.length() * divisions as f64).round() as i64;
+    let mut first = true;
+    for (v, voice) in measure.voices.iter().enumerate() {
+        let Some(voice) = voice else { continue };
+        if !first {
+            let _ = writeln!(
+                x,
+                "      <backup><duration>{measure_divisions}</duration></backup>"
+            );
+        }
+        first = false;
+        let number = v + 1;
+        if voice.contents.is_empty() {
+            let _ = writeln!(
+                x,
+                "      <note><rest measure=\"yes\"/><duration>{measure_divisions}</duration><voice>{number}</voice></note>"
+            );
+            continue;
+        }
+        for item in &voice.contents {
+            match item {
+                VoiceItem::Note(n) => write_note(x, n, number, divisions, None),
+                VoiceItem::Tuplet(t) => {
+                    let last = t.contents.len().saturating_sub(1);
+                    for (k, n) in t.contents.iter().enumerate() {
+                        let edge = match (k == 0, k == last) {
+                            (true, true) => TupletEdge::Both,
+                            (true, false) => TupletEdge::Start,
+                            (false, true) => TupletEdge::Stop,
+                            _ => TupletEdge::Inside,
+                        };
+                        let tuplet = TupletMark {
+                            actual: t.tuplet_divisions,
+                            normal: t.normal_divisions,
+                            normal_type: note_type(t.division_length),
+                            edge,
+                        };
+                        write_note(x, n, number, divisions, Some(&tuplet));
+                    }
+                }
+            }
+        }
+    }
+    x.push_str("    </measure>\n");
+}
+
+fn time_xml(ts: &TimeSignature) -> String {
+    let beats = match ts.numerator() {
+        Numerator::Single(n) => n.to_string(),
+        Numerator::Additive(groups) => groups
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("+"),
+    };
+    format!(
+        "        <time><beats>{beats}</beats><beat-type>{}</beat-type></time>\n",
+        ts.denominator()
+    )
+}
+
+fn clef_sign(clef: &str) -> (&'static str, u32) {
+    match clef {
+        "bass" => ("F", 4),
+        "baritone" => ("F", 3),
+        "tenor" => ("C", 4),
+        "alto" => ("C", 3),
+        "mezzo-soprano" => ("C", 2),
+        "soprano" => ("C", 1),
+        _ => ("G", 2),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum TupletEdge {
+    Start,
+    Stop,
+    Both,
+    Inside,
+}
+
+struct TupletMark {
+    actual: u32,
+    normal: u32,
+    normal_type: &'static str,
+    edge: TupletEdge,
+}
+
+fn note_type(length: f64) -> &'static str {
+    const TYPES: [(f64, &str); 8] = [
+        (8.0, "breve"),
+        (4.0, "whole"),
+        (2.0, "half"),
+        (1.0, "quarter"),
+        (0.5, "eighth"),
+        (0.25, "16th"),
+        (0.125, "32nd"),
+        (0.0625, "64th"),
+    ];
+    let base = basic_length_and_dots(length).map(|(b, _)| b);
+    TYPES
+        .iter()
+        .find(|(l, _)| Some(*l) == base)
+        .map_or("128th", |(_, t)| t)
+}
+
+/// The pitches of a note as MIDI numbers (a glissando at its start).
+fn midi_pitches(pitch: &NotePitch) -> Vec<f64> {
+    let level = |l: &Level| match l {
+        Level::Value(v) => *v,
+        Level::Envelope(e) => e.start_level(),
+    };
+    match pitch {
+        NotePitch::Single(l) => vec![level(l)],
+        NotePitch::Chord(ls) => ls.iter().map(level).collect(),
+    }
+}
+
+fn spelling(note: &NoteLike, index: usize) -> SpellingPolicy {
+    let policies = note
+        .properties
+        .get("spelling_policies")
+        .and_then(|p| p.as_array())
+        .cloned()
+        .unwrap_or_default();
+    policies
+        .get(index)
+        .or(policies.last())
+        .and_then(|p| SpellingPolicy::from_json(p).ok())
+        .unwrap_or_default()
+}
+
+/// SCAMP's `resolve_name_octave_and_alteration`: (step letter, octave, alteration).
+pub(crate) fn spell(midi: f64, policy: &SpellingPolicy) -> (char, i64, f64) {
+    const STEPS: [char; 7] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];
+    const STEP_CLASSES: [i64; 7] = [0, 2, 4, 5, 7, 9, 11];
+    let rounded = ((midi * 1e10).round() / 1e10).round_ties_even() as i64;
+    let mut octave = rounded.div_euclid(12) - 1;
+    let class = rounded.rem_euclid(12) as usize;
+    let (step, alteration) = policy.step_alterations()[class];
+    let step = step.rem_euclid(7) as usize;
+    let spelled = STEP_CLASSES[step] + alteration as i64;
+    if spelled < 0 {
+        octave += 1;
+    } else if spelled > 11 {
+        octave -= 1;
+    }
+    let mut alteration = alteration as f64;
+    if rounded as f64 != midi {
+        alteration += (2.0 * (midi - rounded as f64)).round_ties_even() / 2.0;
+    }
+    (STEPS[step], octave, alteration)
+}
+
+fn accidental(alteration: f64) -> Option<&'static str> {
+    match (alteration * 2.0).round() as i64 {
+        -4 => Some("flat-flat"),
+        -3 => Some("three-quarters-flat"),
+        -1 => Some("quarter-flat"),
+        1 => Some("quarter-sharp"),
+        3 => Some("three-quarters-sharp"),
+        4 => Some("double-sharp"),
+        _ => None,
+    }
+}
+
+fn write_note(
+    x: &mut String,
+    n: &NoteLike,
+    voice: usize,
+    divisions: i64,
+    tuplet: Option<&TupletMark>,
+) {
+    let ratio = tuplet.map_or((1, 1), |t| (t.actual, t.normal));
+    let (num, den) = sounding(n, ratio);
+    let duration = num * divisions / den.max(1);
+    let (kind, dots) = match basic_length_and_dots(n.written_length) {
+        Some((_, dots)) => (note_type(n.written_length), dots),
+        None => (note_type(n.written_length), 0),
+    };
+    let pitches: Vec<Option<(char, i64, f64)>> = match &n.pitch {
+        None => vec![None],
+        Some(p) => midi_pitches(p)
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| Some(spell(m, &spelling(n, i))))
+            .collect(),
+    };
+    for (i, pitch) in pitches.iter().enumerate() {
+        x.push_str("      <note>");
+        if i > 0 {
+            x.push_str("<chord/>");
+        }
+        match pitch {
+            None => x.push_str("<rest/>"),
+            Some((step, octave, alter)) => {
+                x.push_str("<pitch>");
+                let _ = write!(x, "<step>{step}</step>");
+                if *alter != 0.0 {
+                    let _ = write!(x, "<alter>{alter}</alter>");
+                }
+                let _ = write!(x, "<octave>{octave}</octave></pitch>");
+            }
+        }
+        let _ = write!(x, "<duration>{duration}</duration>");
+        if n.ends_tie {
+            x.push_str("<tie type=\"stop\"/>");
+        }
+        if n.starts_tie {
+            x.push_str("<tie type=\"start\"/>");
+        }
+        let _ = write!(x, "<voice>{voice}</voice><type>{kind}</type>");
+        for _ in 0..dots {
+            x.push_str("<dot/>");
+        }
+        if let Some((_, _, alter)) = pitch {
+            if let Some(a) = accidental(*alter) {
+                let _ = write!(x, "<accidental>{a}</accidental>");
+            }
+        }
+        if let Some(t) = tuplet {
+            let _ = write!(
+                x,
+                "<time-modification><actual-notes>{}</actual-notes><normal-notes>{}</normal-notes><normal-type>{}</normal-type></time-modification>",
+                t.actual, t.normal, t.normal_type
+            );
+        }
+        let mut notations = String::new();
+        if n.ends_tie && pitch.is_some() {
+            notations.push_str("<tied type=\"stop\"/>");
+        }
+        if n.starts_tie && pitch.is_some() {
+            notations.push_str("<tied type=\"start\"/>");
+        }
+        if let Some(t) = tuplet.filter(|_| i == 0) {
+            if matches!(t.edge, TupletEdge::Start | TupletEdge::Both) {
+                notations.push_str("<tuplet type=\"start\" bracket=\"yes\"/>");
+            }
+            if matches!(t.edge, TupletEdge::Stop | TupletEdge::Both) {
+                notations.push_str("<tuplet type=\"stop\"/>");
+            }
+        }
+        if i == 0 {
+            let articulations: String = n
+                .articulations
+                .iter()
+                .filter_map(|a| a.as_str())
+                .filter_map(articulation_element)
+                .map(|e| format!("<{e}/>"))
+                .collect();
+            if !articulations.is_empty() {
+                let _ = write!(notations, "<articulations>{articulations}</articulations>");
+            }
+            if n.notations.iter().any(|v| v.as_str() == Some("fermata")) {
+                notations.push_str("<fermata/>");
+            }
+        }
+        if !notations.is_empty() {
+            let _ = write!(x, "<notations>{notations}</notations>");
+        }
+        x.push_str("</note>\n");
+    }
+}
+
+/// MusicXML's element for one of SCAMP's articulations.
+fn articulation_element(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "staccato" => "staccato",
+        "staccatissimo" => "staccatissimo",
+        "marcato" => "strong-accent",
+        "tenuto" => "tenuto",
+        "accent" => "accent",
+        _ => return None,
+    })
+}

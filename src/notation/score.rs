@@ -1,0 +1,109 @@
+//! The score (SCAMP's `Score`, `StaffGroup`, `Staff`, `Measure`): parts as staves (a part
+//! needing more than four voices at once gets a group of staves), measures with their time
+//! signatures (shown where they change) and clefs (chosen measure by measure from the part's
+//! clef preference, shown where they change), and up to four voices per staff. Built from a
+//! quantized performance as SCAMP builds it ([`super::staves`]). Pure values; any thread.
+
+use super::elements::Voice;
+use crate::quantization::TimeSignature;
+
+/// A score: its parts, title and composer (SCAMP's `Score`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// The parts: a staff, or a group of staves for a part that needs more than one.
+    pub parts: Vec<ScorePart>,
+    /// The title.
+    pub title: Option<String>,
+    /// The composer.
+    pub composer: Option<String>,
+}
+
+/// One part of a score.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScorePart {
+    /// A part on one staff.
+    Staff(Staff),
+    /// A part on several staves.
+    StaffGroup(StaffGroup),
+}
+
+impl ScorePart {
+    /// Its staves.
+    pub fn staves(&self) -> &[Staff] {
+        match self {
+            ScorePart::Staff(s) => std::slice::from_ref(s),
+            ScorePart::StaffGroup(g) => &g.staves,
+        }
+    }
+}
+
+impl Score {
+    /// Every staff, part by part.
+    pub fn staves(&self) -> impl Iterator<Item = &Staff> {
+        self.parts.iter().flat_map(ScorePart::staves)
+    }
+
+    /// Its length in quarter notes (the longest staff's).
+    pub fn length(&self) -> f64 {
+        self.staves().map(Staff::length).fold(0.0, f64::max)
+    }
+}
+
+/// The staves of one part (SCAMP's `StaffGroup`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffGroup {
+    /// The part's name.
+    pub name: Option<String>,
+    /// Its staves, top to bottom.
+    pub staves: Vec<Staff>,
+}
+
+/// One staff (SCAMP's `Staff`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    /// The staff's name (the part's, numbered `piano (2)` in a group).
+    pub name: Option<String>,
+    /// Its measures.
+    pub measures: Vec<Measure>,
+}
+
+impl Staff {
+    /// Its length in quarter notes.
+    pub fn length(&self) -> f64 {
+        self.measures.iter().map(Measure::length).sum()
+    }
+}
+
+/// One measure of one staff (SCAMP's `Measure`): voices in voice order (an empty voice other
+/// than the first is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Its voices; the first is always there (a bar rest if nothing else).
+    pub voices: Vec<Option<Voice>>,
+    /// Its time signature.
+    pub time_signature: TimeSignature,
+    /// Whether the time signature is written (where it changes).
+    pub show_time_signature: bool,
+    /// The clef written at its start, where it changes.
+    pub clef: Option<String>,
+}
+
+impl Measure {
+    /// A measure holding one bar rest (SCAMP's `empty_measure`).
+    pub fn empty(time_signature: TimeSignature, show_time_signature: bool) -> Measure {
+        Measure {
+            voices: vec![Some(Voice {
+                contents: Vec::new(),
+                time_signature: time_signature.clone(),
+            })],
+            time_signature,
+            show_time_signature,
+            clef: None,
+        }
+    }
+
+    /// Its length in quarter notes.
+    pub fn length(&self) -> f64 {
+        self.time_signature.measure_length()
+    }
+}

