@@ -8,7 +8,7 @@ use super::score::{Measure, Score, ScorePart};
 use super::staves::part_staves;
 use crate::error::{Error, Result};
 use crate::quantization::QuantizationOptions;
-use crate::transcribe::Performance;
+use crate::transcribe::{Level, NotePitch, Performance};
 
 /// What `to_score` takes (SCAMP's keywords): the quantization (time signatures or bar
 /// lines, max divisor, indigestibility limit, simplicity preference), a title and a composer.
@@ -56,9 +56,37 @@ impl Performance {
     }
 }
 
+/// The lowest and highest MIDI pitches a score can write (C0 to B9: MusicXML's octaves 0–9).
+const WRITABLE: std::ops::Range<f64> = 12.0..131.5;
+
+/// Every pitch a score would write (a glissando's start, each note of a chord) finite and
+/// within [`WRITABLE`]; else an error naming the note.
+fn check_pitches(performance: &Performance) -> Result<()> {
+    for part in &performance.parts {
+        for note in part.get_note_iterator() {
+            let levels: Vec<&Level> = match &note.pitch {
+                NotePitch::Single(l) => vec![l],
+                NotePitch::Chord(ls) => ls.iter().collect(),
+            };
+            for l in levels {
+                let p = l.start();
+                if !WRITABLE.contains(&p) {
+                    return Err(Error::invalid_argument(
+                        format!("pitch at beat {} in part '{}'", note.start_beat, part.name),
+                        p,
+                        "a MIDI pitch from 12 (C0) to 131 (B9), the range a score can write",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Score {
     /// The score of an already quantized performance (SCAMP's `from_quantized_performance`);
-    /// an error if it is not quantized or has nothing to notate.
+    /// an error if it is not quantized, has nothing to notate, or has a pitch no score can
+    /// write (below C0 or above B9, or not a number).
     pub fn from_quantized_performance(
         performance: &Performance,
         title: Option<&str>,
@@ -71,6 +99,7 @@ impl Score {
                 "a quantized one (Performance::quantize first)",
             ));
         }
+        check_pitches(performance)?;
         let mut parts = Vec::new();
         for part in &performance.parts {
             let Some(mut group) = part_staves(part)? else {

@@ -11,7 +11,10 @@ use scamp::notation::{
     measure_voices, NoteLike, Score, ScoreOptions, ScorePart, Staff, Voice, VoiceItem,
 };
 use scamp::quantization::QuantizationOptions;
-use scamp::transcribe::{Level, NotePitch, Performance};
+use scamp::tempo::TempoEnvelope;
+use scamp::transcribe::{
+    Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart,
+};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {
@@ -514,4 +517,57 @@ fn music_xml_imports_in_musescore() {
             pdf.display()
         );
     }
+}
+
+fn part_of(notes: &[(f64, f64, f64, f64)]) -> PerformancePart {
+    let mut part = PerformancePart::new("piano", 0, json!(["treble", "bass"]));
+    for &(start, length, pitch, volume) in notes {
+        part.add_note(
+            "_unspecified_",
+            PerformanceNote::new(
+                start,
+                NoteLength::Beats(length),
+                NotePitch::Single(Level::Value(pitch)),
+                Level::Value(volume),
+                std::sync::Arc::new(json!({"_type": "NoteProperties"})),
+            ),
+        );
+    }
+    part
+}
+
+/// Bad input gets a sensible score or a clear error: pitches MusicXML cannot write are refused
+/// naming the note, absurd tempi do not matter to the page, and two thousand notes sounding at
+/// once become five hundred staves of four voices.
+#[test]
+fn bad_input_gets_a_sensible_score_or_a_clear_error() {
+    let options = ScoreOptions::new();
+    for pitch in [-3.0, 5.0, 140.0, f64::NAN] {
+        let p = Performance::new(
+            vec![part_of(&[(0.0, 1.0, 60.0, 0.5), (1.0, 1.0, pitch, 0.5)])],
+            TempoEnvelope::constant(60.0),
+        );
+        let e = p.to_score(&options).unwrap_err().to_string();
+        assert!(e.contains("pitch") && e.contains("'piano'"), "{pitch}: {e}");
+    }
+    let edges = Performance::new(
+        vec![part_of(&[(0.0, 1.0, 12.0, 0.5), (1.0, 1.0, 131.0, 0.5)])],
+        TempoEnvelope::constant(1e6),
+    );
+    let score = edges.to_score(&options).unwrap();
+    assert_eq!(score.staves().next().unwrap().measures.len(), 1);
+    let xml = score.to_music_xml();
+    assert!(xml.contains("<octave>0</octave>") && xml.contains("<octave>9</octave>"));
+    let crowd: Vec<(f64, f64, f64, f64)> = (0..2000)
+        .map(|i| (0.0, 2.0, 40.0 + (i % 60) as f64, 0.1 + i as f64 / 4000.0))
+        .collect();
+    let crowd = Performance::new(vec![part_of(&crowd)], TempoEnvelope::constant(120.0));
+    let score = crowd.to_score(&options).unwrap();
+    let staves: Vec<&Staff> = score.staves().collect();
+    assert_eq!(staves.len(), 500);
+    let voices: usize = staves
+        .iter()
+        .map(|s| s.measures[0].voices.iter().flatten().count())
+        .sum();
+    assert_eq!(voices, 2000);
 }

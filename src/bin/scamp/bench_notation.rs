@@ -1,9 +1,10 @@
 //! `scamp bench notation`: SCAMP's note benchmark notated — the transcribed performance
-//! quantized in 4/4 and every voice written measure by measure — timing each stage and the
-//! memory it took, with the performance saved for a peer (SCAMP's `quantize` and `to_score`)
-//! to notate the same notes.
+//! quantized in 4/4, made into a score and written as MusicXML — timing each stage and the
+//! memory it took, with the performance saved for a peer (SCAMP's `quantized`,
+//! `Score.from_quantized_performance` and `to_music_xml`) to notate the same notes.
 
 use super::bench::{notes_workload, peak_rss_mb};
+use scamp::notation::Score;
 use scamp::prelude::*;
 use scamp::quantization::QuantizationOptions;
 use std::path::Path;
@@ -26,20 +27,22 @@ pub fn bench_notation(notes: usize, parts: usize, save: Option<&Path>) -> scamp:
     let quantized = performance.quantized(&QuantizationOptions::new())?;
     let quantize_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let mut measures = 0;
-    for part in &quantized.parts {
-        for (_, voices) in scamp::notation::measure_voices(part)? {
-            measures += voices.len();
-        }
-    }
-    let write_seconds = start.elapsed().as_secs_f64();
-    let seconds = quantize_seconds + write_seconds;
+    let score = Score::from_quantized_performance(&quantized, None, None)?;
+    let score_seconds = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let xml = score.to_music_xml();
+    let musicxml_seconds = start.elapsed().as_secs_f64();
+    let measures: usize = score.staves().map(|s| s.measures.len()).sum();
+    let seconds = quantize_seconds + score_seconds + musicxml_seconds;
     eprintln!(
-        "{total} notes on {parts} parts: quantized in {quantize_seconds:.3} s, \
-         {measures} voice measures written in {write_seconds:.3} s"
+        "{total} notes on {parts} parts: quantized in {quantize_seconds:.3} s, scored \
+         ({measures} staff measures) in {score_seconds:.3} s, MusicXML ({} kB) in \
+         {musicxml_seconds:.3} s",
+        xml.len() / 1000
     );
     println!(
-        "{{\"notes\":{total},\"parts\":{parts},\"quantize_seconds\":{quantize_seconds:.6},\"write_seconds\":{write_seconds:.6},\"voice_measures\":{measures},\"notes_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
+        "{{\"notes\":{total},\"parts\":{parts},\"quantize_seconds\":{quantize_seconds:.6},\"score_seconds\":{score_seconds:.6},\"musicxml_seconds\":{musicxml_seconds:.6},\"staff_measures\":{measures},\"musicxml_bytes\":{},\"notes_per_second\":{:.0},\"peak_rss_mb\":{:.1}}}",
+        xml.len(),
         total as f64 / seconds,
         peak_rss_mb()
     );
