@@ -95,7 +95,8 @@ impl Tuplet {
     /// are written as dotted notes, not tuplets).
     pub fn from_length_and_divisor(length: f64, divisor: u32) -> Option<Tuplet> {
         let (num, den) = super::rhythm::fraction(length);
-        let per_division_den = (den * divisor as i64) / gcd(num, den * divisor as i64);
+        let per_division_den =
+            (den * divisor as i64) / super::rhythm::gcd(num, den * divisor as i64);
         if (per_division_den as u64).is_power_of_two() {
             return None;
         }
@@ -122,14 +123,6 @@ impl Tuplet {
     pub fn length(&self) -> f64 {
         self.normal_divisions as f64 * self.division_length
     }
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.abs(), b.abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a.max(1)
 }
 
 /// One item of a voice: a note (or rest) or a tuplet of them.

