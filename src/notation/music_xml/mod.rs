@@ -68,7 +68,7 @@ impl Score {
         x.push_str("  </part-list>\n");
         for (i, staff) in staves.iter().enumerate() {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
-            let joins = joins::joins(staff);
+            let joins = joins::joins(staff, self.glissando_control_points);
             let mut joins = joins.iter();
             for (m, measure) in staff.measures.iter().enumerate() {
                 let directions = tempo.get(m).filter(|_| i == 0);
@@ -439,7 +439,7 @@ fn write_note(
         }
         x.push_str("</note>\n");
     }
-    if let Some(grace) = &written.grace {
+    for grace in &written.graces {
         write_grace(x, grace, voice);
     }
 }
