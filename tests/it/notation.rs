@@ -517,6 +517,38 @@ fn convert_writes_the_score_as_music_xml() {
     assert!(!ok && err.contains("--musicxml"), "{err}");
     let (ok, err) = scamp(with(&["--time-signature", "4/3"]));
     assert!(!ok && err.contains("'4/3'"), "{err}");
+    // The engraving options reach the score (the hello piece has a glissando and two parts).
+    let (ok, err) = scamp(with(&[
+        "--simplicity-preference",
+        "3",
+        "--glissandi",
+        "grace",
+        "--max-voices-per-staff",
+        "1",
+        "--guide-marks",
+    ]));
+    assert!(ok, "{err}");
+    let options = ScoreOptions::new()
+        .quantization(
+            QuantizationOptions::new()
+                .simplicity_preference(3.0)
+                .glissando_control_points(GlissandoControlPoints::Grace),
+        )
+        .max_voices_per_staff(1)
+        .guide_marks(scamp::notation::GuideMarks::default());
+    let score = performance.to_score(&options).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), score.to_music_xml());
+    let default = performance.to_score(&ScoreOptions::new()).unwrap();
+    assert_ne!(score.to_music_xml(), default.to_music_xml());
+    let (ok, err) = scamp(with(&["--max-voices-per-staff", "7"]));
+    assert!(
+        !ok && err.contains("max_voices_per_staff") && err.contains('7'),
+        "{err}"
+    );
+    let (ok, err) = scamp(with(&["--glissandi", "wavy"]));
+    assert!(!ok && err.contains("wavy"), "{err}");
+    let (ok, err) = scamp(["convert", input, "--midi", "/dev/null", "--guide-marks"]);
+    assert!(!ok && err.contains("--musicxml"), "{err}");
 }
 
 /// Every score above, exported as MusicXML, is imported by MuseScore 3 (Debian's `musescore3`,
