@@ -22,6 +22,10 @@ pub struct Score {
     pub tempo_envelope: TempoEnvelope,
     /// Guide marks between tempo key points; none by default, as in SCAMP.
     pub guide_marks: Option<GuideMarks>,
+    /// The bar line closing every staff, in SCAMP's names (`"end"`, the default, is a thin
+    /// and a thick line; `"double"`, `"dashed"`, `"none"`, ... as MusicXML's bar styles);
+    /// `None` for a plain one.
+    pub final_bar_line: Option<String>,
     /// What glissandi's inner control points became: with
     /// [`GlissandoControlPoints::Grace`], the ones that matter are written as grace notes.
     pub glissando_control_points: GlissandoControlPoints,

@@ -164,6 +164,7 @@ impl Score {
             composer: options.composer.clone(),
             tempo_envelope: performance.tempo_envelope.clone(),
             guide_marks: options.guide_marks,
+            final_bar_line: Some("end".to_string()),
             glissando_control_points: options.quantization.glissando_policy(),
         };
         score.pad_incomplete_parts();

@@ -1,7 +1,7 @@
 """What a MusicXML score says, independent of how it is laid out: the same digest for two files
 means the same score on the page, whoever wrote them.
 
-For each part (its name): each measure's time signature and clef where given, its tempo
+For each part (its name): each measure's time signature, clef and bar line where given, its tempo
 directions and its voices. A voice is its notes, chords, grace notes and rests in order, each
 with where it starts in the measure (quarter notes, a fraction), its sounding length, written
 type and dots (a bar rest, with no type or marked as one, is just a rest of its length), pitch as (step, octave,
@@ -83,6 +83,9 @@ def measure_digest(measure, state):
         clef = attributes.find("clef")
         if clef is not None:
             out["clef"] = text(clef, "sign") + text(clef, "line", "")
+    barline = measure.find("barline")
+    if barline is not None:
+        out["barline"] = text(barline, "bar-style")
     divisions = state["divisions"]
     here, last_start = 0, 0
     for child in measure:

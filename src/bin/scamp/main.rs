@@ -65,22 +65,8 @@ enum Command {
         /// Write the MIDI file at this fixed tempo (real times) instead of a tempo map.
         #[arg(long, value_name = "BPM")]
         flatten_tempo: Option<f64>,
-        /// Write the performance as a score in MusicXML (quantized as SCAMP's `to_score`).
-        #[arg(long, value_name = "FILE")]
-        musicxml: Option<std::path::PathBuf>,
-        /// The score's time signature, or several in turn, comma-separated (the last repeats;
-        /// a final `loop` repeats them all). Default 4/4.
-        #[arg(long, value_name = "TS", value_delimiter = ',')]
-        time_signature: Vec<String>,
-        /// The largest division of a beat the score may use (default 8).
-        #[arg(long, value_name = "N")]
-        max_divisor: Option<u32>,
-        /// The score's title.
-        #[arg(long)]
-        title: Option<String>,
-        /// The score's composer.
-        #[arg(long)]
-        composer: Option<String>,
+        #[command(flatten)]
+        score: ScoreArgs,
     },
 }
 
@@ -113,27 +99,14 @@ fn main() -> ExitCode {
             midi,
             png,
             flatten_tempo,
-            musicxml,
-            time_signature,
-            max_divisor,
-            title,
-            composer,
-        } => {
-            let score = ScoreArgs {
-                musicxml,
-                time_signature,
-                max_divisor,
-                title,
-                composer,
-            };
-            convert(
-                &performance,
-                midi.as_deref(),
-                png.as_deref(),
-                flatten_tempo,
-                &score,
-            )
-        }
+            score,
+        } => convert(
+            &performance,
+            midi.as_deref(),
+            png.as_deref(),
+            flatten_tempo,
+            &score,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -226,12 +199,47 @@ fn play(
     scamp::run_with(run, |session| performance.play(session, options))
 }
 
+/// What a glissando's control points become (`--glissandi`).
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum GlissandoPolicy {
+    /// The note is cut at them, each piece written at its pitch (SCAMP's default).
+    Split,
+    /// The ones that matter are written as grace notes.
+    Grace,
+    /// Ignored: a line from the first pitch to the last.
+    None,
+}
+
 /// `scamp convert`'s score options.
+#[derive(clap::Args, Debug)]
 struct ScoreArgs {
+    /// Write the performance as a score in MusicXML (quantized as SCAMP's `to_score`).
+    #[arg(long, value_name = "FILE")]
     musicxml: Option<std::path::PathBuf>,
+    /// The score's time signature, or several in turn, comma-separated (the last repeats;
+    /// a final `loop` repeats them all). Default 4/4.
+    #[arg(long, value_name = "TS", value_delimiter = ',')]
     time_signature: Vec<String>,
+    /// The largest division of a beat the score may use (default 8).
+    #[arg(long, value_name = "N")]
     max_divisor: Option<u32>,
+    /// How much simpler divisions of a beat are preferred (default 2; 0 for none).
+    #[arg(long, value_name = "X")]
+    simplicity_preference: Option<f64>,
+    /// How many voices a staff holds before a part takes another staff (1 to 4, default 4).
+    #[arg(long, value_name = "N")]
+    max_voices_per_staff: Option<usize>,
+    /// What a glissando's control points become (default split).
+    #[arg(long, value_enum, value_name = "POLICY")]
+    glissandi: Option<GlissandoPolicy>,
+    /// Small tempo marks between the marks of an accelerando or ritardando.
+    #[arg(long)]
+    guide_marks: bool,
+    /// The score's title.
+    #[arg(long)]
     title: Option<String>,
+    /// The score's composer.
+    #[arg(long)]
     composer: Option<String>,
 }
 
@@ -249,7 +257,24 @@ impl ScoreArgs {
         if let Some(d) = self.max_divisor {
             q = q.max_divisor(d);
         }
+        if let Some(p) = self.simplicity_preference {
+            q = q.simplicity_preference(p);
+        }
+        if let Some(policy) = self.glissandi {
+            use scamp::quantization::GlissandoControlPoints as G;
+            q = q.glissando_control_points(match policy {
+                GlissandoPolicy::Split => G::Split,
+                GlissandoPolicy::Grace => G::Grace,
+                GlissandoPolicy::None => G::Ignore,
+            });
+        }
         let mut o = scamp::notation::ScoreOptions::new().quantization(q);
+        if let Some(n) = self.max_voices_per_staff {
+            o = o.max_voices_per_staff(n);
+        }
+        if self.guide_marks {
+            o = o.guide_marks(scamp::notation::GuideMarks::default());
+        }
         if let Some(t) = &self.title {
             o = o.title(t);
         }
@@ -277,12 +302,17 @@ fn convert(
     if score.musicxml.is_none()
         && (!score.time_signature.is_empty()
             || score.max_divisor.is_some()
+            || score.simplicity_preference.is_some()
+            || score.max_voices_per_staff.is_some()
+            || score.glissandi.is_some()
+            || score.guide_marks
             || score.title.is_some()
             || score.composer.is_some())
     {
         return Err(scamp::Error::invalid_argument(
             "score options",
-            "--time-signature, --max-divisor, --title or --composer without a score",
+            "--time-signature, --max-divisor, --simplicity-preference, --max-voices-per-staff, \
+             --glissandi, --guide-marks, --title or --composer without a score",
             "--musicxml FILE with them",
         ));
     }

