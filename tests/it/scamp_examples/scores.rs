@@ -92,5 +92,5 @@ fn example_scores_are_scamps() {
             panic!("{example} (MusicXML): {d}");
         }
     }
-    assert_eq!(compared_xml.len(), 24);
+    assert_eq!(compared_xml.len(), 28);
 }
