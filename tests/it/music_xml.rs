@@ -132,7 +132,7 @@ fn music_xml_says_what_scamps_says() {
             panic!("{name}: {d}");
         }
     }
-    assert!(cases.len() >= 42, "only {} cases", cases.len());
+    assert!(cases.len() >= 44, "only {} cases", cases.len());
     assert!(
         marks >= 50 && graces >= 3,
         "{marks} marks, {graces} grace notes"
