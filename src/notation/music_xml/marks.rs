@@ -77,15 +77,18 @@ pub(super) fn marks_xml(articulations: &[Value], notations: &[Value]) -> String 
 pub(super) fn notehead_xml(name: &str) -> Option<String> {
     let name = name.trim();
     let (name, color) = match name.split_once("[#") {
-        Some((head, rest)) if rest.ends_with(']') => {
-            (head.trim(), Some(format!("#{}", rest.trim_end_matches(']'))))
-        }
+        Some((head, rest)) if rest.ends_with(']') => (
+            head.trim(),
+            Some(format!("#{}", rest.trim_end_matches(']'))),
+        ),
         _ => (name, None),
     };
     let lower = name.to_lowercase();
     let base = lower.replace("filled", "").replace("open", "");
     let xml = match base.trim() {
-        "normal" if color.is_none() && !lower.starts_with("filled") && !lower.starts_with("open") => {
+        "normal"
+            if color.is_none() && !lower.starts_with("filled") && !lower.starts_with("open") =>
+        {
             return None
         }
         "harmonic" => "open diamond",
@@ -172,8 +175,15 @@ pub(super) fn text_directions(texts: &[Value], dynamics: &[Value], voice: usize)
     for t in texts {
         let text = t.get("text").and_then(Value::as_str).unwrap_or("");
         let flag = |k: &str| t.get(k).and_then(Value::as_bool).unwrap_or(false);
-        let placement = t.get("placement").and_then(Value::as_str).unwrap_or("above");
-        let placement = if placement == "below" { "below" } else { "above" };
+        let placement = t
+            .get("placement")
+            .and_then(Value::as_str)
+            .unwrap_or("above");
+        let placement = if placement == "below" {
+            "below"
+        } else {
+            "above"
+        };
         out.push_str(&direction(
             placement,
             &words(text, flag("italic"), flag("bold")),
@@ -203,8 +213,9 @@ fn family(kind: &str) -> &'static str {
     }
 }
 
-/// Numbers for a staff's spanners: a start takes the lowest free number of its family (slurs
-/// from 7 up, as glissando slurs take 1 to 6), its stop (found by label) frees it.
+/// Numbers for a staff's spanners, glissando slurs among the slurs: a start takes the lowest
+/// free number of its family (MusicXML 3.1 readers such as MuseScore 3 accept 1 to 6), its
+/// stop (found by label) frees it.
 #[derive(Default)]
 pub(super) struct SpannerNumbers {
     open: HashMap<(&'static str, String), u32>,
@@ -212,8 +223,7 @@ pub(super) struct SpannerNumbers {
 
 impl SpannerNumbers {
     fn start(&mut self, family: &'static str, label: String) -> u32 {
-        let first = if family == "slur" { 7 } else { 1 };
-        let number = (first..)
+        let number = (1..)
             .find(|k| !self.open.iter().any(|((f, _), n)| *f == family && n == k))
             .expect("a free number");
         self.open.insert((family, label), number);
@@ -221,13 +231,21 @@ impl SpannerNumbers {
     }
 
     fn stop(&mut self, family: &'static str, label: String) -> u32 {
-        let first = if family == "slur" { 7 } else { 1 };
-        self.open.remove(&(family, label)).unwrap_or(first)
+        self.open.remove(&(family, label)).unwrap_or(1)
     }
 
     fn current(&self, family: &'static str, label: String) -> u32 {
-        let first = if family == "slur" { 7 } else { 1 };
-        self.open.get(&(family, label)).copied().unwrap_or(first)
+        self.open.get(&(family, label)).copied().unwrap_or(1)
+    }
+
+    /// The number of the slur over glissando group `id` as it starts.
+    pub fn glissando_slur_start(&mut self, id: u32) -> u32 {
+        self.start("slur", format!("glissando {id}"))
+    }
+
+    /// The number of the slur over glissando group `id` as it stops.
+    pub fn glissando_slur_stop(&mut self, id: u32) -> u32 {
+        self.stop("slur", format!("glissando {id}"))
     }
 }
 
@@ -279,7 +297,11 @@ pub(super) fn spanners_xml(
             ("Trill", "start") => {
                 out.notations.push_str("<ornaments><trill-mark/>");
                 if let Some(a) = s.get("accidental").and_then(Value::as_str) {
-                    let _ = write!(out.notations, "<accidental-mark>{}</accidental-mark>", escape(a));
+                    let _ = write!(
+                        out.notations,
+                        "<accidental-mark>{}</accidental-mark>",
+                        escape(a)
+                    );
                 }
                 let _ = write!(
                     out.notations,
@@ -316,7 +338,10 @@ pub(super) fn spanners_xml(
                     .and_then(Value::as_str)
                     .unwrap_or(if text.is_some() { "none" } else { "down" });
                 let line_type = if role == "start" {
-                    let t = s.get("line_type").and_then(Value::as_str).unwrap_or("dashed");
+                    let t = s
+                        .get("line_type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("dashed");
                     format!(" line-type=\"{}\"", escape(t))
                 } else {
                     String::new()
@@ -383,14 +408,32 @@ pub(super) fn distribute(n: &NoteLike, graces: usize) -> Vec<Placed> {
             .collect::<Vec<_>>()
     };
     let attack = Placed {
-        articulations: pick(&n.articulations, articulation_protocol, &["first", "both", "all"]),
+        articulations: pick(
+            &n.articulations,
+            articulation_protocol,
+            &["first", "both", "all"],
+        ),
         notations: pick(&n.notations, notation_protocol, &["first", "both", "all"]),
-        spanners: n.spanners.iter().filter(|s| !is_stop_spanner(s)).cloned().collect(),
+        spanners: n
+            .spanners
+            .iter()
+            .filter(|s| !is_stop_spanner(s))
+            .cloned()
+            .collect(),
     };
     let release = Placed {
-        articulations: pick(&n.articulations, articulation_protocol, &["last", "both", "all"]),
+        articulations: pick(
+            &n.articulations,
+            articulation_protocol,
+            &["last", "both", "all"],
+        ),
         notations: pick(&n.notations, notation_protocol, &["last", "both", "all"]),
-        spanners: n.spanners.iter().filter(|s| is_stop_spanner(s)).cloned().collect(),
+        spanners: n
+            .spanners
+            .iter()
+            .filter(|s| is_stop_spanner(s))
+            .cloned()
+            .collect(),
     };
     let inner = Placed {
         articulations: pick(&n.articulations, articulation_protocol, &["all"]),
@@ -416,7 +459,12 @@ pub(super) fn noteheads(n: &NoteLike, pitches: usize) -> Vec<String> {
         .properties
         .get("noteheads")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     (0..pitches)
         .map(|i| {

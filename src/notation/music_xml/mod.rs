@@ -433,9 +433,6 @@ fn write_note(
             x.push_str("<dot/>");
         }
         write_accidental(x, pitch);
-        if pitch.is_some() {
-            x.push_str(&marks::notehead_xml(&heads[i]).unwrap_or_default());
-        }
         if let Some(t) = tuplet {
             let _ = write!(
                 x,
@@ -443,8 +440,17 @@ fn write_note(
                 t.actual, t.normal, t.normal_type
             );
         }
+        if pitch.is_some() {
+            x.push_str(&marks::notehead_xml(&heads[i]).unwrap_or_default());
+        }
         let slur = if i == 0 {
-            (written.slur_start, written.slur_stop)
+            let start = written
+                .slur_start
+                .map(|id| numbers.glissando_slur_start(id));
+            (
+                start,
+                written.slur_stop.map(|id| numbers.glissando_slur_stop(id)),
+            )
         } else {
             (None, None)
         };
@@ -474,12 +480,20 @@ fn write_note(
         x.push_str(&spanners.directions);
         let mut extra = marks::marks_xml(&placed[k + 1].articulations, &placed[k + 1].notations);
         extra.push_str(&spanners.notations);
-        write_grace(x, grace, voice, &heads, &extra);
+        let slur_stop = grace.slur_stop.map(|id| numbers.glissando_slur_stop(id));
+        write_grace(x, grace, voice, &heads, &extra, slur_stop);
     }
 }
 
 /// The stemless eighth-note grace note (or chord) at a glissando's end.
-fn write_grace(x: &mut String, grace: &Grace, voice: usize, heads: &[String], marks: &str) {
+fn write_grace(
+    x: &mut String,
+    grace: &Grace,
+    voice: usize,
+    heads: &[String],
+    marks: &str,
+    slur_stop: Option<u32>,
+) {
     for (i, &pitch) in grace.pitches.iter().enumerate() {
         let join = grace.joins.get(i).copied().unwrap_or_default();
         x.push_str("      <note><grace slash=\"no\"/>");
@@ -494,7 +508,7 @@ fn write_grace(x: &mut String, grace: &Grace, voice: usize, heads: &[String], ma
         if let Some(head) = heads.get(i).or(heads.last()) {
             x.push_str(&marks::notehead_xml(head).unwrap_or_default());
         }
-        let slur = (None, grace.slur_stop.filter(|_| i == 0));
+        let slur = (None, slur_stop.filter(|_| i == 0));
         let mut notations = join_notations(join, i + 1, slur);
         if i == 0 {
             notations.push_str(marks);

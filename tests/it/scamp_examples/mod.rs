@@ -11,7 +11,7 @@ mod assorted;
 mod draws;
 mod envelopes;
 mod notations;
-mod scores;
+pub(crate) mod scores;
 mod tutorial;
 
 use crate::support::json::within;

@@ -10,22 +10,21 @@
 //! metronome marks of the multi-tempo and recorded-clock examples included.
 
 use crate::support::json::difference;
-use scamp::notation::{ScoreOptions, ScorePart};
+use scamp::notation::{Score, ScoreOptions, ScorePart};
 use scamp::quantization::GlissandoControlPoints;
 use scamp::transcribe::Performance;
 use serde_json::{json, Value};
 
-#[test]
-fn example_scores_are_scamps() {
+/// Each `to_score` call of the examples: its fixture entry (SCAMP's Score and digest) and our
+/// score of the golden performance with the same arguments and settings.
+pub(crate) fn example_scores() -> Vec<(Value, Score)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/scamp_examples/example_scores.json"
     );
     let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let entries = fixture["scores"].as_array().unwrap();
-    let dir = crate::support::cli::scratch("example_scores");
-    let mut compared_xml = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
+    let mut out = Vec::new();
+    for entry in fixture["scores"].as_array().unwrap() {
         let example = entry["example"].as_str().unwrap();
         let which = entry["performance"].as_u64().unwrap() as usize;
         let performance = &super::expected(example)[which];
@@ -48,6 +47,19 @@ fn example_scores_are_scamps() {
         let score = performance
             .to_score(&options)
             .unwrap_or_else(|e| panic!("{example}: {e}"));
+        out.push((entry.clone(), score));
+    }
+    out
+}
+
+#[test]
+fn example_scores_are_scamps() {
+    let scores = example_scores();
+    let dir = crate::support::cli::scratch("example_scores");
+    let mut compared_xml = Vec::new();
+    for (i, (entry, score)) in scores.iter().enumerate() {
+        let example = entry["example"].as_str().unwrap();
+        let arguments = &entry["arguments"];
         let parts: Vec<Value> = score
             .parts
             .iter()
@@ -80,7 +92,7 @@ fn example_scores_are_scamps() {
             compared_xml.push((example, file, digest.clone()));
         }
     }
-    assert_eq!(entries.len(), 28);
+    assert_eq!(scores.len(), 28);
     let files: Vec<_> = compared_xml.iter().map(|(_, f, _)| f.clone()).collect();
     let Some(ours) = crate::music_xml::digests(&files) else {
         return;
