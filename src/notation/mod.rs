@@ -6,6 +6,7 @@
 mod elements;
 mod engrave;
 mod music_xml;
+mod octave_lines;
 mod piece;
 mod rhythm;
 mod score;
@@ -17,6 +18,7 @@ mod voice;
 
 pub use elements::{NoteLike, Tuplet, Voice, VoiceItem};
 pub use engrave::ENGRAVE_TIMEOUT;
+pub use octave_lines::OctaveLine;
 pub use score::{GuideMarks, Measure, Score, ScorePart, Staff, StaffGroup};
 pub use spelling::SpelledPitch;
 pub use tempo_marks::TempoDirection;

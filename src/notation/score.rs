@@ -6,6 +6,7 @@
 //! envelope for its metronome marks ([`super::tempo_marks`]). Pure values; any thread.
 
 use super::elements::Voice;
+use super::octave_lines::OctaveLine;
 use crate::quantization::{GlissandoControlPoints, TimeSignature};
 use crate::tempo::TempoEnvelope;
 
@@ -78,6 +79,8 @@ pub struct Staff {
     pub name: Option<String>,
     /// Its measures.
     pub measures: Vec<Measure>,
+    /// Its octave lines, in order.
+    pub octave_lines: Vec<OctaveLine>,
 }
 
 impl Staff {

