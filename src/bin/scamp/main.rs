@@ -51,7 +51,8 @@ enum Command {
         run: scamp::RunArgs,
     },
     /// Convert a saved Performance (SCAMP JSON) to a MIDI file, a piano-roll picture and/or a
-    /// score in MusicXML (at least one of --midi, --png and --musicxml).
+    /// score (MusicXML, PDF, PNG): at least one of --midi, --png, --musicxml, --score-pdf and
+    /// --score-png.
     Convert {
         /// The Performance JSON file (saved by SCAMP or by this engine).
         performance: std::path::PathBuf,
@@ -199,14 +200,11 @@ fn play(
     scamp::run_with(run, |session| performance.play(session, options))
 }
 
-/// What a glissando's control points become (`--glissandi`).
+/// What a glissando's control points become (`--glissandi`; see its help).
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum GlissandoPolicy {
-    /// The note is cut at them, each piece written at its pitch (SCAMP's default).
     Split,
-    /// The ones that matter are written as grace notes.
     Grace,
-    /// Ignored: a line from the first pitch to the last.
     None,
 }
 
@@ -236,7 +234,8 @@ struct ScoreArgs {
     /// How many voices a staff holds before a part takes another staff (1 to 4, default 4).
     #[arg(long, value_name = "N")]
     max_voices_per_staff: Option<usize>,
-    /// What a glissando's control points become (default split).
+    /// What a glissando's control points become: split (the note is cut at them, each piece
+    /// written at its pitch; the default), grace (the ones that matter as grace notes) or none.
     #[arg(long, value_enum, value_name = "POLICY")]
     glissandi: Option<GlissandoPolicy>,
     /// Small tempo marks between the marks of an accelerando or ritardando.
