@@ -126,19 +126,25 @@ fn run_musescore(program: &str, input: &Path, output: &Path) -> std::result::Res
 }
 
 impl Score {
-    /// The score's pages as a PDF at `path`, engraved by MuseScore 3.
-    pub fn export_pdf(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
+    /// MuseScore's `kind` (`"pdf"`, `"png"`) of the score, in a scratch folder that lives as
+    /// long as the result; errors name `path`, the file asked for.
+    fn engrave(&self, path: &Path, kind: &str) -> Result<Scratch> {
         let what = || format!("engraving {}", path.display());
         let program = musescore().map_err(|why| Error::output(what(), why))?;
         let scratch = Scratch::new()?;
-        let (xml, pdf) = (
-            scratch.0.join("score.musicxml"),
-            scratch.0.join("score.pdf"),
-        );
+        let xml = scratch.0.join("score.musicxml");
         self.export_music_xml(&xml)?;
-        run_musescore(&program, &xml, &pdf).map_err(|why| Error::output(what(), why))?;
-        let bytes = std::fs::read(&pdf).map_err(|e| Error::output_caused(what(), e))?;
+        let out = scratch.0.join(format!("score.{kind}"));
+        run_musescore(&program, &xml, &out).map_err(|why| Error::output(what(), why))?;
+        Ok(scratch)
+    }
+
+    /// The score's pages as a PDF at `path`, engraved by MuseScore 3.
+    pub fn export_pdf(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let scratch = self.engrave(path, "pdf")?;
+        let bytes = std::fs::read(scratch.0.join("score.pdf"))
+            .map_err(|e| Error::output_caused(format!("engraving {}", path.display()), e))?;
         crate::output_file::write_atomically(path, &bytes)
     }
 
@@ -146,15 +152,7 @@ impl Score {
     /// beside it as `NAME-2.png`, `NAME-3.png`, ... Returns every file written.
     pub fn export_png(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
         let path = path.as_ref();
-        let what = || format!("engraving {}", path.display());
-        let program = musescore().map_err(|why| Error::output(what(), why))?;
-        let scratch = Scratch::new()?;
-        let (xml, png) = (
-            scratch.0.join("score.musicxml"),
-            scratch.0.join("score.png"),
-        );
-        self.export_music_xml(&xml)?;
-        run_musescore(&program, &xml, &png).map_err(|why| Error::output(what(), why))?;
+        let scratch = self.engrave(path, "png")?;
         let mut written = Vec::new();
         for page in 1.. {
             let made = scratch.0.join(format!("score-{page}.png"));
@@ -173,7 +171,10 @@ impl Score {
             written.push(target);
         }
         if written.is_empty() {
-            return Err(Error::output(what(), format!("{program} wrote no page")));
+            return Err(Error::output(
+                format!("engraving {}", path.display()),
+                "MuseScore wrote no page",
+            ));
         }
         Ok(written)
     }

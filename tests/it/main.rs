@@ -26,6 +26,7 @@ mod hosted;
 mod instrument_input;
 mod midi_export;
 mod midi_listen;
+mod musescore;
 mod music_xml;
 mod notation;
 mod osc_listen;

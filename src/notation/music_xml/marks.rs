@@ -399,47 +399,24 @@ pub(super) fn distribute(n: &NoteLike, graces: usize) -> Vec<Placed> {
             spanners: n.spanners.clone(),
         }];
     }
-    let name = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let pick = |marks: &[Value], protocol: fn(&str) -> &'static str, roles: &[&str]| {
-        marks
-            .iter()
-            .filter(|m| roles.contains(&protocol(&name(m))))
-            .cloned()
-            .collect::<Vec<_>>()
+    // The marks whose split protocol is one of `roles`, and the spanners `spanners` keeps.
+    let placed = |roles: &[&str], spanners: fn(&Value) -> bool| {
+        let pick = |marks: &[Value], protocol: fn(&str) -> &'static str| {
+            marks
+                .iter()
+                .filter(|m| roles.contains(&protocol(m.as_str().unwrap_or(""))))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        Placed {
+            articulations: pick(&n.articulations, articulation_protocol),
+            notations: pick(&n.notations, notation_protocol),
+            spanners: n.spanners.iter().filter(|s| spanners(s)).cloned().collect(),
+        }
     };
-    let attack = Placed {
-        articulations: pick(
-            &n.articulations,
-            articulation_protocol,
-            &["first", "both", "all"],
-        ),
-        notations: pick(&n.notations, notation_protocol, &["first", "both", "all"]),
-        spanners: n
-            .spanners
-            .iter()
-            .filter(|s| !is_stop_spanner(s))
-            .cloned()
-            .collect(),
-    };
-    let release = Placed {
-        articulations: pick(
-            &n.articulations,
-            articulation_protocol,
-            &["last", "both", "all"],
-        ),
-        notations: pick(&n.notations, notation_protocol, &["last", "both", "all"]),
-        spanners: n
-            .spanners
-            .iter()
-            .filter(|s| is_stop_spanner(s))
-            .cloned()
-            .collect(),
-    };
-    let inner = Placed {
-        articulations: pick(&n.articulations, articulation_protocol, &["all"]),
-        notations: pick(&n.notations, notation_protocol, &["all"]),
-        spanners: Vec::new(),
-    };
+    let attack = placed(&["first", "both", "all"], |s| !is_stop_spanner(s));
+    let release = placed(&["last", "both", "all"], is_stop_spanner);
+    let inner = placed(&["all"], |_| false);
     (0..=graces)
         .map(|k| {
             if k == 0 && !n.ends_tie {
