@@ -20,7 +20,9 @@ packages=(build-essential pkg-config libasound2-dev libjack-jackd2-dev libx11-de
 # (import) and scaling a picture for OCR; tesseract-ocr: reads the piano roll's legend back;
 # fluidsynth: plays the exported built-in font, and the peer in `scamp bench render`.
 # musescore3: imports the MusicXML we write and exports it to PDF (headless, Qt offscreen).
-lean=(ardour imagemagick tesseract-ocr tesseract-ocr-eng fluidsynth musescore3)
+# lilypond: compiles the LilyPond we write (every file without a warning), and the second
+# engraver behind --score-pdf / --score-png.
+lean=(ardour imagemagick tesseract-ocr tesseract-ocr-eng fluidsynth musescore3 lilypond)
 missing() {
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"

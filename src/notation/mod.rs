@@ -5,6 +5,9 @@
 
 mod elements;
 mod engrave;
+mod joins;
+mod lilypond;
+mod mark_placement;
 mod music_xml;
 mod octave_lines;
 mod piece;

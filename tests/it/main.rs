@@ -24,6 +24,7 @@ mod fuzz_soundfonts;
 mod host_transport;
 mod hosted;
 mod instrument_input;
+mod lilypond;
 mod midi_export;
 mod midi_listen;
 mod musescore;

@@ -485,10 +485,9 @@ fn expected_tempi(score: &Score) -> Vec<Vec<Value>> {
                 .iter()
                 .filter_map(|(at, d)| match d {
                     TempoDirection::Metronome {
-                        beat_length,
-                        bpm,
-                        guide,
+                        beat_length, guide, ..
                     } => {
+                        let bpm = d.written_bpm().unwrap();
                         let (n, d) = scamp_fraction(*at);
                         let at = if d == 1 {
                             n.to_string()

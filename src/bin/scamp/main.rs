@@ -51,8 +51,8 @@ enum Command {
         run: scamp::RunArgs,
     },
     /// Convert a saved Performance (SCAMP JSON) to a MIDI file, a piano-roll picture and/or a
-    /// score (MusicXML, PDF, PNG): at least one of --midi, --png, --musicxml, --score-pdf and
-    /// --score-png.
+    /// score (MusicXML, LilyPond, PDF, PNG): at least one of --midi, --png, --musicxml, --ly,
+    /// --score-pdf and --score-png.
     Convert {
         /// The Performance JSON file (saved by SCAMP or by this engine).
         performance: std::path::PathBuf,
@@ -214,6 +214,9 @@ struct ScoreArgs {
     /// Write the performance as a score in MusicXML (quantized as SCAMP's `to_score`).
     #[arg(long, value_name = "FILE")]
     musicxml: Option<std::path::PathBuf>,
+    /// Write the score as a LilyPond file.
+    #[arg(long, value_name = "FILE")]
+    ly: Option<std::path::PathBuf>,
     /// Write the score as a PDF, engraved by MuseScore 3 (Debian `musescore3`).
     #[arg(long, value_name = "FILE")]
     score_pdf: Option<std::path::PathBuf>,
@@ -298,13 +301,15 @@ fn convert(
     flatten_tempo: Option<f64>,
     score: &ScoreArgs,
 ) -> scamp::Result<()> {
-    let wants_score =
-        score.musicxml.is_some() || score.score_pdf.is_some() || score.score_png.is_some();
+    let wants_score = score.musicxml.is_some()
+        || score.ly.is_some()
+        || score.score_pdf.is_some()
+        || score.score_png.is_some();
     if midi.is_none() && png.is_none() && !wants_score {
         return Err(scamp::Error::invalid_argument(
             "outputs",
             "none",
-            "--midi FILE, --png FILE, --musicxml FILE, --score-pdf FILE and/or --score-png FILE",
+            "--midi FILE, --png FILE, --musicxml FILE, --ly FILE, --score-pdf FILE and/or --score-png FILE",
         ));
     }
     if !wants_score
@@ -321,7 +326,7 @@ fn convert(
             "score options",
             "--time-signature, --max-divisor, --simplicity-preference, --max-voices-per-staff, \
              --glissandi, --guide-marks, --title or --composer without a score",
-            "--musicxml, --score-pdf or --score-png FILE with them",
+            "--musicxml, --ly, --score-pdf or --score-png FILE with them",
         ));
     }
     let performance = scamp::transcribe::Performance::load_from_json(path)?;
@@ -341,6 +346,10 @@ fn convert(
         let notated = performance.to_score(&score.options())?;
         if let Some(out) = &score.musicxml {
             notated.export_music_xml(out)?;
+            println!("wrote {}", out.display());
+        }
+        if let Some(out) = &score.ly {
+            notated.export_lilypond(out)?;
             println!("wrote {}", out.display());
         }
         if let Some(out) = &score.score_pdf {

