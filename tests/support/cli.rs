@@ -19,10 +19,24 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_scamp"))
-        .args(args)
-        .output()
-        .expect("scamp runs");
+    scamp_with(args, &[], &[])
+}
+
+/// Runs `scamp` with `args`, the environment variables `set` set and `unset` removed.
+pub fn scamp_with<I, S>(args: I, set: &[(&str, &str)], unset: &[&str]) -> (bool, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scamp"));
+    command.args(args);
+    for (k, v) in set {
+        command.env(k, v);
+    }
+    for k in unset {
+        command.env_remove(k);
+    }
+    let out = command.output().expect("scamp runs");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).to_string(),

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod common;
 pub mod fuzz;
 pub mod json;
+pub mod pages;
 pub mod scamp_oracle;
 pub mod wait;
 pub mod xvfb;
