@@ -2,7 +2,8 @@
 % (OUTPUT-INSTRUMENTNAME.events), one tab-separated line each: the moment (a fraction of a whole
 % note; a grace note's grace moment after it), the kind of event and what it says. Modelled on
 % LilyPond's own event-listener.ly, with exact pitches (note name, alteration, octave) and the
-% events it leaves out (phrasing slurs, trills, pedals, arpeggios, tremolos, noteheads).
+% events it leaves out (phrasing slurs, trills, pedals, arpeggios, tremolos), and the tweaks of
+% notes (noteheads) and texts (their order).
 % Used by lilypond_events.py:  lilypond -dinclude-settings=event_listener.ly FILE
 
 #(define (scamp-moment->string moment)
@@ -55,7 +56,7 @@
       (scamp-log engraver "script" (ly:event-property event 'articulation-type)))
      ((text-script-event engraver event)
       (scamp-log engraver "text" (ly:event-property event 'direction 0)
-                 (markup->string (ly:event-property event 'text))))
+                 (markup->string (ly:event-property event 'text)) (scamp-tweaks event)))
      ((absolute-dynamic-event engraver event)
       (scamp-log engraver "dynamic" (ly:event-property event 'text)))
      ((crescendo-event engraver event) (scamp-span engraver "cresc" event))

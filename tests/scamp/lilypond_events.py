@@ -6,7 +6,7 @@ and marks the same score in both, whoever wrote them.
 For each staff (by its instrument name) the sorted list of its events, each as
 [moment, kind, what...]: notes (note name, alteration, octave, written duration, notehead
 tweaks), rests (written duration), metronome marks (beat, count, text), articulations and
-other scripts (by name), texts (direction, words) and dynamics, slurs, phrasing slurs,
+other scripts (by name), texts (direction, words, tweaks) and dynamics, slurs, phrasing slurs,
 hairpins, text spanners, trills and pedals (start -1 or stop 1), glissandi, ties, arpeggios
 and tremolos. Moments are fractions of a whole note; grace notes carry their grace moment
 ("11/16-1/16"). Also the warnings and errors LilyPond printed, and its exit status.
