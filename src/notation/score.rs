@@ -77,6 +77,10 @@ pub struct StaffGroup {
 pub struct Staff {
     /// The staff's name (the part's, numbered `piano (2)` in a group).
     pub name: Option<String>,
+    /// The short name written before the staff on every system after the first (`Pno.`,
+    /// numbered like the name in a group); SCAMP writes none, so it is `None` unless asked
+    /// for ([`ScoreOptions::abbreviation`](super::ScoreOptions::abbreviation)).
+    pub abbreviation: Option<String>,
     /// Its measures.
     pub measures: Vec<Measure>,
     /// Its octave lines, in order.

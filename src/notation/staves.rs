@@ -404,6 +404,7 @@ fn staff_group(
             name: None,
             staves: vec![Staff {
                 name: None,
+                abbreviation: None,
                 measures: Vec::new(),
                 octave_lines: Vec::new(),
             }],
@@ -416,6 +417,7 @@ fn staff_group(
                 Some(n) if staves_needed > 1 => Some(format!("{n} ({})", i + 1)),
                 other => other.clone(),
             },
+            abbreviation: None,
             measures: Vec::with_capacity(grid.len()),
             octave_lines: Vec::new(),
         })

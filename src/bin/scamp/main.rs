@@ -250,6 +250,22 @@ struct ScoreArgs {
     /// The score's composer.
     #[arg(long)]
     composer: Option<String>,
+    /// A part's short name on the systems after the first, as PART=SHORT (`piano=Pno.`);
+    /// once per part.
+    #[arg(long, value_name = "PART=SHORT", value_parser = part_abbreviation)]
+    abbreviation: Vec<(String, String)>,
+}
+
+/// `PART=SHORT`, or why not.
+fn part_abbreviation(given: &str) -> Result<(String, String), String> {
+    match given.split_once('=') {
+        Some((part, short)) if !part.is_empty() && !short.is_empty() => {
+            Ok((part.to_string(), short.to_string()))
+        }
+        _ => Err(format!(
+            "'{given}' is not PART=SHORT (a part's name, '=', its short name: piano=Pno.)"
+        )),
+    }
 }
 
 impl ScoreArgs {
@@ -290,6 +306,9 @@ impl ScoreArgs {
         if let Some(c) = &self.composer {
             o = o.composer(c);
         }
+        for (part, short) in &self.abbreviation {
+            o = o.abbreviation(part, short);
+        }
         o
     }
 }
@@ -320,12 +339,13 @@ fn convert(
             || score.glissandi.is_some()
             || score.guide_marks
             || score.title.is_some()
-            || score.composer.is_some())
+            || score.composer.is_some()
+            || !score.abbreviation.is_empty())
     {
         return Err(scamp::Error::invalid_argument(
             "score options",
             "--time-signature, --max-divisor, --simplicity-preference, --max-voices-per-staff, \
-             --glissandi, --guide-marks, --title or --composer without a score",
+             --glissandi, --guide-marks, --title, --composer or --abbreviation without a score",
             "--musicxml, --ly, --score-pdf or --score-png FILE with them",
         ));
     }

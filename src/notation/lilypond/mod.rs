@@ -107,6 +107,9 @@ impl Score {
             let name = quoted(name);
             with.push(format!("instrumentName = {name}"));
         }
+        if let Some(short) = &staff.abbreviation {
+            with.push(format!("shortInstrumentName = {}", quoted(short)));
+        }
         // With more than two voices, LilyPond cannot settle more than one rest a side among
         // them; each voice's rests keep their own height instead (the third and fourth
         // voices' above and below the staff).

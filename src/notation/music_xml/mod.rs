@@ -61,9 +61,12 @@ impl Score {
                 staves.push(staff);
                 let id = staves.len();
                 let name = staff.name.as_deref().unwrap_or("");
+                let short = staff.abbreviation.as_deref().map_or(String::new(), |a| {
+                    format!("<part-abbreviation>{}</part-abbreviation>", escape(a))
+                });
                 let _ = writeln!(
                     x,
-                    "    <score-part id=\"P{id}\"><part-name>{0}</part-name><score-instrument id=\"P{id}-I1\"><instrument-name>{0}</instrument-name></score-instrument></score-part>",
+                    "    <score-part id=\"P{id}\"><part-name>{0}</part-name>{short}<score-instrument id=\"P{id}-I1\"><instrument-name>{0}</instrument-name></score-instrument></score-part>",
                     escape(name)
                 );
             }
